@@ -1,0 +1,62 @@
+"""The FastAPI application. Its lifespan runs the wiring root's start and stop hooks, each bounded."""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from app import __version__
+from app.api.body_limit import BodySizeLimit
+from app.api.errors import install_error_handlers
+from app.api.health_routes import ReadinessProbe, health_router
+from app.api.task_routes import task_router
+from app.services.claims import ClaimService
+from app.services.task_service import TaskService
+
+Hook = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiDependencies:
+    tasks: TaskService
+    claims: ClaimService
+    readiness: ReadinessProbe
+    backend: str
+    start: Hook
+    stop: Hook
+    max_body_bytes: int
+    retry_after_seconds: int
+    startup_timeout: timedelta
+    shutdown_timeout: timedelta
+
+
+def create_app(dependencies: ApiDependencies) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await asyncio.wait_for(dependencies.start(), dependencies.startup_timeout.total_seconds())
+        try:
+            yield
+        finally:
+            await asyncio.wait_for(dependencies.stop(), dependencies.shutdown_timeout.total_seconds())
+
+    app = FastAPI(
+        title="Tasques API",
+        version=__version__,
+        description="A horizontally scaled HTTP task server, wire-compatible with Tasques.",
+        license_info={"name": "Apache 2.0", "url": "http://www.apache.org/licenses/LICENSE-2.0.html"},
+        lifespan=lifespan,
+    )
+    install_error_handlers(app, retry_after_seconds=dependencies.retry_after_seconds)
+    app.include_router(task_router(dependencies.tasks, dependencies.claims))
+    app.include_router(
+        health_router(
+            dependencies.readiness,
+            backend=dependencies.backend,
+            retry_after_seconds=dependencies.retry_after_seconds,
+        )
+    )
+    app.add_middleware(BodySizeLimit, max_body_bytes=dependencies.max_body_bytes)
+    return app

@@ -1,0 +1,54 @@
+"""Liveness, readiness and version (extensions; Tasques had none)."""
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Response
+
+from app import __version__
+from app.api.rendering import render_model
+from app.api.wire_models import WireHealth, WireVersionInfo
+from app.domain.errors import TasquesError
+
+ReadinessProbe = Callable[[], Awaitable[None]]
+
+
+def health_router(readiness: ReadinessProbe, *, backend: str, retry_after_seconds: int) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get(
+        "/healthz",
+        operation_id="healthz",
+        summary="Liveness: the process serves HTTP",
+        response_model=WireHealth,
+    )
+    async def healthz() -> Response:
+        return render_model(WireHealth(status="ok"))
+
+    @router.get(
+        "/readyz",
+        operation_id="readyz",
+        summary="Readiness: the store is reachable and set up",
+        response_model=WireHealth,
+        responses={503: {"description": "Store unavailable", "model": WireHealth}},
+    )
+    async def readyz() -> Response:
+        try:
+            await readiness()
+        except TasquesError as error:
+            response = render_model(
+                WireHealth(status="unavailable", backend=backend, detail=error.message), status=503
+            )
+            response.headers["Retry-After"] = str(retry_after_seconds)
+            return response
+        return render_model(WireHealth(status="ready", backend=backend))
+
+    @router.get(
+        "/version",
+        operation_id="version",
+        summary="Server name, version and backend",
+        response_model=WireVersionInfo,
+    )
+    async def version() -> Response:
+        return render_model(WireVersionInfo(name="tasques", version=__version__, backend=backend))
+
+    return router

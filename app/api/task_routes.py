@@ -1,0 +1,153 @@
+"""Tasques' task endpoints (tag ``tasks``) plus batch enqueue and lease tokens."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
+
+from app.api.errors import ERROR_RESPONSES
+from app.api.rendering import render_claimed, render_model, render_task
+from app.api.request_models import ClaimBody, DataBody, NewTaskBatchBody, NewTaskBody
+from app.api.wire_models import ErrorBody, WireBatchItem, WireBatchResult, WireTask, wire_task
+from app.domain.errors import InvalidInput, TaskAlreadyExists
+from app.domain.task import Claimant
+from app.services.claims import ClaimOrder, ClaimService
+from app.services.task_service import TaskService
+
+WORKER_HEADER = "X-TASQUES-WORKER-ID"
+LEASE_HEADER = "X-TASQUES-LEASE-TOKEN"
+
+WorkerId = Annotated[str | None, Header(alias=WORKER_HEADER, description="The claiming worker's id")]
+LeaseToken = Annotated[
+    str | None,
+    Header(alias=LEASE_HEADER, description="Extension: the lease token from the claim; stale tokens get 409"),
+]
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, object]]:
+    return {status: {**ERROR_RESPONSES[status], "model": ErrorBody} for status in (*statuses, 413, 503)}
+
+
+def _claimant(worker_id: str | None, lease_token: str | None) -> Claimant:
+    if worker_id is None or not worker_id.strip():
+        raise InvalidInput(f"Worker Id header [{WORKER_HEADER}] not sent")
+    return Claimant(worker_id=worker_id.strip(), lease_token=lease_token or None)
+
+
+def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
+    router = APIRouter(tags=["tasks"])
+    owned = _errors(400, 403, 404, 409)
+
+    @router.post(
+        "/tasques",
+        operation_id="create-task",
+        summary="Add a new Task",
+        status_code=201,
+        response_model=WireTask,
+        responses=_errors(400, 409),
+    )
+    async def create_task(new_task: NewTaskBody) -> Response:
+        return render_task(await tasks.create_task(new_task.to_new_task()), status=201)
+
+    @router.post(
+        "/tasques/batch",
+        operation_id="create-tasks",
+        summary="Add many Tasks in one request (extension)",
+        description="All items are validated first (one bad item: 400, nothing stored); then each is created "
+        "or reported as a 409 conflict on its own.",
+        response_model=WireBatchResult,
+        responses=_errors(400),
+    )
+    async def create_tasks(batch: NewTaskBatchBody) -> Response:
+        results = await tasks.create_tasks([item.to_new_task() for item in batch.tasks])
+        items = [
+            WireBatchItem(status=409, error=ErrorBody(message=result.message, error=result.code))
+            if isinstance(result, TaskAlreadyExists)
+            else WireBatchItem(status=201, task=wire_task(result))
+            for result in results
+        ]
+        conflicts = sum(1 for item in items if item.status == 409)
+        return render_model(
+            WireBatchResult(created=len(items) - conflicts, conflicts=conflicts, results=items)
+        )
+
+    @router.get(
+        "/tasques/{queue}/{id}",
+        operation_id="get-existing-task",
+        summary="Get a Task",
+        response_model=WireTask,
+        responses=_errors(400, 404),
+    )
+    async def get_task(queue: str, id: str) -> Response:
+        return render_task(await tasks.get_task(queue, id))
+
+    @router.post(
+        "/tasques/claims",
+        operation_id="claim-tasks",
+        summary="Claims a number of Tasks",
+        description="Long-polls up to block_for until amount tasks are claimed. Each returned task carries "
+        "a lease_token (extension).",
+        response_model=list[WireTask],
+        responses=_errors(400),
+    )
+    async def claim_tasks(claim: ClaimBody, request: Request, worker_id: WorkerId = None) -> Response:
+        defaults = tasks.policies.defaults
+        order = ClaimOrder(
+            worker_id=_claimant(worker_id, None).worker_id,
+            queues=tuple(claim.queues),
+            amount=defaults.claim_amount if claim.amount is None else claim.amount,
+            block_for=defaults.block_for if claim.block_for is None else claim.block_for,
+        )
+        return render_claimed(await claims.claim(order, client_gone=request.is_disconnected))
+
+    @router.delete(
+        "/tasques/claims/{queue}/{id}",
+        operation_id="unclaim-existing-task",
+        summary="Unclaims a claimed Task",
+        description="Back to queued without spending an attempt.",
+        response_model=WireTask,
+        responses=owned,
+    )
+    async def unclaim(
+        queue: str, id: str, worker_id: WorkerId = None, lease_token: LeaseToken = None
+    ) -> Response:
+        return render_task(await tasks.unclaim(queue, id, _claimant(worker_id, lease_token)))
+
+    @router.put(
+        "/tasques/reports/{queue}/{id}",
+        operation_id="report-on-claimed-task",
+        summary="Reports on a claimed Task",
+        description="Heartbeat: stores data as the last report and extends times_out_at by processing_timeout.",
+        response_model=WireTask,
+        responses=owned,
+    )
+    async def report(
+        queue: str, id: str, body: DataBody, worker_id: WorkerId = None, lease_token: LeaseToken = None
+    ) -> Response:
+        return render_task(await tasks.report_in(queue, id, _claimant(worker_id, lease_token), body.data))
+
+    @router.put(
+        "/tasques/done/{queue}/{id}",
+        operation_id="mark-claimed-task-done",
+        summary="Mark Task as Done",
+        response_model=WireTask,
+        responses=owned,
+    )
+    async def done(
+        queue: str, id: str, body: DataBody, worker_id: WorkerId = None, lease_token: LeaseToken = None
+    ) -> Response:
+        return render_task(await tasks.mark_done(queue, id, _claimant(worker_id, lease_token), body.data))
+
+    @router.put(
+        "/tasques/failed/{queue}/{id}",
+        operation_id="mark-claimed-task-failed",
+        summary="Mark Task as Failed",
+        description="Re-queued with backoff while attempts remain (retry_times + 1 runs in all), else dead.",
+        response_model=WireTask,
+        responses=owned,
+    )
+    async def failed(
+        queue: str, id: str, body: DataBody, worker_id: WorkerId = None, lease_token: LeaseToken = None
+    ) -> Response:
+        return render_task(await tasks.mark_failed(queue, id, _claimant(worker_id, lease_token), body.data))
+
+    return router

@@ -1,0 +1,153 @@
+"""Response models in Tasques' wire format. Optional fields are omitted (never null) when rendered."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.domain.durations import format_go_duration
+from app.domain.task import LastClaimed, Task
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class WireVersion(_Wire):
+    seq_num: int
+    primary_term: int
+
+
+class WireMetadata(_Wire):
+    created_at: datetime
+    modified_at: datetime
+    version: WireVersion
+
+
+class WireReport(_Wire):
+    at: datetime
+    data: dict[str, Any] | None = None
+
+
+class WireResult(_Wire):
+    at: datetime
+    failure: dict[str, Any] | None = None
+    success: dict[str, Any] | None = None
+
+
+class WireLastClaimed(_Wire):
+    worker_id: str
+    claimed_at: datetime
+    times_out_at: datetime
+    last_report: WireReport | None = None
+    result: WireResult | None = None
+
+
+class WireBackoff(_Wire):
+    strategy: str
+    base: str = Field(examples=["15s"])
+    max: str = Field(examples=["1h0m0s"])
+    jitter: float
+
+
+class WireTask(_Wire):
+    id: str
+    queue: str
+    retry_times: int
+    attempted: int
+    kind: str
+    state: str = Field(examples=["queued"])
+    priority: int
+    processing_timeout: str = Field(examples=["30m0s"], description="Go duration string")
+    run_at: datetime
+    args: dict[str, Any] | None = None
+    context: dict[str, Any] | None = None
+    last_claimed: WireLastClaimed | None = None
+    last_enqueued_at: datetime
+    metadata: WireMetadata
+    recurring_task_id: str | None = None
+    backoff: WireBackoff | None = Field(default=None, description="Extension: the task's own retry backoff")
+    lease_token: str | None = Field(
+        default=None,
+        description="Extension, claim responses only: send it back as X-TASQUES-LEASE-TOKEN to be fenced "
+        "against superseded claims",
+    )
+
+
+class ErrorBody(_Wire):
+    message: str
+    error: str | None = Field(default=None, description="Extension: a stable error code")
+    details: dict[str, Any] | None = Field(default=None, description="Extension: structured fields")
+
+
+def wire_task(task: Task, *, with_lease_token: bool = False) -> WireTask:
+    version = task.metadata.version
+    return WireTask(
+        id=task.id,
+        queue=task.queue,
+        retry_times=task.retry_times,
+        attempted=task.attempted,
+        kind=task.kind,
+        state=task.state.value,
+        priority=task.priority,
+        processing_timeout=format_go_duration(task.processing_timeout),
+        run_at=task.run_at,
+        args=task.args,
+        context=task.context,
+        last_claimed=_wire_last_claimed(task.last_claimed) if task.last_claimed else None,
+        last_enqueued_at=task.last_enqueued_at,
+        metadata=WireMetadata(
+            created_at=task.metadata.created_at,
+            modified_at=task.metadata.modified_at,
+            version=WireVersion(
+                seq_num=version.seq_num if version else 0, primary_term=version.primary_term if version else 0
+            ),
+        ),
+        recurring_task_id=task.recurring_task_id,
+        backoff=(
+            WireBackoff(
+                strategy=task.backoff.strategy.value,
+                base=format_go_duration(task.backoff.base),
+                max=format_go_duration(task.backoff.max),
+                jitter=task.backoff.jitter,
+            )
+            if task.backoff
+            else None
+        ),
+        lease_token=task.lease_token if with_lease_token else None,
+    )
+
+
+def _wire_last_claimed(claim: LastClaimed) -> WireLastClaimed:
+    report, result = claim.last_report, claim.result
+    return WireLastClaimed(
+        worker_id=claim.worker_id,
+        claimed_at=claim.claimed_at,
+        times_out_at=claim.times_out_at,
+        last_report=WireReport(at=report.at, data=report.data) if report else None,
+        result=WireResult(at=result.at, failure=result.failure, success=result.success) if result else None,
+    )
+
+
+class WireBatchItem(_Wire):
+    status: int = Field(description="201 created, or 409 when the id already exists in the queue")
+    task: WireTask | None = None
+    error: ErrorBody | None = None
+
+
+class WireBatchResult(_Wire):
+    created: int
+    conflicts: int
+    results: list[WireBatchItem]
+
+
+class WireHealth(_Wire):
+    status: str
+    backend: str | None = None
+    detail: str | None = None
+
+
+class WireVersionInfo(_Wire):
+    name: str
+    version: str
+    backend: str

@@ -1,0 +1,72 @@
+"""``tasques serve | setup``."""
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from app.config import CONFIG_PATH_VARIABLE, load_settings
+from app.domain.errors import TasquesError
+
+cli = typer.Typer(name="tasques", help="A horizontally scaled HTTP task server.", no_args_is_help=True)
+_console = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="YAML config file (else $TASQUES_CONFIG)", exists=True)
+]
+
+
+@cli.command()
+def serve(
+    config: ConfigOption = None,
+    host: Annotated[str | None, typer.Option(help="Bind address (default: server.host)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: server.port)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes")] = 1,
+) -> None:
+    """Run the HTTP server."""
+    if config is not None:
+        # Worker processes rebuild settings from the environment, so the path travels through it.
+        os.environ[CONFIG_PATH_VARIABLE] = str(config.resolve())
+    settings = load_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(
+        "app.components:create_app_from_environment",
+        factory=True,
+        host=host or settings.server.host,
+        port=settings.server.port if port is None else port,
+        workers=workers,
+        timeout_graceful_shutdown=int(settings.server.shutdown_timeout.total_seconds()),
+        log_level="info",
+    )
+
+
+@cli.command()
+def setup(config: ConfigOption = None) -> None:
+    """Create the store's schema, templates or indices. Safe to run again."""
+    from app.components import build_store
+
+    settings = load_settings(config)
+    store = build_store(settings)
+
+    async def run() -> None:
+        try:
+            await store.setup()
+            await store.verify_setup()
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(run())
+    except TasquesError as error:
+        _console.print(f"[red]setup failed:[/red] {error.message}")
+        raise typer.Exit(code=1) from error
+    _console.print(f"[green]setup complete[/green] on the {settings.storage.backend} backend")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,96 @@
+"""Typed settings: a YAML file (``--config`` or ``TASQUES_CONFIG``), overridden by ``TASQUES_*`` environment
+variables (``__`` separates nesting levels, e.g. ``TASQUES_STORAGE__BACKEND=elasticsearch``), over defaults.
+
+Environment wins over the file so a container can adjust one key of a mounted file, as Tasques allowed.
+Durations accept Go strings ("30s", "5m", "1h30m") or numbers of seconds.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from app.domain.durations import GoDuration
+from app.services.policies import TaskPolicies
+
+CONFIG_PATH_VARIABLE = "TASQUES_CONFIG"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    shutdown_timeout: GoDuration = timedelta(seconds=10)
+    startup_timeout: GoDuration = timedelta(seconds=30)
+    # Sent as Retry-After when the store is unavailable.
+    retry_after_seconds: int = Field(default=2, ge=1)
+
+
+class SqliteSettings(_Section):
+    path: Path = Path("tasques.db")
+    busy_timeout: GoDuration = timedelta(seconds=5)
+
+
+class ElasticsearchSettings(_Section):
+    urls: list[str] = Field(default_factory=lambda: ["http://localhost:9200"])
+    username: str | None = None
+    password: SecretStr | None = None
+    index_prefix: str = Field(default="tasques_", pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    request_timeout: GoDuration = timedelta(seconds=10)
+    claim_search_multiplier: int = Field(default=5, ge=1, le=100)
+    # Off only for clusters that forbid inline scripts (script.allowed_types: none): then every
+    # update rewrites the whole document instead of the changed fields.
+    scripted_updates: bool = True
+
+
+class StorageSettings(_Section):
+    backend: Literal["sqlite", "elasticsearch"] = "sqlite"
+    sqlite: SqliteSettings = SqliteSettings()
+    elasticsearch: ElasticsearchSettings = ElasticsearchSettings()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TASQUES_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    server: ServerSettings = ServerSettings()
+    storage: StorageSettings = StorageSettings()
+    tasks: TaskPolicies = TaskPolicies()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # init kwargs carry the YAML file's content; the environment overrides them.
+        return env_settings, init_settings
+
+
+def load_settings(config_path: Path | None = None) -> Settings:
+    """Read the YAML file (if any), then let ``TASQUES_*`` variables override it."""
+    path = config_path or _path_from_environment()
+    file_values: dict[str, Any] = {}
+    if path is not None:
+        loaded = yaml.safe_load(path.read_text()) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{path}: the top level must be a mapping")
+        file_values = loaded
+    return Settings(**file_values)
+
+
+def _path_from_environment() -> Path | None:
+    value = os.environ.get(CONFIG_PATH_VARIABLE)
+    return Path(value) if value else None

@@ -1,0 +1,31 @@
+"""Tasques' queue-name rule; it keeps every queue usable as part of an Elasticsearch index name."""
+
+from app.domain.errors import InvalidQueueName
+
+_ILLEGAL_CHARS = frozenset('\\/*?"<>| ,#:')
+_ILLEGAL_FIRST = frozenset("_-+")
+MAX_QUEUE_NAME_BYTES = 200  # ES index names stop at 255 bytes; leave room for the index prefix.
+
+
+def queue_name_problems(queue: str) -> list[str]:
+    problems: list[str] = []
+    if not queue:
+        return ["empty string"]
+    if any(char in _ILLEGAL_CHARS for char in queue):
+        problems.append('contains invalid chars [\\/*?"<>| ,#:]')
+    if queue[0] in _ILLEGAL_FIRST:
+        problems.append(f"starts with illegal char [{queue[0]}]")
+    if queue in {".", ".."}:
+        problems.append(f"equal to illegal string sequence [{queue}]")
+    if queue != queue.lower():
+        problems.append(f"not lower case [{queue}]")
+    if len(queue.encode()) > MAX_QUEUE_NAME_BYTES:
+        problems.append(f"longer than {MAX_QUEUE_NAME_BYTES} bytes")
+    return problems
+
+
+def ensure_valid_queue_name(queue: str) -> str:
+    problems = queue_name_problems(queue)
+    if problems:
+        raise InvalidQueueName(queue, problems)
+    return queue

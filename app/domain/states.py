@@ -1,0 +1,27 @@
+"""Task states, lower-case on the wire as Tasques has them.
+
+```mermaid
+stateDiagram-v2
+    [*] --> queued: enqueue
+    queued --> claimed: claim
+    failed --> claimed: claim (run_at reached)
+    claimed --> queued: unclaim (attempt refunded)
+    claimed --> done: done
+    claimed --> failed: failed / timed out, attempts left
+    claimed --> dead: failed / timed out, no attempts left
+```
+"""
+
+from enum import StrEnum
+
+
+class TaskState(StrEnum):
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    FAILED = "failed"
+    DONE = "done"
+    DEAD = "dead"
+
+
+CLAIMABLE_STATES = frozenset({TaskState.QUEUED, TaskState.FAILED})
+FINISHED_STATES = frozenset({TaskState.DONE, TaskState.DEAD})

@@ -1,0 +1,185 @@
+"""The Task and its transitions. Each transition validates state and ownership and returns a new Task.
+
+Ownership: a claim starts a lease with a fresh token. A caller that presents a token must present the
+current one (else ``LeaseSuperseded``: a timed-out worker is fenced out); a caller without a token gets
+Tasques' worker-id check. Timing is not checked here: a task past ``times_out_at`` that the reaper has
+not yet processed can still be finished by its current lease holder.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict
+
+from app.domain.backoff import BackoffPolicy
+from app.domain.errors import (
+    LeaseSuperseded,
+    NotClaimable,
+    NotClaimed,
+    NotOwnedByWorker,
+    ReportFromThePast,
+)
+from app.domain.states import CLAIMABLE_STATES, TaskState
+
+JsonObject = dict[str, Any]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Version(BaseModel):
+    """Opaque store version: ES ``_seq_no``/``_primary_term``; SQLite row version with term 1."""
+
+    model_config = _FROZEN
+    seq_num: int
+    primary_term: int
+
+
+class Metadata(BaseModel):
+    model_config = _FROZEN
+    created_at: datetime
+    modified_at: datetime
+    version: Version | None = None
+
+
+class Report(BaseModel):
+    model_config = _FROZEN
+    at: datetime
+    data: JsonObject | None = None
+
+
+class Result(BaseModel):
+    model_config = _FROZEN
+    at: datetime
+    success: JsonObject | None = None
+    failure: JsonObject | None = None
+
+
+class LastClaimed(BaseModel):
+    model_config = _FROZEN
+    worker_id: str
+    claimed_at: datetime
+    times_out_at: datetime
+    lease_token: str
+    last_report: Report | None = None
+    result: Result | None = None
+
+
+class Claimant(BaseModel):
+    """Who asks to change a claimed task: the worker-id header and, from lease-aware clients, a token."""
+
+    model_config = _FROZEN
+    worker_id: str
+    lease_token: str | None = None
+
+
+TIMED_OUT_FAILURE: JsonObject = {"timed_out": "Did not finish before claim timeout period"}
+
+
+class Task(BaseModel):
+    model_config = _FROZEN
+
+    id: str
+    queue: str
+    retry_times: int
+    attempted: int
+    kind: str
+    state: TaskState
+    priority: int
+    processing_timeout: timedelta
+    run_at: datetime
+    args: JsonObject | None = None
+    context: JsonObject | None = None
+    last_claimed: LastClaimed | None = None
+    last_enqueued_at: datetime
+    metadata: Metadata
+    recurring_task_id: str | None = None
+    backoff: BackoffPolicy | None = None
+
+    @property
+    def remaining_attempts(self) -> int:
+        return max(self.retry_times + 1 - self.attempted, 0)
+
+    @property
+    def lease_token(self) -> str | None:
+        return self.last_claimed.lease_token if self.last_claimed else None
+
+    def is_claimable(self, *, at: datetime) -> bool:
+        return self.state in CLAIMABLE_STATES and self.run_at <= at and self.remaining_attempts > 0
+
+    def claim(self, *, worker_id: str, at: datetime, lease_token: str) -> Self:
+        if self.state not in CLAIMABLE_STATES or self.remaining_attempts <= 0:
+            raise NotClaimable(self.id, self.state.value)
+        claimed = LastClaimed(
+            worker_id=worker_id,
+            claimed_at=at,
+            times_out_at=at + self.processing_timeout,
+            lease_token=lease_token,
+        )
+        return self._changed(at, state=TaskState.CLAIMED, attempted=self.attempted + 1, last_claimed=claimed)
+
+    def report_in(self, claimant: Claimant, *, at: datetime, data: JsonObject | None) -> Self:
+        claim = self._owned_claim(claimant)
+        if claim.last_report is not None and claim.last_report.at > at:
+            raise ReportFromThePast(self.id, claim.last_report.at.isoformat(), at.isoformat())
+        reported = claim.model_copy(
+            update={"last_report": Report(at=at, data=data), "times_out_at": at + self.processing_timeout}
+        )
+        return self._changed(at, last_claimed=reported)
+
+    def mark_done(self, claimant: Claimant, *, at: datetime, data: JsonObject | None) -> Self:
+        claim = self._owned_claim(claimant)
+        finished = claim.model_copy(update={"result": Result(at=at, success=data)})
+        return self._changed(at, state=TaskState.DONE, last_claimed=finished)
+
+    def mark_failed(
+        self,
+        claimant: Claimant,
+        *,
+        at: datetime,
+        data: JsonObject | None,
+        backoff: BackoffPolicy,
+        jitter: float,
+    ) -> Self:
+        """Re-queue with backoff while attempts remain (``retry_times + 1`` runs in all), else DEAD.
+
+        ``jitter`` is a uniform random fraction in [0, 1) supplied by the caller.
+        """
+        self._owned_claim(claimant)
+        return self._failed(at=at, data=data, backoff=backoff, jitter=jitter)
+
+    def time_out(self, *, at: datetime, backoff: BackoffPolicy, jitter: float) -> Self:
+        """The reaper's transition: a silent worker counts as a failure of the current attempt."""
+        if self.state is not TaskState.CLAIMED:
+            raise NotClaimed(self.id, self.state.value)
+        return self._failed(at=at, data=TIMED_OUT_FAILURE, backoff=backoff, jitter=jitter)
+
+    def unclaim(self, claimant: Claimant, *, at: datetime) -> Self:
+        """Back to QUEUED without spending an attempt; ``last_claimed`` stays visible for inspection."""
+        self._owned_claim(claimant)
+        return self._changed(at, state=TaskState.QUEUED, attempted=self.attempted - 1, last_enqueued_at=at)
+
+    def _failed(
+        self, *, at: datetime, data: JsonObject | None, backoff: BackoffPolicy, jitter: float
+    ) -> Self:
+        assert self.last_claimed is not None  # guaranteed by the CLAIMED state
+        finished = self.last_claimed.model_copy(update={"result": Result(at=at, failure=data)})
+        if self.remaining_attempts <= 0:
+            return self._changed(at, state=TaskState.DEAD, last_claimed=finished)
+        delay = backoff.delay(failures_before=self.attempted - 1, random_fraction=jitter)
+        return self._changed(
+            at, state=TaskState.FAILED, last_claimed=finished, run_at=at + delay, last_enqueued_at=at
+        )
+
+    def _owned_claim(self, claimant: Claimant) -> LastClaimed:
+        claim = self.last_claimed
+        if claimant.lease_token is not None and (claim is None or claim.lease_token != claimant.lease_token):
+            raise LeaseSuperseded(self.id)
+        if self.state is not TaskState.CLAIMED or claim is None:
+            raise NotClaimed(self.id, self.state.value)
+        if claim.worker_id != claimant.worker_id:
+            raise NotOwnedByWorker(self.id, claimant.worker_id)
+        return claim
+
+    def _changed(self, at: datetime, **changes: Any) -> Self:
+        metadata = self.metadata.model_copy(update={"modified_at": at})
+        return self.model_copy(update={**changes, "metadata": metadata})

@@ -1,0 +1,102 @@
+"""Claiming with long-poll: claim from the store, then wait for local arrivals or a bounded re-check.
+
+Fixes over Tasques: ``block_for`` of zero still makes one claim pass (Tasques returned ``[]`` without
+looking); tasks already claimed when a client disconnects are unclaimed rather than left to time out.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from app.domain.errors import InvalidInput, NotClaimable, TaskNotFound, TasquesError, VersionConflict
+from app.domain.ids import new_lease_token
+from app.domain.queue_names import ensure_valid_queue_name
+from app.domain.task import Claimant, Task
+from app.services.arrivals import ArrivalWaiter
+from app.services.task_service import TaskServiceDependencies
+from app.storage.port import ClaimRequest
+
+ClientGone = Callable[[], Awaitable[bool]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimOrder:
+    worker_id: str
+    queues: tuple[str, ...]
+    amount: int
+    block_for: timedelta
+
+
+class ClaimService:
+    def __init__(self, dependencies: TaskServiceDependencies) -> None:
+        self._store = dependencies.store
+        self._limits = dependencies.policies.limits
+        self._clock = dependencies.clock
+        self._arrivals = dependencies.arrivals
+
+    def validate(self, order: ClaimOrder) -> None:
+        if not order.worker_id.strip():
+            raise InvalidInput("Worker Id header [X-TASQUES-WORKER-ID] not sent")
+        for queue in order.queues:
+            ensure_valid_queue_name(queue)
+        if not 0 <= order.amount <= self._limits.max_claim_amount:
+            raise InvalidInput(f"amount must be between 0 and {self._limits.max_claim_amount}")
+        if order.block_for > self._limits.max_block_for:
+            raise InvalidInput(f"block_for must be at most {self._limits.max_block_for.total_seconds():g}s")
+
+    async def claim(self, order: ClaimOrder, *, client_gone: ClientGone | None = None) -> list[Task]:
+        self.validate(order)
+        if order.amount == 0:
+            return []
+        deadline = self._clock.monotonic() + max(order.block_for.total_seconds(), 0.0)
+        claimed: list[Task] = []
+        with self._arrivals.waiting_for(order.queues) as waiter:
+            while True:
+                if len(claimed) < order.amount:
+                    claimed += await self._claim_from_store(order, order.amount - len(claimed))
+                remaining = deadline - self._clock.monotonic()
+                if len(claimed) >= order.amount or remaining <= 0 or self._arrivals.closing.is_set():
+                    return claimed
+                await self._wait_for_arrivals(waiter, remaining)
+                claimed += await self._claim_offered(
+                    order, waiter.take_offered(), order.amount - len(claimed)
+                )
+                if client_gone is not None and await client_gone():
+                    await self._release(order, claimed)
+                    return []
+
+    async def _claim_from_store(self, order: ClaimOrder, amount: int) -> list[Task]:
+        at = self._clock.now_utc()
+        request = ClaimRequest(queues=order.queues, amount=amount, at=at)
+        outcome = await self._store.claim_tasks(
+            request, lambda task: task.claim(worker_id=order.worker_id, at=at, lease_token=new_lease_token())
+        )
+        return outcome.claimed
+
+    async def _wait_for_arrivals(self, waiter: ArrivalWaiter, remaining: float) -> None:
+        timeout = min(remaining, self._limits.claim_recheck_interval.total_seconds())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(waiter.arrived.wait(), timeout)
+
+    async def _claim_offered(self, order: ClaimOrder, offered: list[Task], amount: int) -> list[Task]:
+        """Conditional claim by id of tasks just enqueued here; losers of the race are skipped."""
+        claimed: list[Task] = []
+        for task in sorted(offered, key=lambda task: (-task.priority, task.run_at, task.last_enqueued_at)):
+            at = self._clock.now_utc()
+            if len(claimed) >= amount or not task.is_claimable(at=at):
+                continue
+            try:
+                updated = task.claim(worker_id=order.worker_id, at=at, lease_token=new_lease_token())
+                claimed.append(await self._store.update_task(task, updated))
+            except (VersionConflict, TaskNotFound, NotClaimable):
+                continue
+        return claimed
+
+    async def _release(self, order: ClaimOrder, claimed: list[Task]) -> None:
+        """Hand tasks back when nobody is left to receive them; a failure leaves them to the reaper."""
+        for task in claimed:
+            claimant = Claimant(worker_id=order.worker_id, lease_token=task.lease_token)
+            with contextlib.suppress(TasquesError):
+                await self._store.update_task(task, task.unclaim(claimant, at=self._clock.now_utc()))

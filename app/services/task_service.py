@@ -1,0 +1,116 @@
+"""The worker protocol: enqueue, get, report, done, failed, unclaim. Claiming lives in ``claims``."""
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.clock import Clock
+from app.domain.errors import InvalidInput, TaskAlreadyExists, VersionConflict
+from app.domain.queue_names import ensure_valid_queue_name
+from app.domain.task import Claimant, JsonObject, Task
+from app.services.arrivals import ArrivalBoard
+from app.services.new_task import NewTask
+from app.services.policies import TaskPolicies
+from app.storage.port import CreateResult, TaskStore
+
+
+@dataclass(frozen=True)
+class TaskServiceDependencies:
+    store: TaskStore
+    policies: TaskPolicies
+    clock: Clock
+    arrivals: ArrivalBoard
+    random: random.Random
+
+
+class TaskService:
+    def __init__(self, dependencies: TaskServiceDependencies) -> None:
+        self._store = dependencies.store
+        self._policies = dependencies.policies
+        self._clock = dependencies.clock
+        self._arrivals = dependencies.arrivals
+        self._random = dependencies.random
+
+    @property
+    def policies(self) -> TaskPolicies:
+        return self._policies
+
+    async def create_task(self, new_task: NewTask) -> Task:
+        (result,) = await self._create([new_task.to_task(self._policies, at=self._clock.now_utc())])
+        if isinstance(result, TaskAlreadyExists):
+            raise result
+        return result
+
+    async def create_tasks(self, new_tasks: Sequence[NewTask]) -> list[CreateResult]:
+        """Validate every item first so a bad batch stores nothing; then create in one store call."""
+        if not new_tasks:
+            raise InvalidInput("A batch needs at least one task")
+        if len(new_tasks) > self._policies.limits.max_batch_size:
+            raise InvalidInput(f"A batch holds at most {self._policies.limits.max_batch_size} tasks")
+        at = self._clock.now_utc()
+        tasks = [_validated(index, new_task, self._policies, at) for index, new_task in enumerate(new_tasks)]
+        duplicated = _duplicate_keys(tasks)
+        if duplicated:
+            raise InvalidInput(f"The batch names the same task twice: {duplicated}")
+        return await self._create(tasks)
+
+    async def _create(self, tasks: Sequence[Task]) -> list[CreateResult]:
+        results = await self._store.create_tasks(tasks)
+        self._arrivals.publish([result for result in results if isinstance(result, Task)])
+        return results
+
+    async def get_task(self, queue: str, task_id: str) -> Task:
+        return await self._store.get_task(ensure_valid_queue_name(queue), task_id)
+
+    async def report_in(self, queue: str, task_id: str, claimant: Claimant, data: JsonObject | None) -> Task:
+        return await self._change(queue, task_id, lambda task, at: task.report_in(claimant, at=at, data=data))
+
+    async def mark_done(self, queue: str, task_id: str, claimant: Claimant, data: JsonObject | None) -> Task:
+        return await self._change(queue, task_id, lambda task, at: task.mark_done(claimant, at=at, data=data))
+
+    async def mark_failed(
+        self, queue: str, task_id: str, claimant: Claimant, data: JsonObject | None
+    ) -> Task:
+        def fail(task: Task, at: datetime) -> Task:
+            backoff = task.backoff or self._policies.backoff_for(task.queue)
+            return task.mark_failed(claimant, at=at, data=data, backoff=backoff, jitter=self._random.random())
+
+        return await self._change(queue, task_id, fail)
+
+    async def unclaim(self, queue: str, task_id: str, claimant: Claimant) -> Task:
+        task = await self._change(queue, task_id, lambda task, at: task.unclaim(claimant, at=at))
+        self._arrivals.publish([task])
+        return task
+
+    async def _change(self, queue: str, task_id: str, transition: Callable[[Task, datetime], Task]) -> Task:
+        """Read, transition, compare-and-swap; a lost race re-reads and re-validates from scratch."""
+        ensure_valid_queue_name(queue)
+        attempts_left = self._policies.limits.version_conflict_retry_times
+        while True:
+            current = await self._store.get_task(queue, task_id)
+            updated = transition(current, self._clock.now_utc())
+            try:
+                return await self._store.update_task(current, updated)
+            except VersionConflict:
+                if attempts_left <= 0:
+                    raise
+                attempts_left -= 1
+
+
+def _validated(index: int, new_task: NewTask, policies: TaskPolicies, at: datetime) -> Task:
+    try:
+        return new_task.to_task(policies, at=at)
+    except InvalidInput as error:
+        raise InvalidInput(f"tasks[{index}]: {error.message}", index=index, **error.details) from error
+
+
+def _duplicate_keys(tasks: Sequence[Task]) -> list[str]:
+    seen: set[tuple[str, str]] = set()
+    duplicated: list[str] = []
+    for task in tasks:
+        key = (task.queue, task.id)
+        if key in seen:
+            duplicated.append(f"{task.queue}/{task.id}")
+        seen.add(key)
+    return duplicated

@@ -1,0 +1,141 @@
+"""The stored task document, shared by both backends.
+
+It keeps Tasques' Elasticsearch ``_source`` shape (``remaining_attempts`` instead of ``attempted``,
+``processing_timeout`` in integer nanoseconds, omitted keys instead of nulls) so documents written by
+Go Tasques stay readable. Extensions are additive keys: ``last_claimed.lease_token`` and ``backoff``.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from app.domain.backoff import BackoffPolicy
+from app.domain.durations import duration_to_nanos, nanos_to_duration
+from app.domain.states import TaskState
+from app.domain.task import LastClaimed, Metadata, Report, Result, Task, Version
+
+Document = dict[str, Any]
+
+
+def format_stored_time(moment: datetime) -> str:
+    """RFC 3339 in UTC with microseconds; ES ``date`` fields and SQLite text both order it correctly."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_stored_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def task_to_document(task: Task) -> Document:
+    document: Document = {
+        "id": task.id,
+        "queue": task.queue,
+        "retry_times": task.retry_times,
+        "remaining_attempts": task.remaining_attempts,
+        "kind": task.kind,
+        "state": task.state.value,
+        "run_at": format_stored_time(task.run_at),
+        "processing_timeout": duration_to_nanos(task.processing_timeout),
+        "priority": task.priority,
+        "last_enqueued_at": format_stored_time(task.last_enqueued_at),
+        "metadata": {
+            "created_at": format_stored_time(task.metadata.created_at),
+            "modified_at": format_stored_time(task.metadata.modified_at),
+        },
+    }
+    _put_if_set(document, "args", task.args)
+    _put_if_set(document, "context", task.context)
+    _put_if_set(document, "recurring_task_id", task.recurring_task_id)
+    if task.last_claimed is not None:
+        document["last_claimed"] = _last_claimed_to_document(task.last_claimed)
+    if task.backoff is not None:
+        document["backoff"] = {
+            "strategy": task.backoff.strategy.value,
+            "base": duration_to_nanos(task.backoff.base),
+            "max": duration_to_nanos(task.backoff.max),
+            "jitter": task.backoff.jitter,
+        }
+    return document
+
+
+def task_from_document(document: Document, version: Version) -> Task:
+    retry_times = int(document["retry_times"])
+    metadata = document["metadata"]
+    return Task(
+        id=document["id"],
+        queue=document["queue"],
+        retry_times=retry_times,
+        attempted=retry_times + 1 - int(document["remaining_attempts"]),
+        kind=document["kind"],
+        state=TaskState(document["state"]),
+        priority=int(document["priority"]),
+        processing_timeout=nanos_to_duration(int(document["processing_timeout"])),
+        run_at=parse_stored_time(document["run_at"]),
+        args=document.get("args"),
+        context=document.get("context"),
+        last_claimed=_last_claimed_from_document(document.get("last_claimed")),
+        last_enqueued_at=parse_stored_time(document["last_enqueued_at"]),
+        metadata=Metadata(
+            created_at=parse_stored_time(metadata["created_at"]),
+            modified_at=parse_stored_time(metadata["modified_at"]),
+            version=version,
+        ),
+        recurring_task_id=document.get("recurring_task_id"),
+        backoff=_backoff_from_document(document.get("backoff")),
+    )
+
+
+def _put_if_set(document: Document, key: str, value: Any) -> None:
+    if value is not None:
+        document[key] = value
+
+
+def _last_claimed_to_document(claim: LastClaimed) -> Document:
+    document: Document = {
+        "worker_id": claim.worker_id,
+        "claimed_at": format_stored_time(claim.claimed_at),
+        "times_out_at": format_stored_time(claim.times_out_at),
+        "lease_token": claim.lease_token,
+    }
+    if claim.last_report is not None:
+        document["last_report"] = {"at": format_stored_time(claim.last_report.at)}
+        _put_if_set(document["last_report"], "data", claim.last_report.data)
+    if claim.result is not None:
+        document["result"] = {"at": format_stored_time(claim.result.at)}
+        _put_if_set(document["result"], "success", claim.result.success)
+        _put_if_set(document["result"], "failure", claim.result.failure)
+    return document
+
+
+def _last_claimed_from_document(document: Document | None) -> LastClaimed | None:
+    if not document:
+        return None
+    report = document.get("last_report")
+    result = document.get("result")
+    return LastClaimed(
+        worker_id=document["worker_id"],
+        claimed_at=parse_stored_time(document["claimed_at"]),
+        times_out_at=parse_stored_time(document["times_out_at"]),
+        # Documents written by Go Tasques carry no token; an empty one matches no presented token.
+        lease_token=document.get("lease_token", ""),
+        last_report=Report(at=parse_stored_time(report["at"]), data=report.get("data")) if report else None,
+        result=(
+            Result(
+                at=parse_stored_time(result["at"]),
+                success=result.get("success"),
+                failure=result.get("failure"),
+            )
+            if result
+            else None
+        ),
+    )
+
+
+def _backoff_from_document(document: Document | None) -> BackoffPolicy | None:
+    if not document:
+        return None
+    return BackoffPolicy(
+        strategy=document["strategy"],
+        base=nanos_to_duration(int(document["base"])),
+        max=nanos_to_duration(int(document["max"])),
+        jitter=float(document["jitter"]),
+    )

@@ -1,0 +1,64 @@
+"""The Elasticsearch backend: the only package that imports ``elasticsearch``.
+
+Rule: it implements ``app.storage.port.TaskStore`` with the domain and ``app.storage.documents`` only,
+and no client exception leaves it (failures become ``StoreUnavailable``, see ``errors``).
+
+Index layout (``indices``, ``templates/tasks.json``)
+    One index per queue, ``{prefix}queue-{queue}``, auto-created on the first write from the composable
+    template ``{prefix}tasks`` (pattern ``{prefix}queue-*``) that ``setup()`` installs and
+    ``verify_setup()`` checks, version included. Documents keep Go Tasques' ``_source`` shape
+    (``app.storage.documents``). The mapping is ``dynamic: false``: only the fields we filter or sort
+    on are indexed, free-form payloads (``args``, ``context``, report and result data, ``backoff``)
+    are ``enabled: false`` objects, and unknown keys stay in ``_source`` unmapped, so user payloads
+    cannot cause a mapping explosion. The prefix isolates deployments and parallel test runs.
+    ``run_at`` and ``last_enqueued_at`` are ``date_nanos``, not ``date``: they are the claim filter
+    and sort keys, and ``date`` keeps milliseconds, which would let a task due later in the same
+    millisecond through the filter and order same-millisecond tasks arbitrarily (SQLite orders by
+    microsecond). The cost is ``date_nanos``' range, 1970 to 2262: a task outside it is refused at
+    creation with ``InvalidInput``.
+
+Writes (``writes``, ``bulk``)
+    Creation is a ``_bulk`` of ``create`` actions (create-only: a taken id is ``TaskAlreadyExists``).
+    Every change is a compare-and-swap with ``if_seq_no``/``if_primary_term`` from the version read.
+    With ``scripted_updates`` (the default) the write is a painless ``update`` that sets only the
+    top-level keys that changed and removes the ones that vanished: a heartbeat sends ``last_claimed``
+    and ``metadata`` instead of re-sending ``args``/``context``, and there is no GET + full rewrite.
+    ``doc`` partial updates are not used because ES deep-merges maps, which would corrupt free-form
+    payloads (a report dropping a key in ``data`` would keep it). Clusters with
+    ``script.allowed_types: none`` (and the test emulator) run with ``scripted_updates=False``: a
+    full-document ``index`` under the same CAS condition. A conditional ``index`` of a vanished
+    document answers 409 "no document was found"; ``BulkItem.missing`` maps that to ``TaskNotFound``.
+    Bulk writes are sent without client retries (see ``bulk``).
+
+Claiming (``claim``)
+    1. One search over the requested queue indices (``{prefix}queue-*`` for "all queues";
+       ``ignore_unavailable``/``allow_no_indices`` so a queue never written to is simply empty) for
+       state in (queued, failed), ``run_at <= at``, ``remaining_attempts > 0``, sorted by priority desc,
+       run_at asc, last_enqueued_at asc, with ``seq_no_primary_term``; ``size`` over-fetches
+       ``amount * claim_search_multiplier`` hits.
+    2. The walk over the hits starts at a random offset and wraps around, so servers polling the same
+       queue spread over the over-fetched hits instead of all racing for the same top ``amount``.
+       The price: with more claimable tasks than ``amount``, one claim takes a random contiguous run
+       of the top ``amount * multiplier``, not strictly the best ``amount``; ``claim_search_multiplier=1``
+       restores strict best-first order at the cost of more conflicts under contention.
+    3. ``claim(task)`` (the domain transition, passed in) is applied to a window of
+       ``amount - claimed`` hits and sent as one ``_bulk`` of conditional writes; 409s are skipped and
+       counted in ``ClaimOutcome.conflicts``; the next window tops up from the remaining hits until
+       enough are claimed or the hits run out. A failing top-up returns what was already claimed
+       rather than raising, since raising would strand those tasks until they time out.
+    The result is sorted by claim order.
+
+Refresh and visibility
+    Nothing on these paths forces a refresh: each refresh cuts a Lucene segment, and forced ones on
+    hot paths turn into merge pressure. So search — and therefore claiming — sees a write only after
+    the next periodic refresh (``index.refresh_interval``, 1s by default; a shard that has not been
+    searched for 30s goes search-idle and refreshes when the next search arrives, which that search
+    waits for). ``get_task`` is a realtime GET and always sees the latest write, as does every CAS.
+    A search hit can therefore be stale: its write then loses the CAS and counts as a conflict.
+    Handing a just-enqueued task to a blocked claimer without waiting for a refresh is a service
+    concern (realtime GET by id + ``update_task``), not a store one.
+"""
+
+from app.storage.elasticsearch.store import ElasticsearchTaskStore, StoreOptions
+
+__all__ = ["ElasticsearchTaskStore", "StoreOptions"]

@@ -1,0 +1,74 @@
+"""One ``_bulk`` round trip and its per-item outcomes.
+
+Bulk writes go out with client retries off. A retried write whose first attempt was applied comes back
+409 (create) or as a version conflict (CAS), so a transparent retry would turn our own success into a
+reported failure; the port's contract is instead to surface ``StoreUnavailable`` and let the caller
+re-read. Reads keep the client's retries: they are safe to repeat.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+
+from app.domain.task import Version
+from app.storage.elasticsearch.errors import error_reason, translated_errors
+
+_ITEM_FIELDS = ("status", "_seq_no", "_primary_term", "error.type", "error.reason")
+_FILTER_PATH = ["errors", *(f"items.*.{field}" for field in _ITEM_FIELDS)]
+_NO_DOCUMENT = "no document was found"
+# ES 8.8 renamed the first to the second; both mean "this document cannot be stored as it is".
+_UNPARSABLE_DOCUMENT = frozenset({"mapper_parsing_exception", "document_parsing_exception"})
+
+
+@dataclass(frozen=True, slots=True)
+class BulkItem:
+    status: int
+    version: Version | None
+    error: dict[str, Any] | None
+
+    @property
+    def succeeded(self) -> bool:
+        return 200 <= self.status < 300 and self.version is not None
+
+    @property
+    def conflicted(self) -> bool:
+        """A lost compare-and-swap, or a create that found the id taken."""
+        return self.status == 409 and not self.missing
+
+    @property
+    def missing(self) -> bool:
+        # A conditional ``index`` of a deleted document answers 409, not 404; only the reason tells.
+        return self.status == 404 or (self.status == 409 and _NO_DOCUMENT in self.reason)
+
+    @property
+    def unparsable(self) -> bool:
+        """The mapping refused a value, e.g. a ``run_at`` outside ``date_nanos``' 1970-2262 range."""
+        return self.status == 400 and (self.error or {}).get("type") in _UNPARSABLE_DOCUMENT
+
+    @property
+    def reason(self) -> str:
+        return error_reason(self.error) if self.error else f"status {self.status}"
+
+
+def _item_from_response(entry: dict[str, Any]) -> BulkItem:
+    (outcome,) = entry.values()
+    seq_no, primary_term = outcome.get("_seq_no"), outcome.get("_primary_term")
+    version = None
+    if seq_no is not None and primary_term is not None and seq_no >= 0:
+        version = Version(seq_num=seq_no, primary_term=primary_term)
+    return BulkItem(status=int(outcome["status"]), version=version, error=outcome.get("error"))
+
+
+async def send_bulk(
+    client: AsyncElasticsearch, operations: Sequence[dict[str, Any]], *, action: str
+) -> list[BulkItem]:
+    """Send action/source lines; one ``BulkItem`` per action, in order. Never refreshes."""
+    if not operations:
+        return []
+    with translated_errors(action):
+        response = await client.options(max_retries=0).bulk(
+            operations=list(operations), filter_path=_FILTER_PATH
+        )
+    return [_item_from_response(entry) for entry in response.body.get("items", [])]

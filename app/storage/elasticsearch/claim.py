@@ -1,0 +1,143 @@
+"""Claiming: a candidate search, then windows of conditional writes until enough are won.
+
+See the package docstring for why the walk starts at a random offset.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from itertools import islice
+from typing import Any
+from urllib.parse import quote
+
+from app.domain.errors import StoreUnavailable, TasquesError
+from app.domain.states import CLAIMABLE_STATES
+from app.domain.task import Task, Version
+from app.storage.documents import format_stored_time, task_from_document
+from app.storage.elasticsearch.bulk import BulkItem
+from app.storage.elasticsearch.indices import IndexNames
+from app.storage.elasticsearch.writes import with_version
+from app.storage.port import ClaimOutcome
+
+logger = logging.getLogger(__name__)
+
+# ES refuses ``from + size`` beyond ``index.max_result_window`` (10,000 unless raised).
+MAX_CANDIDATES = 10_000
+# ES refuses request lines beyond ``http.max_initial_line_length`` (4kB by default).
+MAX_INDEX_LIST_CHARS = 2_000
+
+WriteBatch = Callable[[list[tuple[Task, Task]]], Awaitable[list[BulkItem]]]
+
+
+def _search_target(names: IndexNames, queues: tuple[str, ...]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Indices to search, plus a queue filter when naming them all would make the URL too long."""
+    indices = names.queues(queues)
+    if len(quote(",".join(indices), safe=",*")) <= MAX_INDEX_LIST_CHARS:
+        return indices, []
+    return [names.all_queues], [{"terms": {"queue": sorted(set(queues))}}]
+
+
+def candidate_search(
+    names: IndexNames, queues: tuple[str, ...], *, at: datetime, size: int
+) -> dict[str, Any]:
+    """``search`` keyword arguments: claimable tasks in claim order, with versions for the CAS."""
+    indices, queue_filter = _search_target(names, queues)
+    return {
+        "index": indices,
+        "ignore_unavailable": True,
+        "allow_no_indices": True,
+        "seq_no_primary_term": True,
+        "track_total_hits": False,
+        "size": min(size, MAX_CANDIDATES),
+        "query": {
+            "bool": {
+                "filter": [
+                    *queue_filter,
+                    {"terms": {"state": sorted(state.value for state in CLAIMABLE_STATES)}},
+                    {"range": {"run_at": {"lte": format_stored_time(at)}}},
+                    {"range": {"remaining_attempts": {"gt": 0}}},
+                ]
+            }
+        },
+        # unmapped_type keeps a queue index created before ``setup`` from failing the whole search.
+        "sort": [
+            {"priority": {"order": "desc", "unmapped_type": "long"}},
+            {"run_at": {"order": "asc", "unmapped_type": "date_nanos"}},
+            {"last_enqueued_at": {"order": "asc", "unmapped_type": "date_nanos"}},
+        ],
+    }
+
+
+def claim_order_key(task: Task) -> tuple[int, datetime, datetime, str, str]:
+    return (-task.priority, task.run_at, task.last_enqueued_at, task.queue, task.id)
+
+
+def claimable_candidates(hits: Iterable[dict[str, Any]], *, at: datetime) -> list[Task]:
+    """Parse hits, keeping those the domain agrees are claimable at ``at``.
+
+    ES ``date`` fields hold milliseconds, so the ``run_at`` filter can let through a task due a few
+    microseconds after ``at``; the domain check drops it. A document that does not parse is skipped
+    with a warning rather than blocking every claim behind it.
+    """
+    candidates = []
+    for hit in hits:
+        try:
+            task = task_from_document(
+                hit["_source"], Version(seq_num=hit["_seq_no"], primary_term=hit["_primary_term"])
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            logger.warning(
+                "skipping unreadable task document %s/%s: %r", hit.get("_index"), hit.get("_id"), error
+            )
+            continue
+        if task.is_claimable(at=at):
+            candidates.append(task)
+    return candidates
+
+
+def rotated(candidates: Sequence[Task], *, start: int) -> list[Task]:
+    return [*candidates[start:], *candidates[:start]]
+
+
+def _transitions(tasks: Iterable[Task], claim: Callable[[Task], Task]) -> Iterator[tuple[Task, Task]]:
+    for task in tasks:
+        try:
+            yield task, claim(task)
+        except TasquesError:
+            # The domain refused (e.g. a stale hit); skipping keeps the tasks this run already won.
+            continue
+
+
+async def claim_in_windows(
+    candidates: Sequence[Task], *, amount: int, claim: Callable[[Task], Task], write: WriteBatch
+) -> ClaimOutcome:
+    """Claim from ``candidates`` in visiting order, one bulk per window, topping up after losses."""
+    remaining = iter(candidates)
+    claimed: list[Task] = []
+    conflicts = 0
+    failures: list[str] = []
+    while len(claimed) < amount:
+        window = list(islice(_transitions(remaining, claim), amount - len(claimed)))
+        if not window:
+            break
+        try:
+            items = await write(window)
+        except StoreUnavailable:
+            if not claimed:
+                raise
+            # Raising now would strand the tasks already won until the reaper times them out.
+            logger.warning("claim top-up failed; returning the %d tasks already claimed", len(claimed))
+            break
+        for (_, updated), item in zip(window, items, strict=True):
+            if item.succeeded and item.version is not None:
+                claimed.append(with_version(updated, item.version))
+            elif item.conflicted:
+                conflicts += 1
+            elif not item.missing:
+                failures.append(item.reason)
+    if failures and not claimed:
+        # Silence here would hide a cluster that rejects every claim (scripts disabled, read-only index).
+        raise StoreUnavailable(f"claim: {len(failures)} writes failed, first: {failures[0]}")
+    if failures:
+        logger.warning("claim: %d writes failed, first: %s", len(failures), failures[0])
+    return ClaimOutcome(claimed=sorted(claimed, key=claim_order_key), conflicts=conflicts)

@@ -1,0 +1,45 @@
+"""Client exceptions become domain errors here, so nothing from ``elasticsearch`` leaves the package."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from elasticsearch import ApiError, TransportError
+
+from app.domain.errors import StoreUnavailable
+
+# A scripted write on a cluster with ``script.allowed_types: none`` fails item by item with this text.
+_SCRIPTS_DISABLED_HINT = "cannot execute"
+
+
+def error_reason(body: Any) -> str:
+    """``type: reason`` from an ES error body (request level or bulk item level)."""
+    error = body.get("error", body) if isinstance(body, dict) else body
+    if not isinstance(error, dict):
+        return str(error)
+    reason = f"{error.get('type', 'error')}: {error.get('reason', '')}"
+    if error.get("type") == "illegal_argument_exception" and _SCRIPTS_DISABLED_HINT in reason:
+        reason += " (scripts are disabled on this cluster; run with scripted updates turned off)"
+    return reason
+
+
+def store_unavailable(action: str, error: ApiError | TransportError) -> StoreUnavailable:
+    if isinstance(error, ApiError):
+        return StoreUnavailable(
+            f"{action}: Elasticsearch answered {error.meta.status}, {error_reason(error.body)}"
+        )
+    return StoreUnavailable(f"{action}: {error}")
+
+
+@contextmanager
+def translated_errors(action: str) -> Iterator[None]:
+    """Turn any client failure inside the block into ``StoreUnavailable`` naming ``action``.
+
+    Every status ends up here, 4xx included: a 400 from a request this package built is a bug or a
+    cluster setting (scripts disabled, read-only index), and either way the caller can only retry later.
+    Callers catch the statuses that mean something (404, 409) before entering this block.
+    """
+    try:
+        yield
+    except (ApiError, TransportError) as error:
+        raise store_unavailable(action, error) from error

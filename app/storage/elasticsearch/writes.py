@@ -1,0 +1,64 @@
+"""Bulk action lines for creates and compare-and-swap writes of task documents.
+
+A CAS write is either a painless ``update`` that touches only the top-level keys that changed, or a
+full-document ``index``; both carry ``if_seq_no``/``if_primary_term``. The scripted form keeps
+heartbeats small (``args``/``context`` are never resent) and leaves keys this code does not know about
+alone. ``doc`` partial updates are not an option: ES deep-merges maps, so a report whose ``data`` lost
+a key would keep the old key.
+"""
+
+import json
+from typing import Any
+
+from app.domain.task import Task, Version
+from app.storage.documents import Document, task_to_document
+
+# One constant source: ES compiles it once and caches it, whatever the params.
+APPLY_CHANGES_SCRIPT = (
+    "for (def entry : params['changes'].entrySet()) { ctx._source[entry.getKey()] = entry.getValue(); } "
+    "for (def key : params['removed']) { ctx._source.remove(key); }"
+)
+
+
+def with_version(task: Task, version: Version) -> Task:
+    return task.model_copy(update={"metadata": task.metadata.model_copy(update={"version": version})})
+
+
+def create_operations(task: Task, *, index: str) -> list[dict[str, Any]]:
+    return [{"create": {"_index": index, "_id": task.id}}, task_to_document(task)]
+
+
+def _canonical(value: Any) -> str:
+    # Python's == holds True == 1 == 1.0; JSON text tells them apart.
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def document_changes(before: Document, after: Document) -> tuple[Document, list[str]]:
+    """Top-level keys of ``after`` that differ from ``before``, and keys ``after`` no longer has."""
+    changes = {
+        key: value
+        for key, value in after.items()
+        if key not in before or _canonical(before[key]) != _canonical(value)
+    }
+    removed = sorted(key for key in before if key not in after)
+    return changes, removed
+
+
+def conditional_write_operations(
+    previous: Task, updated: Task, *, index: str, expected: Version, scripted: bool
+) -> list[dict[str, Any]]:
+    target = {
+        "_index": index,
+        "_id": previous.id,
+        "if_seq_no": expected.seq_num,
+        "if_primary_term": expected.primary_term,
+    }
+    if not scripted:
+        return [{"index": target}, task_to_document(updated)]
+    changes, removed = document_changes(task_to_document(previous), task_to_document(updated))
+    script = {
+        "lang": "painless",
+        "source": APPLY_CHANGES_SCRIPT,
+        "params": {"changes": changes, "removed": removed},
+    }
+    return [{"update": target}, {"script": script}]

@@ -1,0 +1,14 @@
+"""Embedded SQLite backend: the default, so a fresh machine runs the server with no other service.
+
+A real backend for single-node users, not a test double. WAL mode lets readers run beside the one
+writer; every write is a ``BEGIN IMMEDIATE`` transaction on a dedicated writer connection (serialised
+in-process by a lock, across processes by SQLite's own lock with a busy timeout), so several server
+processes may share one database file on one machine. A claim selects and updates its batch inside one
+IMMEDIATE transaction, so claimers never conflict here; the CAS version column still fences every other
+write. Tasks are stored as the shared JSON document plus the columns the claim order needs; the partial
+index ``tasks_claim_order`` serves "claimable, by queue, priority desc, run_at asc, enqueued asc".
+"""
+
+from app.storage.sqlite.store import SqliteTaskStore
+
+__all__ = ["SqliteTaskStore"]

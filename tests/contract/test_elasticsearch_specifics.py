@@ -1,0 +1,378 @@
+"""What only the Elasticsearch backend has: templates, prefixes, bulk shapes, claim windows, refresh.
+
+Tests marked ``real_es_only`` need ``TASQUES_TEST_ES_URL``: the emulator cannot run painless scripts
+and shows every write to search at once, so it can exercise neither.
+"""
+
+import asyncio
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from random import Random
+
+import pytest
+
+from app.domain.errors import (
+    InvalidInput,
+    StoreNotSetUp,
+    StoreUnavailable,
+    TaskAlreadyExists,
+    TaskNotFound,
+    VersionConflict,
+)
+from app.domain.ids import new_lease_token
+from app.domain.states import TaskState
+from app.domain.task import Claimant, Metadata, Task, Version
+from app.storage.elasticsearch import ElasticsearchTaskStore
+from app.storage.elasticsearch.bulk import BulkItem
+from app.storage.elasticsearch.claim import claim_in_windows
+from app.storage.elasticsearch.writes import document_changes
+from app.storage.port import ClaimRequest, TaskStore
+from tests.support.elasticsearch import ES_URL_VARIABLE, ElasticsearchHarness, elasticsearch_harness
+
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+real_es_only = pytest.mark.skipif(
+    not os.environ.get(ES_URL_VARIABLE), reason=f"needs a real cluster: set {ES_URL_VARIABLE}"
+)
+
+
+def new_task(
+    task_id: str, *, queue: str = "work", priority: int = 0, run_at: datetime = NOW, **extra: object
+) -> Task:
+    return Task.model_validate(
+        {
+            "id": task_id,
+            "queue": queue,
+            "retry_times": 2,
+            "attempted": 0,
+            "kind": "example",
+            "state": TaskState.QUEUED,
+            "priority": priority,
+            "processing_timeout": timedelta(minutes=5),
+            "run_at": run_at,
+            "last_enqueued_at": run_at,
+            "metadata": Metadata(created_at=NOW, modified_at=NOW),
+            **extra,
+        }
+    )
+
+
+def claim_at(at: datetime, worker: str = "w1") -> Callable[[Task], Task]:
+    return lambda task: task.claim(worker_id=worker, at=at, lease_token=new_lease_token())
+
+
+async def created(harness: ElasticsearchHarness, *tasks: Task) -> list[Task]:
+    results = await harness.store.create_tasks(tasks)
+    assert all(isinstance(result, Task) for result in results), results
+    return [result for result in results if isinstance(result, Task)]
+
+
+# --- setup -----------------------------------------------------------------------------------------
+
+
+async def test_verify_setup_names_the_missing_template_before_setup() -> None:
+    async with elasticsearch_harness(set_up=False) as harness:
+        with pytest.raises(StoreNotSetUp) as raised:
+            await harness.store.verify_setup()
+        assert raised.value.details["missing"] == [f"index template {harness.index_prefix}tasks"]
+        await harness.store.setup()
+        await harness.store.verify_setup()
+
+
+async def test_setup_is_idempotent() -> None:
+    async with elasticsearch_harness() as harness:
+        await harness.store.setup()
+        await harness.store.setup()
+        await harness.store.verify_setup()
+
+
+async def test_template_maps_queue_indices_without_dynamic_fields() -> None:
+    async with elasticsearch_harness() as harness:
+        name = f"{harness.index_prefix}tasks"
+        template = (await harness.client.indices.get_index_template(name=name)).body["index_templates"][0]
+        assert template["index_template"]["index_patterns"] == [f"{harness.index_prefix}queue-*"]
+
+        await created(harness, new_task("t1", args={"deep": {"free": "form"}}, context={"x": 1}))
+        index = f"{harness.index_prefix}queue-work"
+        mapping = (await harness.client.indices.get_mapping(index=index)).body[index]["mappings"]
+        assert mapping["dynamic"] in (False, "false")
+        properties = mapping["properties"]
+        assert properties["state"]["type"] == "keyword"
+        assert properties["run_at"]["type"] == "date_nanos"
+        assert properties["args"] == {"type": "object", "enabled": False}
+        assert (
+            properties["last_claimed"]["properties"]["last_report"]["properties"]["data"]["enabled"] is False
+        )
+        assert "deep" not in str(properties["args"])
+
+
+async def test_ping_and_connect_reach_the_cluster() -> None:
+    async with elasticsearch_harness() as harness:
+        await harness.store.ping()
+
+
+async def test_ping_raises_store_unavailable_when_unreachable() -> None:
+    # Annotated with the port so mypy checks the class against the protocol.
+    store: TaskStore = ElasticsearchTaskStore.connect(["http://127.0.0.1:9"], request_timeout=1.0)
+    try:
+        with pytest.raises(StoreUnavailable):
+            await store.ping()
+        with pytest.raises(StoreUnavailable):
+            await store.get_task("work", "t1")
+    finally:
+        await store.close()
+
+
+def test_index_prefix_is_validated() -> None:
+    with pytest.raises(ValueError, match="lower case"):
+        ElasticsearchTaskStore.connect(["http://127.0.0.1:9"], index_prefix="Tasques_")
+
+
+# --- isolation and reads ------------------------------------------------------------------------
+
+
+async def test_index_prefixes_isolate_stores() -> None:
+    async with elasticsearch_harness() as first, elasticsearch_harness() as second:
+        await created(first, new_task("shared-id"))
+        await first.make_searchable()
+        await second.make_searchable()
+
+        with pytest.raises(TaskNotFound):
+            await second.store.get_task("work", "shared-id")
+        request = ClaimRequest(queues=(), amount=5, at=NOW)
+        assert (await second.store.claim_tasks(request, claim_at(NOW))).claimed == []
+        assert [task.id for task in (await first.store.claim_tasks(request, claim_at(NOW))).claimed] == [
+            "shared-id"
+        ]
+
+
+async def test_get_of_missing_queue_index_or_document_is_not_found() -> None:
+    async with elasticsearch_harness() as harness:
+        with pytest.raises(TaskNotFound):
+            await harness.store.get_task("never-written", "t1")
+        await created(harness, new_task("t1"))
+        with pytest.raises(TaskNotFound):
+            await harness.store.get_task("work", "t2")
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+async def test_bulk_create_reports_duplicates_in_place_with_versions_from_the_items() -> None:
+    async with elasticsearch_harness() as harness:
+        results = await harness.store.create_tasks(
+            [new_task("a"), new_task("a"), new_task("b", queue="other")]
+        )
+        first, duplicate, other = results
+        assert isinstance(first, Task)
+        assert isinstance(other, Task)
+        assert isinstance(duplicate, TaskAlreadyExists)
+        assert first.metadata.version == (await harness.store.get_task("work", "a")).metadata.version
+        assert other.metadata.version is not None
+
+
+async def test_create_refuses_a_run_at_outside_the_date_nanos_range() -> None:
+    async with elasticsearch_harness() as harness:
+        with pytest.raises(InvalidInput, match="date_nanos"):
+            await harness.store.create_tasks([new_task("old", run_at=datetime(1969, 12, 31, tzinfo=UTC))])
+
+
+async def test_update_of_a_document_that_vanished_is_not_found() -> None:
+    async with elasticsearch_harness() as harness:
+        (task,) = await created(harness, new_task("t1"))
+        await harness.client.delete(index=f"{harness.index_prefix}queue-work", id="t1")
+        with pytest.raises(TaskNotFound):
+            await harness.store.update_task(task, claim_at(NOW)(task))
+
+
+async def test_stale_version_conflicts_and_batch_items_fail_on_their_own() -> None:
+    async with elasticsearch_harness() as harness:
+        one, two = await created(harness, new_task("one"), new_task("two"))
+        claimed_one = await harness.store.update_task(one, claim_at(NOW)(one))
+        results = await harness.store.update_tasks(
+            [
+                (one, claim_at(NOW, "late")(one)),
+                (two, claim_at(NOW)(two)),
+                (one.model_copy(update={"id": "gone"}), one),
+            ]
+        )
+        assert isinstance(results[0], VersionConflict)
+        assert isinstance(results[1], Task)
+        assert results[1].state is TaskState.CLAIMED
+        assert isinstance(results[2], TaskNotFound)
+        assert (await harness.store.get_task("work", "one")).last_claimed == claimed_one.last_claimed
+
+
+def test_document_changes_are_top_level_and_type_exact() -> None:
+    before = {"args": {"n": 1}, "state": "queued", "recurring_task_id": "r", "context": {"flag": 1}}
+    after = {"args": {"n": 1}, "state": "claimed", "context": {"flag": True}}
+    assert document_changes(before, after) == (
+        {"state": "claimed", "context": {"flag": True}},
+        ["recurring_task_id"],
+    )
+
+
+# --- claiming ------------------------------------------------------------------------------------
+
+
+async def test_claim_walk_starts_at_a_random_offset_and_returns_claim_order() -> None:
+    async with elasticsearch_harness() as harness:
+        await created(harness, *(new_task(f"t{i}", priority=10 - i) for i in range(10)))
+        await harness.make_searchable()
+        store = harness.sibling_store(random=Random(7), claim_search_multiplier=5)
+        outcome = await store.claim_tasks(ClaimRequest(queues=("work",), amount=2, at=NOW), claim_at(NOW))
+        expected_start = Random(7).randrange(10)
+        expected = sorted({expected_start, (expected_start + 1) % 10})
+        assert [task.id for task in outcome.claimed] == [f"t{i}" for i in expected]
+        assert all(task.metadata.version is not None for task in outcome.claimed)
+
+
+async def test_multiplier_one_claims_strictly_best_first_at_microsecond_precision() -> None:
+    # Every time below falls in one millisecond: ES ``date`` would see them all as equal.
+    def micros(count: int) -> datetime:
+        return NOW + timedelta(microseconds=count)
+
+    async with elasticsearch_harness() as harness:
+        await created(
+            harness,
+            new_task("low", priority=1, run_at=micros(100)),
+            new_task("high-late", priority=5, run_at=micros(300)),
+            new_task("high-early", priority=5, run_at=micros(200)),
+            new_task("future", priority=9, run_at=micros(600)),
+        )
+        await harness.make_searchable()
+        store = harness.sibling_store(claim_search_multiplier=1)
+        outcome = await store.claim_tasks(
+            ClaimRequest(queues=(), amount=2, at=micros(500)), claim_at(micros(500))
+        )
+        assert [task.id for task in outcome.claimed] == ["high-early", "high-late"]
+
+
+async def test_claim_over_more_queues_than_a_url_can_name() -> None:
+    queues = tuple(f"{'q' * 150}-{number}" for number in range(30))
+    async with elasticsearch_harness() as harness:
+        await created(harness, new_task("wanted", queue=queues[-1]), new_task("other", queue="elsewhere"))
+        await harness.make_searchable()
+        outcome = await harness.store.claim_tasks(
+            ClaimRequest(queues=queues, amount=5, at=NOW), claim_at(NOW)
+        )
+        assert [task.id for task in outcome.claimed] == ["wanted"]
+
+
+async def test_concurrent_claimers_never_share_a_task() -> None:
+    async with elasticsearch_harness() as harness:
+        await created(harness, *(new_task(f"t{i}") for i in range(12)))
+        await harness.make_searchable()
+        stores = [harness.sibling_store(random=Random(seed)) for seed in range(4)]
+        request = ClaimRequest(queues=("work",), amount=4, at=NOW)
+        outcomes = await asyncio.gather(*(store.claim_tasks(request, claim_at(NOW)) for store in stores))
+        ids = [task.id for outcome in outcomes for task in outcome.claimed]
+        assert len(ids) == len(set(ids))
+
+
+async def test_claim_skips_conflicts_tops_up_and_counts_them() -> None:
+    tasks = [
+        new_task(f"t{i}").model_copy(
+            update={
+                "metadata": Metadata(
+                    created_at=NOW, modified_at=NOW, version=Version(seq_num=i, primary_term=1)
+                )
+            }
+        )
+        for i in range(5)
+    ]
+    sent: list[list[str]] = []
+
+    async def write(window: list[tuple[Task, Task]]) -> list[BulkItem]:
+        sent.append([previous.id for previous, _ in window])
+        lost = {"t0", "t2"}
+        return [
+            BulkItem(
+                status=409, version=None, error={"type": "version_conflict_engine_exception", "reason": "x"}
+            )
+            if previous.id in lost
+            else BulkItem(status=200, version=Version(seq_num=99, primary_term=1), error=None)
+            for previous, _ in window
+        ]
+
+    outcome = await claim_in_windows(tasks, amount=3, claim=claim_at(NOW), write=write)
+    assert sent == [["t0", "t1", "t2"], ["t3", "t4"]]
+    assert [task.id for task in outcome.claimed] == ["t1", "t3", "t4"]
+    assert outcome.conflicts == 2
+
+
+async def test_claim_keeps_what_it_won_when_a_top_up_fails() -> None:
+    tasks = [
+        new_task(f"t{i}").model_copy(
+            update={
+                "metadata": Metadata(
+                    created_at=NOW, modified_at=NOW, version=Version(seq_num=1, primary_term=1)
+                )
+            }
+        )
+        for i in range(4)
+    ]
+    calls = 0
+
+    async def write(window: list[tuple[Task, Task]]) -> list[BulkItem]:
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            raise StoreUnavailable("connection reset")
+        return [
+            BulkItem(status=409, version=None, error=None),
+            BulkItem(status=200, version=Version(seq_num=2, primary_term=1), error=None),
+        ]
+
+    outcome = await claim_in_windows(tasks, amount=2, claim=claim_at(NOW), write=write)
+    assert [task.id for task in outcome.claimed] == ["t1"]
+
+
+# --- real cluster only ---------------------------------------------------------------------------
+
+
+@pytest.mark.real_es_only
+@real_es_only
+async def test_scripted_updates_replace_payloads_and_keep_unknown_keys() -> None:
+    async with elasticsearch_harness(scripted_updates=True) as harness:
+        (task,) = await created(harness, new_task("t1", args={"big": "payload"}))
+        index = f"{harness.index_prefix}queue-work"
+        # A key this code does not know, as a newer server version might write it.
+        await harness.client.update(index=index, id="t1", doc={"x_future": {"kept": True}})
+        task = await harness.store.get_task("work", "t1")
+        claimant = Claimant(worker_id="w1")
+        task = await harness.store.update_task(task, claim_at(NOW)(task))
+        task = await harness.store.update_task(task, task.report_in(claimant, at=NOW, data={"a": 1, "b": 2}))
+        task = await harness.store.update_task(
+            task, task.report_in(claimant, at=NOW + timedelta(seconds=1), data={"a": 1})
+        )
+        source = (await harness.client.get(index=index, id="t1")).body["_source"]
+        assert source["last_claimed"]["last_report"]["data"] == {"a": 1}
+        assert source["x_future"] == {"kept": True}
+        assert source["args"] == {"big": "payload"}
+        assert (await harness.store.get_task("work", "t1")) == task
+
+
+@pytest.mark.real_es_only
+@real_es_only
+async def test_search_misses_unrefreshed_writes_while_realtime_get_sees_them() -> None:
+    async with elasticsearch_harness() as harness:
+        await created(harness, new_task("first"))
+        index = f"{harness.index_prefix}queue-work"
+        await harness.client.indices.put_settings(index=index, settings={"index": {"refresh_interval": "-1"}})
+        await harness.make_searchable()
+        await created(harness, new_task("second", priority=5))
+        assert (await harness.store.get_task("work", "second")).state is TaskState.QUEUED
+
+        request = ClaimRequest(queues=("work",), amount=2, at=NOW)
+        outcome = await harness.sibling_store().claim_tasks(request, claim_at(NOW))
+        assert [task.id for task in outcome.claimed] == ["first"]
+
+        # The claim is not refreshed either: a second server still sees "first" queued and loses the CAS.
+        rival = await harness.sibling_store().claim_tasks(request, claim_at(NOW, "w2"))
+        assert (rival.claimed, rival.conflicts) == ([], 1)
+
+        await harness.make_searchable()
+        late = await harness.sibling_store().claim_tasks(request, claim_at(NOW, "w2"))
+        assert [task.id for task in late.claimed] == ["second"]
