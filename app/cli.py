@@ -68,5 +68,17 @@ def setup(config: ConfigOption = None) -> None:
     _console.print(f"[green]setup complete[/green] on the {settings.storage.backend} backend")
 
 
+@cli.command()
+def openapi() -> None:
+    """Print the OpenAPI document (``make openapi`` commits it to openapi/openapi.json)."""
+    import json
+
+    from app.components import build_app, build_components
+    from app.config import Settings
+
+    document = build_app(build_components(Settings())).openapi()
+    typer.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+
+
 def main() -> None:
     cli()

@@ -37,11 +37,14 @@ class ArrivalBoard:
     def __init__(self) -> None:
         self._waiters: set[ArrivalWaiter] = set()
         self.closing = asyncio.Event()
+        # Set once any claimer has subscribed; lets callers (and tests) wait for a blocked claimer.
+        self.someone_waited = asyncio.Event()
 
     @contextmanager
     def waiting_for(self, queues: Sequence[str]) -> Iterator[ArrivalWaiter]:
         waiter = ArrivalWaiter(frozenset(queues))
         self._waiters.add(waiter)
+        self.someone_waited.set()
         try:
             yield waiter
         finally:

@@ -6,7 +6,7 @@ and shows every write to search at once, so it can exercise neither.
 
 import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from random import Random
 
@@ -23,16 +23,18 @@ from app.domain.errors import (
 from app.domain.ids import new_lease_token
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Metadata, Task, Version
+from app.storage.documents import task_to_document
 from app.storage.elasticsearch import ElasticsearchTaskStore
 from app.storage.elasticsearch.bulk import BulkItem
-from app.storage.elasticsearch.claim import claim_in_windows
+from app.storage.elasticsearch.claim import claim_in_windows, spread_top_up
+from app.storage.elasticsearch.indices import task_template_body
 from app.storage.elasticsearch.writes import document_changes
 from app.storage.port import ClaimRequest, TaskStore
 from tests.support.elasticsearch import ES_URL_VARIABLE, ElasticsearchHarness, elasticsearch_harness
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
-real_es_only = pytest.mark.skipif(
+needs_real_cluster = pytest.mark.skipif(
     not os.environ.get(ES_URL_VARIABLE), reason=f"needs a real cluster: set {ES_URL_VARIABLE}"
 )
 
@@ -87,6 +89,16 @@ async def test_setup_is_idempotent() -> None:
         await harness.store.verify_setup()
 
 
+async def test_verify_setup_rejects_a_template_older_than_the_code() -> None:
+    async with elasticsearch_harness() as harness:
+        body = task_template_body(harness.store.names)
+        await harness.client.indices.put_index_template(**{**body, "version": 0})
+        with pytest.raises(StoreNotSetUp, match="version 0"):
+            await harness.store.verify_setup()
+        await harness.store.setup()
+        await harness.store.verify_setup()
+
+
 async def test_template_maps_queue_indices_without_dynamic_fields() -> None:
     async with elasticsearch_harness() as harness:
         name = f"{harness.index_prefix}tasks"
@@ -100,7 +112,7 @@ async def test_template_maps_queue_indices_without_dynamic_fields() -> None:
         properties = mapping["properties"]
         assert properties["state"]["type"] == "keyword"
         assert properties["run_at"]["type"] == "date_nanos"
-        assert properties["args"] == {"type": "object", "enabled": False}
+        assert properties["args"]["enabled"] is False
         assert (
             properties["last_claimed"]["properties"]["last_report"]["properties"]["data"]["enabled"] is False
         )
@@ -204,6 +216,27 @@ async def test_stale_version_conflicts_and_batch_items_fail_on_their_own() -> No
         assert (await harness.store.get_task("work", "one")).last_claimed == claimed_one.last_claimed
 
 
+def test_applying_the_changes_as_the_script_does_yields_the_new_document() -> None:
+    owner = Claimant(worker_id="w1")
+    queued = new_task("t1", args={"big": "payload"}, recurring_task_id="r1")
+    claimed = claim_at(NOW)(queued)
+    reported = claimed.report_in(owner, at=NOW, data={"a": 1, "b": {"c": 2}})
+    reported_again = reported.report_in(owner, at=NOW + timedelta(seconds=1), data=None)
+    done = reported_again.mark_done(owner, at=NOW, data={"ok": True})
+    for before, after in [
+        (queued, claimed),
+        (claimed, reported),
+        (reported, reported_again),
+        (reported_again, done),
+    ]:
+        stored, wanted = task_to_document(before), task_to_document(after)
+        changes, removed = document_changes(stored, wanted)
+        # What APPLY_CHANGES_SCRIPT does to ctx._source.
+        applied = {key: value for key, value in {**stored, **changes}.items() if key not in removed}
+        assert applied == wanted
+        assert "args" not in changes
+
+
 def test_document_changes_are_top_level_and_type_exact() -> None:
     before = {"args": {"n": 1}, "state": "queued", "recurring_task_id": "r", "context": {"flag": 1}}
     after = {"args": {"n": 1}, "state": "claimed", "context": {"flag": True}}
@@ -216,19 +249,7 @@ def test_document_changes_are_top_level_and_type_exact() -> None:
 # --- claiming ------------------------------------------------------------------------------------
 
 
-async def test_claim_walk_starts_at_a_random_offset_and_returns_claim_order() -> None:
-    async with elasticsearch_harness() as harness:
-        await created(harness, *(new_task(f"t{i}", priority=10 - i) for i in range(10)))
-        await harness.make_searchable()
-        store = harness.sibling_store(random=Random(7), claim_search_multiplier=5)
-        outcome = await store.claim_tasks(ClaimRequest(queues=("work",), amount=2, at=NOW), claim_at(NOW))
-        expected_start = Random(7).randrange(10)
-        expected = sorted({expected_start, (expected_start + 1) % 10})
-        assert [task.id for task in outcome.claimed] == [f"t{i}" for i in expected]
-        assert all(task.metadata.version is not None for task in outcome.claimed)
-
-
-async def test_multiplier_one_claims_strictly_best_first_at_microsecond_precision() -> None:
+async def test_uncontended_claims_are_best_first_at_microsecond_precision() -> None:
     # Every time below falls in one millisecond: ES ``date`` would see them all as equal.
     def micros(count: int) -> datetime:
         return NOW + timedelta(microseconds=count)
@@ -242,8 +263,7 @@ async def test_multiplier_one_claims_strictly_best_first_at_microsecond_precisio
             new_task("future", priority=9, run_at=micros(600)),
         )
         await harness.make_searchable()
-        store = harness.sibling_store(claim_search_multiplier=1)
-        outcome = await store.claim_tasks(
+        outcome = await harness.store.claim_tasks(
             ClaimRequest(queues=(), amount=2, at=micros(500)), claim_at(micros(500))
         )
         assert [task.id for task in outcome.claimed] == ["high-early", "high-late"]
@@ -271,69 +291,88 @@ async def test_concurrent_claimers_never_share_a_task() -> None:
         assert len(ids) == len(set(ids))
 
 
-async def test_claim_skips_conflicts_tops_up_and_counts_them() -> None:
-    tasks = [
-        new_task(f"t{i}").model_copy(
-            update={
-                "metadata": Metadata(
-                    created_at=NOW, modified_at=NOW, version=Version(seq_num=i, primary_term=1)
-                )
-            }
-        )
-        for i in range(5)
-    ]
-    sent: list[list[str]] = []
+class LastPick(Random):
+    """Always picks the last allowed value, so spread-out top-ups are predictable."""
 
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
+        return (start if stop is None else stop) - 1
+
+
+def versioned(task: Task) -> Task:
+    metadata = Metadata(created_at=NOW, modified_at=NOW, version=Version(seq_num=1, primary_term=1))
+    return task.model_copy(update={"metadata": metadata})
+
+
+def writes_losing(
+    lost: set[str], sent: list[list[str]]
+) -> Callable[[list[tuple[Task, Task]]], Awaitable[list[BulkItem]]]:
     async def write(window: list[tuple[Task, Task]]) -> list[BulkItem]:
         sent.append([previous.id for previous, _ in window])
-        lost = {"t0", "t2"}
+        conflict = {"type": "version_conflict_engine_exception", "reason": "[x]: version conflict"}
         return [
-            BulkItem(
-                status=409, version=None, error={"type": "version_conflict_engine_exception", "reason": "x"}
-            )
+            BulkItem(status=409, version=None, error=conflict)
             if previous.id in lost
-            else BulkItem(status=200, version=Version(seq_num=99, primary_term=1), error=None)
+            else BulkItem(status=200, version=Version(seq_num=2, primary_term=1), error=None)
             for previous, _ in window
         ]
 
-    outcome = await claim_in_windows(tasks, amount=3, claim=claim_at(NOW), write=write)
-    assert sent == [["t0", "t1", "t2"], ["t3", "t4"]]
-    assert [task.id for task in outcome.claimed] == ["t1", "t3", "t4"]
-    assert outcome.conflicts == 2
+    return write
+
+
+def test_top_ups_spread_within_the_best_remaining_priority_only() -> None:
+    remaining = [
+        new_task("a", priority=5),
+        new_task("b", priority=5),
+        new_task("c", priority=5),
+        new_task("d"),
+    ]
+    assert [task.id for task in spread_top_up(remaining, random=LastPick())] == ["c", "a", "b", "d"]
+
+
+async def test_claim_skips_conflicts_tops_up_and_counts_them() -> None:
+    tasks = [versioned(new_task(f"t{i}", priority=5)) for i in range(5)] + [versioned(new_task("t5"))]
+    sent: list[list[str]] = []
+
+    outcome = await claim_in_windows(
+        tasks, amount=3, claim=claim_at(NOW), write=writes_losing({"t0", "t2", "t4"}, sent), random=LastPick()
+    )
+
+    # The first window is the best three; after each loss the walk restarts inside the best priority.
+    assert sent == [["t0", "t1", "t2"], ["t4", "t3"], ["t5"]]
+    assert [task.id for task in outcome.claimed] == ["t1", "t3", "t5"]
+    assert outcome.conflicts == 3
 
 
 async def test_claim_keeps_what_it_won_when_a_top_up_fails() -> None:
-    tasks = [
-        new_task(f"t{i}").model_copy(
-            update={
-                "metadata": Metadata(
-                    created_at=NOW, modified_at=NOW, version=Version(seq_num=1, primary_term=1)
-                )
-            }
-        )
-        for i in range(4)
-    ]
-    calls = 0
+    tasks = [versioned(new_task(f"t{i}")) for i in range(4)]
+    sent: list[list[str]] = []
+    first_window = writes_losing({"t0"}, sent)
 
     async def write(window: list[tuple[Task, Task]]) -> list[BulkItem]:
-        nonlocal calls
-        calls += 1
-        if calls > 1:
+        if sent:
             raise StoreUnavailable("connection reset")
-        return [
-            BulkItem(status=409, version=None, error=None),
-            BulkItem(status=200, version=Version(seq_num=2, primary_term=1), error=None),
-        ]
+        return await first_window(window)
 
-    outcome = await claim_in_windows(tasks, amount=2, claim=claim_at(NOW), write=write)
+    outcome = await claim_in_windows(tasks, amount=2, claim=claim_at(NOW), write=write, random=Random(0))
     assert [task.id for task in outcome.claimed] == ["t1"]
+
+
+async def test_claim_raises_when_every_write_fails_for_another_reason() -> None:
+    async def write(window: list[tuple[Task, Task]]) -> list[BulkItem]:
+        error = {"type": "illegal_argument_exception", "reason": "cannot execute [inline] scripts"}
+        return [BulkItem(status=400, version=None, error=error) for _ in window]
+
+    with pytest.raises(StoreUnavailable, match="scripts are disabled"):
+        await claim_in_windows(
+            [versioned(new_task("t0"))], amount=1, claim=claim_at(NOW), write=write, random=Random(0)
+        )
 
 
 # --- real cluster only ---------------------------------------------------------------------------
 
 
 @pytest.mark.real_es_only
-@real_es_only
+@needs_real_cluster
 async def test_scripted_updates_replace_payloads_and_keep_unknown_keys() -> None:
     async with elasticsearch_harness(scripted_updates=True) as harness:
         (task,) = await created(harness, new_task("t1", args={"big": "payload"}))
@@ -355,7 +394,7 @@ async def test_scripted_updates_replace_payloads_and_keep_unknown_keys() -> None
 
 
 @pytest.mark.real_es_only
-@real_es_only
+@needs_real_cluster
 async def test_search_misses_unrefreshed_writes_while_realtime_get_sees_them() -> None:
     async with elasticsearch_harness() as harness:
         await created(harness, new_task("first"))

@@ -36,16 +36,21 @@ Claiming (``claim``)
        state in (queued, failed), ``run_at <= at``, ``remaining_attempts > 0``, sorted by priority desc,
        run_at asc, last_enqueued_at asc, with ``seq_no_primary_term``; ``size`` over-fetches
        ``amount * claim_search_multiplier`` hits.
-    2. The walk over the hits starts at a random offset and wraps around, so servers polling the same
-       queue spread over the over-fetched hits instead of all racing for the same top ``amount``.
-       The price: with more claimable tasks than ``amount``, one claim takes a random contiguous run
-       of the top ``amount * multiplier``, not strictly the best ``amount``; ``claim_search_multiplier=1``
-       restores strict best-first order at the cost of more conflicts under contention.
-    3. ``claim(task)`` (the domain transition, passed in) is applied to a window of
-       ``amount - claimed`` hits and sent as one ``_bulk`` of conditional writes; 409s are skipped and
-       counted in ``ClaimOutcome.conflicts``; the next window tops up from the remaining hits until
-       enough are claimed or the hits run out. A failing top-up returns what was already claimed
-       rather than raising, since raising would strand those tasks until they time out.
+    2. ``claim(task)`` (the domain transition, passed in) is applied to a window of the best
+       ``amount - claimed`` hits, sent as one ``_bulk`` of conditional writes; 409s are skipped and
+       counted in ``ClaimOutcome.conflicts``, and further windows top up from the remaining hits
+       until enough are claimed or the hits run out. A failing top-up returns what was already
+       claimed rather than raising, since raising would strand those tasks until they time out.
+    3. After a window that lost a CAS, the remaining hits are visited from a random offset within
+       the run of hits sharing the best remaining priority (wrapping around inside it). A loss means
+       other servers, or a stale search, are on the same hits; walking on in order would march every
+       loser onto the same next window. The first window is not randomised: starting every claim at
+       a random offset would make even a lone server skip better tasks, and the port promises
+       best-first. Spreading never crosses a priority boundary either, so a claim never takes a
+       lower-priority task while a higher-priority hit it saw is still free. The price: under
+       contention (or a stale search), FIFO order within one priority is relaxed among the top
+       ``amount * claim_search_multiplier`` hits, and every contender's first window targets the
+       same best hits, costing the losers one extra round trip.
     The result is sorted by claim order.
 
 Refresh and visibility

@@ -1,12 +1,12 @@
 """Claiming: a candidate search, then windows of conditional writes until enough are won.
 
-See the package docstring for why the walk starts at a random offset.
+See the package docstring for the walk order and why top-ups are spread out.
 """
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from itertools import islice
+from random import Random
 from typing import Any
 from urllib.parse import quote
 
@@ -75,9 +75,10 @@ def claim_order_key(task: Task) -> tuple[int, datetime, datetime, str, str]:
 def claimable_candidates(hits: Iterable[dict[str, Any]], *, at: datetime) -> list[Task]:
     """Parse hits, keeping those the domain agrees are claimable at ``at``.
 
-    ES ``date`` fields hold milliseconds, so the ``run_at`` filter can let through a task due a few
-    microseconds after ``at``; the domain check drops it. A document that does not parse is skipped
-    with a warning rather than blocking every claim behind it.
+    The domain check matters where ``run_at`` is mapped as millisecond ``date`` (indices created by
+    Go Tasques or before ``setup``): there the filter lets through a task due a few microseconds after
+    ``at``. A document that does not parse is skipped with a warning rather than blocking every claim
+    behind it.
     """
     candidates = []
     for hit in hits:
@@ -95,8 +96,19 @@ def claimable_candidates(hits: Iterable[dict[str, Any]], *, at: datetime) -> lis
     return candidates
 
 
-def rotated(candidates: Sequence[Task], *, start: int) -> list[Task]:
-    return [*candidates[start:], *candidates[:start]]
+def spread_top_up(remaining: Sequence[Task], *, random: Random) -> list[Task]:
+    """Visiting order after a lost window: a random start among the hits of the best remaining priority.
+
+    Losing a CAS means another server (or a stale search) is on the same hits; walking on in order
+    would march every loser onto the same next window. Spreading only within one priority keeps the
+    guarantee that a claim never takes a lower-priority task while a higher one it saw is still free.
+    """
+    if not remaining:
+        return []
+    best = remaining[0].priority
+    tier = next((index for index, task in enumerate(remaining) if task.priority != best), len(remaining))
+    start = random.randrange(tier)
+    return [*remaining[start:tier], *remaining[:start], *remaining[tier:]]
 
 
 def _transitions(tasks: Iterable[Task], claim: Callable[[Task], Task]) -> Iterator[tuple[Task, Task]]:
@@ -109,17 +121,24 @@ def _transitions(tasks: Iterable[Task], claim: Callable[[Task], Task]) -> Iterat
 
 
 async def claim_in_windows(
-    candidates: Sequence[Task], *, amount: int, claim: Callable[[Task], Task], write: WriteBatch
+    candidates: Sequence[Task],
+    *,
+    amount: int,
+    claim: Callable[[Task], Task],
+    write: WriteBatch,
+    random: Random,
 ) -> ClaimOutcome:
-    """Claim from ``candidates`` in visiting order, one bulk per window, topping up after losses."""
-    remaining = iter(candidates)
+    """Claim from ``candidates`` (best first), one bulk per window, topping up after losses."""
+    remaining = list(candidates)
     claimed: list[Task] = []
     conflicts = 0
     failures: list[str] = []
-    while len(claimed) < amount:
-        window = list(islice(_transitions(remaining, claim), amount - len(claimed)))
+    while len(claimed) < amount and remaining:
+        wanted = amount - len(claimed)
+        window = list(_transitions(remaining[:wanted], claim))
+        remaining = remaining[wanted:]
         if not window:
-            break
+            continue
         try:
             items = await write(window)
         except StoreUnavailable:
@@ -128,6 +147,7 @@ async def claim_in_windows(
             # Raising now would strand the tasks already won until the reaper times them out.
             logger.warning("claim top-up failed; returning the %d tasks already claimed", len(claimed))
             break
+        lost_before = conflicts
         for (_, updated), item in zip(window, items, strict=True):
             if item.succeeded and item.version is not None:
                 claimed.append(with_version(updated, item.version))
@@ -135,6 +155,8 @@ async def claim_in_windows(
                 conflicts += 1
             elif not item.missing:
                 failures.append(item.reason)
+        if conflicts > lost_before:
+            remaining = spread_top_up(remaining, random=random)
     if failures and not claimed:
         # Silence here would hide a cluster that rejects every claim (scripts disabled, read-only index).
         raise StoreUnavailable(f"claim: {len(failures)} writes failed, first: {failures[0]}")

@@ -21,7 +21,6 @@ from app.storage.elasticsearch.claim import (
     candidate_search,
     claim_in_windows,
     claimable_candidates,
-    rotated,
 )
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames, install_templates, missing_templates
@@ -170,12 +169,12 @@ class ElasticsearchTaskStore:
         candidates = claimable_candidates(response.body["hits"]["hits"], at=request.at)
         if not candidates:
             return ClaimOutcome(claimed=[], conflicts=0)
-        start = self._random.randrange(len(candidates))
         return await claim_in_windows(
-            rotated(candidates, start=start),
+            candidates,
             amount=request.amount,
             claim=claim,
             write=lambda window: self._write(window, action="claim tasks"),
+            random=self._random,
         )
 
     async def _write(self, changes: Sequence[tuple[Task, Task]], *, action: str) -> list[BulkItem]:

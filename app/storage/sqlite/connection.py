@@ -46,6 +46,10 @@ class SqliteConnections:
             return self._writer, self._reader
 
     async def _connect(self) -> aiosqlite.Connection:
+        if not self._path.parent.is_dir():
+            # Checked up front: aiosqlite's failed-connect path leaves a worker-thread callback racing
+            # the event loop's shutdown.
+            raise StoreUnavailable(f"sqlite: directory {self._path.parent} does not exist")
         connection = await aiosqlite.connect(self._path, isolation_level=None)
         # Pragmas through execute_fetchall: an unfinalised pragma cursor keeps a lock open.
         for pragma in (f"busy_timeout={self._busy_timeout_ms}", "synchronous=NORMAL", "foreign_keys=ON"):

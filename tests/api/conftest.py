@@ -1,0 +1,53 @@
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.components import Components, build_app, build_components
+from app.config import Settings
+from app.storage.sqlite import SqliteTaskStore
+
+WORKER = {"X-TASQUES-WORKER-ID": "worker-1"}
+SETTINGS = {
+    "tasks": {
+        "defaults": {"backoff": {"strategy": "fixed", "base": "1m", "max": "1m", "jitter": 0}},
+        "limits": {"max_block_for": "10s", "max_batch_size": 50},
+    },
+    "server": {"max_body_bytes": 64 * 1024},
+}
+
+
+@pytest.fixture
+def components(tmp_path: Path) -> Components:
+    return build_components(Settings.model_validate(SETTINGS), store=SqliteTaskStore(tmp_path / "api.db"))
+
+
+@pytest.fixture
+async def api(components: Components) -> AsyncIterator[httpx.AsyncClient]:
+    app = build_app(components)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tasques") as client,
+    ):
+        yield client
+
+
+async def enqueue(api: httpx.AsyncClient, **fields: object) -> dict[str, object]:
+    response = await api.post("/tasques", json={"queue": "q", "kind": "k", **fields})
+    assert response.status_code == 201, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def claim(
+    api: httpx.AsyncClient, *, amount: int = 1, worker: str = "worker-1"
+) -> list[dict[str, object]]:
+    response = await api.post(
+        "/tasques/claims",
+        json={"queues": ["q"], "amount": amount, "block_for": "0s"},
+        headers={"X-TASQUES-WORKER-ID": worker},
+    )
+    assert response.status_code == 200, response.text
+    tasks: list[dict[str, object]] = response.json()
+    return tasks

@@ -1,0 +1,48 @@
+"""Creation is create-only and idempotent per queue; reads are realtime and round-trip every field."""
+
+import pytest
+
+from app.domain.errors import TaskAlreadyExists, TaskNotFound
+from app.domain.task import Task
+from tests.contract.conftest import StoreHarness, queued_task
+
+
+async def test_created_task_reads_back_identically_with_a_version(harness: StoreHarness) -> None:
+    original = queued_task("a", args={"nested": {"keep_null": None}, "n": [1, 2.5, "x"]})
+
+    (created,) = await harness.store.create_tasks([original])
+    fetched = await harness.store.get_task("q", "a")
+
+    assert isinstance(created, Task)
+    assert created.metadata.version is not None
+    assert fetched == created
+    assert fetched.model_dump(exclude={"metadata"}) == original.model_dump(exclude={"metadata"})
+    assert fetched.args == {"nested": {"keep_null": None}, "n": [1, 2.5, "x"]}
+
+
+async def test_same_id_is_a_conflict_in_one_queue_but_not_across_queues(harness: StoreHarness) -> None:
+    await harness.store.create_tasks([queued_task("dup", args={"first": True})])
+
+    results = await harness.store.create_tasks(
+        [queued_task("dup", args={"first": False}), queued_task("dup", queue="other"), queued_task("fresh")]
+    )
+
+    assert isinstance(results[0], TaskAlreadyExists)
+    assert isinstance(results[1], Task)
+    assert isinstance(results[2], Task)
+    assert (await harness.store.get_task("q", "dup")).args == {"first": True}
+
+
+async def test_unknown_task_or_queue_is_not_found(harness: StoreHarness) -> None:
+    await harness.store.create_tasks([queued_task("a")])
+
+    with pytest.raises(TaskNotFound):
+        await harness.store.get_task("q", "missing")
+    with pytest.raises(TaskNotFound):
+        await harness.store.get_task("never-used-queue", "a")
+
+
+async def test_a_new_task_is_readable_by_id_at_once_from_another_server(harness: StoreHarness) -> None:
+    (created,) = await harness.store.create_tasks([queued_task("a")])
+
+    assert await harness.sibling().get_task("q", "a") == created
