@@ -52,6 +52,16 @@ class ClaimService:
             return []
         deadline = self._clock.monotonic() + max(order.block_for.total_seconds(), 0.0)
         claimed: list[Task] = []
+        try:
+            return await self._claim_until_done(order, deadline, claimed, client_gone)
+        except asyncio.CancelledError:
+            # Server shutdown cancels in-flight requests; hand back what this request had won.
+            await asyncio.shield(self._release(order, claimed))
+            raise
+
+    async def _claim_until_done(
+        self, order: ClaimOrder, deadline: float, claimed: list[Task], client_gone: ClientGone | None
+    ) -> list[Task]:
         with self._arrivals.waiting_for(order.queues) as waiter:
             while True:
                 if len(claimed) < order.amount:
@@ -65,6 +75,7 @@ class ClaimService:
                 )
                 if client_gone is not None and await client_gone():
                     await self._release(order, claimed)
+                    claimed.clear()
                     return []
 
     async def _claim_from_store(self, order: ClaimOrder, amount: int) -> list[Task]:
@@ -99,4 +110,7 @@ class ClaimService:
         for task in claimed:
             claimant = Claimant(worker_id=order.worker_id, lease_token=task.lease_token)
             with contextlib.suppress(TasquesError):
-                await self._store.update_task(task, task.unclaim(claimant, at=self._clock.now_utc()))
+                released = await self._store.update_task(
+                    task, task.unclaim(claimant, at=self._clock.now_utc())
+                )
+                self._arrivals.publish([released])

@@ -1,6 +1,7 @@
 """The worker protocol through the services, on every backend: fencing, retries, hand-off."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from app.domain.states import TaskState
 from app.domain.task import Claimant, Task
 from app.services.claims import ClaimOrder
 from app.services.new_task import NewTask
+from app.storage.port import ClaimOutcome, ClaimRequest, TaskStore
 from tests.contract.conftest import T0, StoreHarness
 
 FAST_RETRIES = {"defaults": {"backoff": {"strategy": "fixed", "base": "1s", "max": "1s", "jitter": 0}}}
@@ -136,3 +138,38 @@ async def test_a_blocked_claimer_gets_a_task_enqueued_on_its_server_without_a_re
 
     assert [task.id for task in claimed] == [created.id]
     assert (await harness.store.get_task("q", created.id)).state is TaskState.CLAIMED
+
+
+class _ClaimSignallingStore:
+    """Delegates to the real store and signals after each store claim, so a test knows where it is."""
+
+    def __init__(self, store: TaskStore) -> None:
+        self._store = store
+        self.claimed_once = asyncio.Event()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
+        outcome = await self._store.claim_tasks(request, claim)
+        if outcome.claimed:
+            self.claimed_once.set()
+        return outcome
+
+
+async def test_a_cancelled_long_poll_hands_back_what_it_had_claimed(harness: StoreHarness) -> None:
+    store = _ClaimSignallingStore(harness.store)
+    live = build_components(Settings(), store=store)  # type: ignore[arg-type]
+    created = await live.tasks.create_task(NewTask(queue="q", kind="k"))
+    await harness.make_searchable()
+    order = ClaimOrder(worker_id="w", queues=("q",), amount=2, block_for=timedelta(seconds=30))
+    claiming = asyncio.create_task(live.claims.claim(order))
+    await asyncio.wait_for(store.claimed_once.wait(), timeout=5)
+
+    claiming.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await claiming
+
+    released = await harness.store.get_task("q", created.id)
+    assert released.state is TaskState.QUEUED
+    assert released.attempted == 0

@@ -133,6 +133,9 @@ class SqliteTaskStore:
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
         claimed: list[Task] = []
+        if not await self._any_claimable(request):
+            # Idle blocked claimers re-check often; a read keeps them off the single write lock.
+            return ClaimOutcome(claimed=claimed, conflicts=0)
         async with self._connections.write_transaction() as writer:
             for row in await self._claim_candidates(writer, request):
                 candidate = _task_from_row(row)
@@ -142,18 +145,27 @@ class SqliteTaskStore:
                     claimed.append(result)
         return ClaimOutcome(claimed=claimed, conflicts=0)
 
+    async def _any_claimable(self, request: ClaimRequest) -> bool:
+        condition, parameters = _claimable_condition(request)
+        async with self._connections.reader() as reader:
+            rows = await reader.execute_fetchall(f"SELECT 1 FROM tasks WHERE {condition} LIMIT 1", parameters)
+        return bool(rows)
+
     async def _claim_candidates(self, writer: aiosqlite.Connection, request: ClaimRequest) -> list[Any]:
-        queue_filter = ""
-        parameters: list[Any] = [_micros(request.at)]
-        if request.queues:
-            queue_filter = f"AND queue IN ({', '.join('?' * len(request.queues))})"
-            parameters.extend(request.queues)
+        condition, parameters = _claimable_condition(request)
         rows = await writer.execute_fetchall(
-            "SELECT document, version FROM tasks WHERE state IN ('queued', 'failed') AND run_at_us <= ? "
-            f"AND remaining_attempts > 0 {queue_filter} {_CLAIM_ORDER} LIMIT ?",
+            f"SELECT document, version FROM tasks WHERE {condition} {_CLAIM_ORDER} LIMIT ?",
             (*parameters, request.amount),
         )
         return list(rows)
+
+
+def _claimable_condition(request: ClaimRequest) -> tuple[str, tuple[Any, ...]]:
+    condition = "state IN ('queued', 'failed') AND run_at_us <= ? AND remaining_attempts > 0"
+    if not request.queues:
+        return condition, (_micros(request.at),)
+    placeholders = ", ".join("?" * len(request.queues))
+    return f"{condition} AND queue IN ({placeholders})", (_micros(request.at), *request.queues)
 
 
 def _task_from_row(row: Any) -> Task:
