@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, PlainSerializer
 
 from app.domain.errors import InvalidInput
 
@@ -83,4 +83,6 @@ def _coerce_duration(value: object) -> object:
     return value
 
 
-GoDuration = Annotated[timedelta, BeforeValidator(_coerce_duration)]
+GoDuration = Annotated[
+    timedelta, BeforeValidator(_coerce_duration), PlainSerializer(format_go_duration, when_used="json")
+]

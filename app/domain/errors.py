@@ -126,3 +126,17 @@ class StoreNotSetUp(TasquesError):
             "Run 'tasques setup' before retrying.",
             missing=missing,
         )
+
+
+class RecurringTaskNotFound(TasquesError):
+    code = "recurring_task_not_found"
+
+    def __init__(self, recurring_id: str) -> None:
+        super().__init__(f"Could not find [{recurring_id}]", id=recurring_id)
+
+
+class RecurringTaskAlreadyExists(TasquesError):
+    code = "recurring_task_already_exists"
+
+    def __init__(self, recurring_id: str) -> None:
+        super().__init__(f"Id already exists [{recurring_id}]", id=recurring_id)

@@ -48,12 +48,7 @@ def task_to_document(task: Task) -> Document:
     if task.last_claimed is not None:
         document["last_claimed"] = _last_claimed_to_document(task.last_claimed)
     if task.backoff is not None:
-        document["backoff"] = {
-            "strategy": task.backoff.strategy.value,
-            "base": duration_to_nanos(task.backoff.base),
-            "max": duration_to_nanos(task.backoff.max),
-            "jitter": task.backoff.jitter,
-        }
+        document["backoff"] = backoff_to_document(task.backoff)
     return document
 
 
@@ -80,7 +75,7 @@ def task_from_document(document: Document, version: Version) -> Task:
             version=version,
         ),
         recurring_task_id=document.get("recurring_task_id"),
-        backoff=_backoff_from_document(document.get("backoff")),
+        backoff=backoff_from_document(document.get("backoff")),
     )
 
 
@@ -130,7 +125,16 @@ def _last_claimed_from_document(document: Document | None) -> LastClaimed | None
     )
 
 
-def _backoff_from_document(document: Document | None) -> BackoffPolicy | None:
+def backoff_to_document(backoff: BackoffPolicy) -> Document:
+    return {
+        "strategy": backoff.strategy.value,
+        "base": duration_to_nanos(backoff.base),
+        "max": duration_to_nanos(backoff.max),
+        "jitter": backoff.jitter,
+    }
+
+
+def backoff_from_document(document: Document | None) -> BackoffPolicy | None:
     if not document:
         return None
     return BackoffPolicy(

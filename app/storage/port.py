@@ -9,17 +9,22 @@ Claiming is a backend operation because the cheapest correct way differs (one IM
 SQLite; a candidate search and one ``_bulk`` of conditional writes on Elasticsearch), but the transition
 itself stays in the domain: the service passes ``claim`` (Task -> claimed Task) in.
 
+Archiving moves a finished task (DONE/DEAD) to the archive and leaves a dedup record under its
+(queue, id), so ``create_tasks`` keeps answering ``TaskAlreadyExists`` for it until ``prune_archive``
+removes the record after the dedup window; ``get_task`` finds archived tasks too.
+
 Any failure to reach the store raises ``StoreUnavailable``; a write that raised it may or may not have
 been applied, and every write is idempotent under CAS, so callers can retry by re-reading.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from app.domain.errors import TaskAlreadyExists, TaskNotFound, VersionConflict
-from app.domain.task import Task
+from app.domain.recurring import RecurringTask
+from app.domain.task import Task, Version
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +59,10 @@ class TaskStore(Protocol):
     async def close(self) -> None: ...
 
     async def create_tasks(self, tasks: Sequence[Task]) -> list[CreateResult]:
-        """Create-only, in order; results carry versions."""
+        """Create-only, in order; results carry versions. A live task or a dedup record is a conflict."""
 
     async def get_task(self, queue: str, task_id: str) -> Task:
-        """Realtime read by id (sees writes before any refresh)."""
+        """Realtime read by id (sees writes before any refresh); falls back to the archive."""
 
     async def update_task(self, previous: Task, updated: Task) -> Task: ...
 
@@ -66,3 +71,79 @@ class TaskStore(Protocol):
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
         """Claim up to ``amount`` claimable tasks, best first: priority desc, run_at asc, enqueued asc."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveOutcome:
+    archived: int
+    skipped: int
+    """Candidates that changed between the search and the conditional delete; left live."""
+
+
+class MaintenanceStore(Protocol):
+    """Task queries and moves for the leader-only services."""
+
+    async def find_timed_out(self, *, at: datetime, limit: int) -> list[Task]:
+        """CLAIMED tasks with ``times_out_at <= at``, earliest timeout first."""
+
+    async def count_outstanding(self, *, queue: str, recurring_task_id: str) -> int:
+        """QUEUED, FAILED and CLAIMED tasks spawned by a recurring task; reflects writes already made."""
+
+    async def archive_finished(
+        self, *, finished_before: datetime, at: datetime, limit: int
+    ) -> ArchiveOutcome:
+        """Move up to ``limit`` DONE/DEAD tasks last modified at or before ``finished_before``; each move
+        is conditional on the version that was read, so a task that changed meanwhile stays live."""
+
+    async def prune_archive(
+        self, *, archived_before: datetime | None, dedup_before: datetime, limit: int
+    ) -> int:
+        """Delete archived tasks archived before ``archived_before`` (None: retention is the store's own,
+        e.g. an ILM delete phase) and dedup records older than ``dedup_before``; returns how many."""
+
+
+@dataclass(frozen=True, slots=True)
+class LockRecord:
+    name: str
+    holder: str
+    renewed_at: datetime
+    lease: timedelta
+    version: Version
+
+
+class LeaderLockStore(Protocol):
+    """One record per lock name, changed only by compare-and-swap. Expiry is decided by the elector."""
+
+    async def read_lock(self, name: str) -> LockRecord | None: ...
+
+    async def create_lock(self, name: str, *, holder: str, at: datetime, lease: timedelta) -> LockRecord:
+        """Create-only: raises ``VersionConflict`` when the record exists."""
+
+    async def replace_lock(
+        self, previous: LockRecord, *, holder: str, at: datetime, lease: timedelta
+    ) -> LockRecord:
+        """Raises ``VersionConflict`` when the record changed or vanished since ``previous``."""
+
+    async def delete_lock(self, previous: LockRecord) -> bool:
+        """Delete if unchanged since ``previous``; False when it changed or vanished."""
+
+
+class RecurringStore(Protocol):
+    async def create_recurring(self, recurring: RecurringTask) -> RecurringTask:
+        """Create-only: ``RecurringTaskAlreadyExists`` when the id exists."""
+
+    async def get_recurring(self, recurring_id: str) -> RecurringTask:
+        """Raises ``RecurringTaskNotFound``."""
+
+    async def update_recurring(self, previous: RecurringTask, updated: RecurringTask) -> RecurringTask:
+        """CAS on ``previous.metadata.version``: ``VersionConflict`` or ``RecurringTaskNotFound``."""
+
+    async def delete_recurring(self, previous: RecurringTask) -> None:
+        """CAS delete: ``VersionConflict`` or ``RecurringTaskNotFound``."""
+
+    async def list_recurring(self) -> list[RecurringTask]:
+        """Every definition, by id; reflects writes already made (read-your-writes)."""
+
+
+class Store(TaskStore, MaintenanceStore, LeaderLockStore, RecurringStore, Protocol):
+    """Everything a backend provides."""

@@ -1,0 +1,82 @@
+"""Recurring task definitions and what one scheduler pass decides for them.
+
+A fire creates a task whose id is derived from the definition id and the fire instant, so a repeated
+pass, a retried write or a leader failover can never enqueue the same fire twice: the store's
+create-only semantics turn the repeat into a conflict.
+"""
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.domain.backoff import BackoffPolicy
+from app.domain.task import JsonObject, Metadata
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class OverlapPolicy(StrEnum):
+    """What a fire does while earlier fires still have unfinished tasks.
+
+    skip: no task for this fire (Tasques' skip_if_outstanding_tasks_exist). allow_all: always enqueue.
+    buffer_one: remember at most one fire and enqueue it once the outstanding tasks are finished.
+    cancel_other: cancel the outstanding queued tasks, then enqueue.
+    """
+
+    SKIP = "skip"
+    ALLOW_ALL = "allow_all"
+    BUFFER_ONE = "buffer_one"
+    CANCEL_OTHER = "cancel_other"
+
+
+class TaskDefinition(BaseModel):
+    model_config = _FROZEN
+    queue: str
+    kind: str
+    retry_times: int
+    priority: int = 0
+    processing_timeout: timedelta
+    args: JsonObject | None = None
+    context: JsonObject | None = None
+    backoff: BackoffPolicy | None = None
+
+
+class RecurringTask(BaseModel):
+    model_config = _FROZEN
+
+    id: str
+    schedule_expression: str
+    timezone: str = "UTC"
+    task_definition: TaskDefinition
+    overlap_policy: OverlapPolicy = OverlapPolicy.ALLOW_ALL
+    catchup_window: timedelta = Field(default=timedelta(minutes=5))
+    jitter: timedelta = timedelta(0)
+    paused: bool = False
+    # Scheduler state: every fire at or before last_fire_at has been handled (enqueued or skipped).
+    last_fire_at: datetime | None = None
+    buffered_fire_at: datetime | None = None
+    metadata: Metadata
+
+    @property
+    def skip_if_outstanding_tasks_exist(self) -> bool:
+        return self.overlap_policy is OverlapPolicy.SKIP
+
+    @property
+    def anchor(self) -> datetime:
+        """Where ``@every`` intervals count from: creation, to the whole second."""
+        return self.metadata.created_at.replace(microsecond=0)
+
+    def fire_task_id(self, fire_at: datetime) -> str:
+        return f"{self.id}@{fire_at.astimezone(UTC).strftime('%Y%m%dT%H%M%S.%fZ')}"
+
+    def handled_through(self, fire_at: datetime, *, at: datetime, buffered: datetime | None) -> Self:
+        metadata = self.metadata.model_copy(update={"modified_at": at})
+        return self.model_copy(
+            update={"last_fire_at": fire_at, "buffered_fire_at": buffered, "metadata": metadata}
+        )
+
+    def changed(self, *, at: datetime, **changes: object) -> Self:
+        metadata = self.metadata.model_copy(update={"modified_at": at})
+        return self.model_copy(update={**changes, "metadata": metadata})

@@ -1,0 +1,73 @@
+"""Recurring schedules: 5-field cron and macros (croniter) in an IANA time zone, plus ``@every <duration>``.
+
+Fire times are a pure function of the definition, so every leader computes the same ones: ``@every``
+counts from an anchor stored with the definition (Tasques counted from whenever its leader loaded the
+schedule, so a failover shifted them). Cron fires are computed in the schedule's zone; across a DST
+change a wall-clock time that does not exist fires at the next valid instant, and an hour that repeats
+fires in both of its real instants, as croniter resolves them.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from croniter import croniter
+
+from app.domain.durations import parse_go_duration
+from app.domain.errors import InvalidInput
+
+_EVERY = "@every "
+MIN_EVERY = timedelta(seconds=1)
+
+
+def parse_time_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise InvalidInput(
+            f"Unknown time zone [{name}]: use an IANA name such as Europe/Paris", timezone=name
+        ) from error
+
+
+@dataclass(frozen=True)
+class Schedule:
+    expression: str
+    zone: ZoneInfo
+    every: timedelta | None
+
+    @classmethod
+    def parse(cls, expression: str, timezone: str = "UTC") -> "Schedule":
+        zone = parse_time_zone(timezone)
+        text = expression.strip()
+        if text.startswith(_EVERY):
+            every = parse_go_duration(text.removeprefix(_EVERY).strip())
+            if every < MIN_EVERY:
+                raise InvalidInput(f"@every needs an interval of at least 1s, got [{expression}]")
+            return cls(text, zone, every)
+        if not text or not croniter.is_valid(text):
+            raise InvalidInput(
+                f"Invalid schedule expression [{expression}]: use 5-field cron, a macro such as @hourly, "
+                "or @every <duration>",
+                schedule_expression=expression,
+            )
+        return cls(text, zone, None)
+
+    def fire_times(self, *, after: datetime, until: datetime, anchor: datetime) -> Iterator[datetime]:
+        """Fire instants in (after, until], ascending, in UTC."""
+        if self.every is not None:
+            yield from self._every_fire_times(after, until, anchor)
+            return
+        iterator = croniter(self.expression, after.astimezone(self.zone))
+        while (fire := iterator.get_next(datetime).astimezone(UTC)) <= until:
+            yield fire
+
+    def _every_fire_times(self, after: datetime, until: datetime, anchor: datetime) -> Iterator[datetime]:
+        assert self.every is not None
+        elapsed = max(after - anchor, timedelta(0))
+        fire = anchor + self.every * (elapsed // self.every)
+        while fire <= after:
+            fire += self.every
+        while fire <= until:
+            yield fire
+            fire += self.every

@@ -1,0 +1,93 @@
+"""Stored shapes of recurring definitions and leader locks, shared by both backends.
+
+Recurring documents keep Tasques' keys (``schedule_expression``, ``skip_if_outstanding_tasks_exist``,
+``task_definition`` with ``processing_timeout`` in nanoseconds, ``metadata``) and add the schedule
+policy and scheduler state. Lock documents keep Tasques' ``leader_id``/``at``/``leader_lock_lease``.
+"""
+
+from typing import Any
+
+from app.domain.durations import duration_to_nanos, nanos_to_duration
+from app.domain.recurring import OverlapPolicy, RecurringTask, TaskDefinition
+from app.domain.task import Metadata, Version
+from app.storage.documents import (
+    Document,
+    backoff_to_document,
+    format_stored_time,
+    parse_stored_time,
+)
+
+
+def recurring_to_document(recurring: RecurringTask) -> Document:
+    definition = recurring.task_definition
+    task_definition: Document = {
+        "queue": definition.queue,
+        "retry_times": definition.retry_times,
+        "kind": definition.kind,
+        "processing_timeout": duration_to_nanos(definition.processing_timeout),
+        "priority": definition.priority,
+    }
+    for key, value in (("args", definition.args), ("context", definition.context)):
+        if value is not None:
+            task_definition[key] = value
+    if definition.backoff is not None:
+        task_definition["backoff"] = backoff_to_document(definition.backoff)
+    document: Document = {
+        "id": recurring.id,
+        "schedule_expression": recurring.schedule_expression,
+        "timezone": recurring.timezone,
+        "skip_if_outstanding_tasks_exist": recurring.skip_if_outstanding_tasks_exist,
+        "overlap_policy": recurring.overlap_policy.value,
+        "catchup_window": duration_to_nanos(recurring.catchup_window),
+        "jitter": duration_to_nanos(recurring.jitter),
+        "paused": recurring.paused,
+        "task_definition": task_definition,
+        "metadata": {
+            "created_at": format_stored_time(recurring.metadata.created_at),
+            "modified_at": format_stored_time(recurring.metadata.modified_at),
+        },
+    }
+    if recurring.last_fire_at is not None:
+        document["last_fire_at"] = format_stored_time(recurring.last_fire_at)
+    if recurring.buffered_fire_at is not None:
+        document["buffered_fire_at"] = format_stored_time(recurring.buffered_fire_at)
+    return document
+
+
+def recurring_from_document(document: Document, version: Version, *, recurring_id: str) -> RecurringTask:
+    definition = document["task_definition"]
+    policy = document.get("overlap_policy") or (
+        OverlapPolicy.SKIP if document.get("skip_if_outstanding_tasks_exist") else OverlapPolicy.ALLOW_ALL
+    )
+    return RecurringTask(
+        id=document.get("id", recurring_id),
+        schedule_expression=document["schedule_expression"],
+        timezone=document.get("timezone", "UTC"),
+        task_definition=TaskDefinition(
+            queue=definition["queue"],
+            kind=definition["kind"],
+            retry_times=int(definition["retry_times"]),
+            priority=int(definition.get("priority", 0)),
+            processing_timeout=nanos_to_duration(int(definition["processing_timeout"])),
+            args=definition.get("args"),
+            context=definition.get("context"),
+            backoff=BackoffPolicy.model_validate(definition["backoff"])
+            if definition.get("backoff")
+            else None,
+        ),
+        overlap_policy=OverlapPolicy(policy),
+        catchup_window=nanos_to_duration(int(document.get("catchup_window", 0))),
+        jitter=nanos_to_duration(int(document.get("jitter", 0))),
+        paused=bool(document.get("paused", False)),
+        last_fire_at=_optional_time(document.get("last_fire_at")),
+        buffered_fire_at=_optional_time(document.get("buffered_fire_at")),
+        metadata=Metadata(
+            created_at=parse_stored_time(document["metadata"]["created_at"]),
+            modified_at=parse_stored_time(document["metadata"]["modified_at"]),
+            version=version,
+        ),
+    )
+
+
+def _optional_time(value: Any) -> Any:
+    return parse_stored_time(value) if value else None
