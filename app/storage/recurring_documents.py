@@ -71,9 +71,7 @@ def recurring_from_document(document: Document, version: Version, *, recurring_i
             processing_timeout=nanos_to_duration(int(definition["processing_timeout"])),
             args=definition.get("args"),
             context=definition.get("context"),
-            backoff=BackoffPolicy.model_validate(definition["backoff"])
-            if definition.get("backoff")
-            else None,
+            backoff=backoff_from_document(definition.get("backoff")),
         ),
         overlap_policy=OverlapPolicy(policy),
         catchup_window=nanos_to_duration(int(document.get("catchup_window", 0))),
