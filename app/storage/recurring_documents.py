@@ -5,6 +5,7 @@ Recurring documents keep Tasques' keys (``schedule_expression``, ``skip_if_outst
 policy and scheduler state. Lock documents keep Tasques' ``leader_id``/``at``/``leader_lock_lease``.
 """
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.domain.durations import duration_to_nanos, nanos_to_duration
@@ -12,10 +13,12 @@ from app.domain.recurring import OverlapPolicy, RecurringTask, TaskDefinition
 from app.domain.task import Metadata, Version
 from app.storage.documents import (
     Document,
+    backoff_from_document,
     backoff_to_document,
     format_stored_time,
     parse_stored_time,
 )
+from app.storage.port import LockRecord
 
 
 def recurring_to_document(recurring: RecurringTask) -> Document:
@@ -89,3 +92,17 @@ def recurring_from_document(document: Document, version: Version, *, recurring_i
 
 def _optional_time(value: Any) -> Any:
     return parse_stored_time(value) if value else None
+
+
+def lock_to_document(*, holder: str, at: datetime, lease: timedelta) -> Document:
+    return {"leader_id": holder, "at": format_stored_time(at), "leader_lock_lease": duration_to_nanos(lease)}
+
+
+def lock_from_document(name: str, document: Document, version: Version) -> LockRecord:
+    return LockRecord(
+        name=name,
+        holder=document["leader_id"],
+        renewed_at=parse_stored_time(document["at"]),
+        lease=nanos_to_duration(int(document["leader_lock_lease"])),
+        version=version,
+    )
