@@ -6,6 +6,9 @@ CREATE TABLE IF NOT EXISTS tasks (
     run_at_us INTEGER NOT NULL,
     enqueued_at_us INTEGER NOT NULL,
     remaining_attempts INTEGER NOT NULL,
+    times_out_at_us INTEGER,
+    modified_at_us INTEGER NOT NULL,
+    recurring_task_id TEXT,
     version INTEGER NOT NULL,
     document TEXT NOT NULL,
     PRIMARY KEY (queue, id)
@@ -18,6 +21,44 @@ CREATE INDEX IF NOT EXISTS tasks_claim_order
 CREATE INDEX IF NOT EXISTS tasks_claim_order_all_queues
     ON tasks (priority DESC, run_at_us, enqueued_at_us)
     WHERE state IN ('queued', 'failed');
+
+CREATE INDEX IF NOT EXISTS tasks_timeouts ON tasks (times_out_at_us) WHERE state = 'claimed';
+
+CREATE INDEX IF NOT EXISTS tasks_finished ON tasks (modified_at_us) WHERE state IN ('done', 'dead', 'cancelled');
+
+CREATE INDEX IF NOT EXISTS tasks_by_recurring ON tasks (queue, recurring_task_id) WHERE recurring_task_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS archived_tasks (
+    queue TEXT NOT NULL,
+    id TEXT NOT NULL,
+    archived_at_us INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (queue, id)
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS archived_tasks_by_age ON archived_tasks (archived_at_us);
+
+CREATE TABLE IF NOT EXISTS dedup_records (
+    queue TEXT NOT NULL,
+    id TEXT NOT NULL,
+    archived_at_us INTEGER NOT NULL,
+    PRIMARY KEY (queue, id)
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS dedup_records_by_age ON dedup_records (archived_at_us);
+
+CREATE TABLE IF NOT EXISTS leader_locks (
+    name TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS recurring_tasks (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS schema_info (
     key TEXT PRIMARY KEY,

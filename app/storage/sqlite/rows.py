@@ -1,0 +1,61 @@
+"""Task rows: the shared JSON document plus the columns that claim, reaper and archiver queries need."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from app.domain.task import Task, Version
+from app.storage.documents import Document, task_from_document, task_to_document
+
+PRIMARY_TERM = 1
+
+TASK_COLUMNS = (
+    "state, priority, run_at_us, enqueued_at_us, remaining_attempts, times_out_at_us, modified_at_us, "
+    "recurring_task_id, document"
+)
+INSERT_TASK = (
+    f"INSERT INTO tasks (queue, id, {TASK_COLUMNS}, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+)
+UPDATE_TASK = (
+    "UPDATE tasks SET state = ?, priority = ?, run_at_us = ?, enqueued_at_us = ?, remaining_attempts = ?, "
+    "times_out_at_us = ?, modified_at_us = ?, recurring_task_id = ?, document = ?, version = version + 1 "
+    "WHERE queue = ? AND id = ? AND version = ?"
+)
+
+
+def micros(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def dumps(document: Document) -> str:
+    return json.dumps(document, separators=(",", ":"))
+
+
+def task_row_values(task: Task) -> tuple[Any, ...]:
+    claim = task.last_claimed
+    return (
+        task.state.value,
+        task.priority,
+        micros(task.run_at),
+        micros(task.last_enqueued_at),
+        task.remaining_attempts,
+        micros(claim.times_out_at) if claim else None,
+        micros(task.metadata.modified_at),
+        task.recurring_task_id,
+        dumps(task_to_document(task)),
+    )
+
+
+def version_of(seq_num: int) -> Version:
+    return Version(seq_num=seq_num, primary_term=PRIMARY_TERM)
+
+
+def with_version(task: Task, seq_num: int) -> Task:
+    return task.model_copy(
+        update={"metadata": task.metadata.model_copy(update={"version": version_of(seq_num)})}
+    )
+
+
+def task_from_row(row: Any) -> Task:
+    document, seq_num = row
+    return task_from_document(json.loads(document), version_of(seq_num))
