@@ -14,7 +14,7 @@ import pytest
 
 from app.domain.states import TaskState
 from app.domain.task import Metadata, Task
-from app.storage.port import TaskStore
+from app.storage.port import Store
 from app.storage.sqlite import SqliteTaskStore
 from tests.support.elasticsearch import elasticsearch_harness
 
@@ -24,9 +24,9 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 @dataclass
 class StoreHarness:
     backend: str
-    store: TaskStore
+    store: Store
     make_searchable: Callable[[], Awaitable[None]]
-    sibling: Callable[[], TaskStore]
+    sibling: Callable[[], Store]
     """Another store over the same data, as a second server process would have."""
 
 
@@ -40,7 +40,7 @@ async def harness(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         if request.param == "sqlite":
             path = tmp_path / "tasques.db"
 
-            def sqlite_sibling() -> TaskStore:
+            def sqlite_sibling() -> Store:
                 sibling = SqliteTaskStore(path)
                 stack.push_async_callback(sibling.close)
                 return sibling
