@@ -1,25 +1,38 @@
-"""The one wiring root: builds the store, services and the HTTP app from ``Settings``."""
+"""The one wiring root: builds the store, services, maintenance and the HTTP app from ``Settings``."""
 
 import logging
+import os
 import random
+import socket
+import uuid
 from dataclasses import dataclass
 
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry, Gauge
 
 from app.api.app import ApiDependencies, create_app
+from app.api.leader_routes import WireLeaderStatus
 from app.clock import Clock, SystemClock
 from app.config import Settings, load_settings
+from app.maintenance.archiver import Archiver
+from app.maintenance.elector import LeaderElector, Role
+from app.maintenance.periodic import PeriodicService
+from app.maintenance.reaper import TimeoutReaper
+from app.maintenance.scheduler import RecurringScheduler
+from app.maintenance.supervisor import LeaderSupervisor, Maintenance
 from app.services.arrivals import ArrivalBoard
 from app.services.claims import ClaimService
+from app.services.recurring_fires import RecurringFires
+from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService, TaskServiceDependencies
 from app.storage.elasticsearch.store import ElasticsearchTaskStore
-from app.storage.port import TaskStore
+from app.storage.port import Store
 from app.storage.sqlite import SqliteTaskStore
 
 _log = logging.getLogger(__name__)
 
 
-def build_store(settings: Settings) -> TaskStore:
+def build_store(settings: Settings) -> Store:
     storage = settings.storage
     if storage.backend == "sqlite":
         return SqliteTaskStore(
@@ -34,51 +47,127 @@ def build_store(settings: Settings) -> TaskStore:
         index_prefix=es.index_prefix,
         claim_search_multiplier=es.claim_search_multiplier,
         scripted_updates=es.scripted_updates,
+        ilm_enabled=es.ilm_enabled,
+        archive_retention=es.archive_retention,
     )
+
+
+def server_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
 class Components:
     settings: Settings
-    store: TaskStore
+    store: Store
     arrivals: ArrivalBoard
     tasks: TaskService
     claims: ClaimService
+    recurring: RecurringService
+    maintenance: Maintenance
+    registry: CollectorRegistry
 
     async def start(self) -> None:
         if self.settings.storage.backend == "sqlite":
             # The embedded store creates its schema on first start, so a fresh machine needs no setup step.
             await self.store.setup()
         await self.store.verify_setup()
-        _log.info("tasques started on the %s backend", self.settings.storage.backend)
+        if self.settings.maintenance.enabled:
+            self.maintenance.start()
+        _log.info(
+            "tasques %s started on the %s backend",
+            self.maintenance.elector.holder,
+            self.settings.storage.backend,
+        )
 
     async def stop(self) -> None:
         self.arrivals.closing.set()
+        await self.maintenance.stop()
         await self.store.close()
 
     async def readiness(self) -> None:
         await self.store.ping()
         await self.store.verify_setup()
 
+    def leader_status(self) -> WireLeaderStatus:
+        elector = self.maintenance.elector
+        record = elector.current_record
+        return WireLeaderStatus(
+            role=elector.role.value,
+            server_id=elector.holder,
+            leader_id=record.holder if record else None,
+            leader_services=self.maintenance.supervisor.running_services,
+        )
+
 
 def build_components(
-    settings: Settings, *, clock: Clock | None = None, store: TaskStore | None = None
+    settings: Settings, *, clock: Clock | None = None, store: Store | None = None
 ) -> Components:
+    clock = clock or SystemClock()
+    rng = random.Random()
     arrivals = ArrivalBoard()
     dependencies = TaskServiceDependencies(
         store=store or build_store(settings),
         policies=settings.tasks,
-        clock=clock or SystemClock(),
+        clock=clock,
         arrivals=arrivals,
-        random=random.Random(),
+        random=rng,
+    )
+    the_store: Store = dependencies.store  # type: ignore[assignment]
+    maintenance_settings = settings.maintenance
+    fires = RecurringFires(
+        the_store,
+        policies=settings.tasks,
+        max_fires_per_pass=maintenance_settings.scheduler.max_fires_per_pass,
+    )
+    registry = CollectorRegistry()
+    maintenance = _build_maintenance(
+        settings, the_store, fires=fires, clock=clock, rng=rng, registry=registry
     )
     return Components(
         settings=settings,
-        store=dependencies.store,
+        store=the_store,
         arrivals=arrivals,
         tasks=TaskService(dependencies),
         claims=ClaimService(dependencies),
+        recurring=RecurringService(the_store, policies=settings.tasks, clock=clock, fires=fires),
+        maintenance=maintenance,
+        registry=registry,
     )
+
+
+def _build_maintenance(
+    settings: Settings,
+    store: Store,
+    *,
+    fires: RecurringFires,
+    clock: Clock,
+    rng: random.Random,
+    registry: CollectorRegistry,
+) -> Maintenance:
+    config = settings.maintenance
+    services: list[PeriodicService] = [
+        TimeoutReaper(store, settings=config.reaper, policies=settings.tasks, clock=clock, rng=rng),
+        RecurringScheduler(fires, settings=config.scheduler, clock=clock),
+        Archiver(
+            store,
+            settings=config.archiver,
+            clock=clock,
+            store_keeps_retention=settings.storage.backend == "elasticsearch"
+            and settings.storage.elasticsearch.ilm_enabled,
+        ),
+    ]
+    supervisor = LeaderSupervisor(services, clock=clock, rng=rng)
+    leader_gauge = Gauge("tasques_leader", "1 while this server is the leader, else 0", registry=registry)
+
+    async def on_role_change(role: Role) -> None:
+        leader_gauge.set(1 if role is Role.LEADER else 0)
+        await supervisor.leadership_changed(role)
+
+    elector = LeaderElector(
+        store, holder=server_id(), settings=config.leader, clock=clock, listener=on_role_change
+    )
+    return Maintenance(elector, supervisor, renew_interval=config.leader.renew_interval.total_seconds())
 
 
 def build_app(components: Components) -> FastAPI:
@@ -87,6 +176,10 @@ def build_app(components: Components) -> FastAPI:
         ApiDependencies(
             tasks=components.tasks,
             claims=components.claims,
+            recurring=components.recurring,
+            leader_status=components.leader_status,
+            registry=components.registry,
+            max_backfill_fires=components.settings.maintenance.scheduler.max_backfill_fires,
             readiness=components.readiness,
             backend=components.settings.storage.backend,
             start=components.start,

@@ -15,6 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from app.domain.durations import GoDuration
+from app.maintenance.archiver import ArchiverSettings
+from app.maintenance.elector import ElectorSettings
+from app.maintenance.reaper import ReaperSettings
+from app.maintenance.scheduler import SchedulerSettings
 from app.services.policies import TaskPolicies
 
 CONFIG_PATH_VARIABLE = "TASQUES_CONFIG"
@@ -49,12 +53,24 @@ class ElasticsearchSettings(_Section):
     # Off only for clusters that forbid inline scripts (script.allowed_types: none): then every
     # update rewrites the whole document instead of the changed fields.
     scripted_updates: bool = True
+    # Archived tasks live behind a rollover alias; ILM rolls it over and deletes old indices after
+    # archive_retention. Off for clusters without ILM: then the archiver prunes by query.
+    ilm_enabled: bool = True
+    archive_retention: GoDuration = timedelta(days=30)
 
 
 class StorageSettings(_Section):
     backend: Literal["sqlite", "elasticsearch"] = "sqlite"
     sqlite: SqliteSettings = SqliteSettings()
     elasticsearch: ElasticsearchSettings = ElasticsearchSettings()
+
+
+class MaintenanceSettings(_Section):
+    enabled: bool = True  # false: this server never runs for leader (serves the API only)
+    leader: ElectorSettings = ElectorSettings()
+    reaper: ReaperSettings = ReaperSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    archiver: ArchiverSettings = ArchiverSettings()
 
 
 class Settings(BaseSettings):
@@ -65,6 +81,7 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     storage: StorageSettings = StorageSettings()
     tasks: TaskPolicies = TaskPolicies()
+    maintenance: MaintenanceSettings = MaintenanceSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -7,13 +7,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 
 from app import __version__
 from app.api.body_limit import BodySizeLimit
 from app.api.errors import install_error_handlers
 from app.api.health_routes import ReadinessProbe, health_router
+from app.api.leader_routes import LeaderStatusSource, leader_router
+from app.api.recurring_routes import recurring_router
 from app.api.task_routes import task_router
 from app.services.claims import ClaimService
+from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService
 
 Hook = Callable[[], Awaitable[None]]
@@ -23,6 +27,10 @@ Hook = Callable[[], Awaitable[None]]
 class ApiDependencies:
     tasks: TaskService
     claims: ClaimService
+    recurring: RecurringService
+    leader_status: LeaderStatusSource
+    registry: CollectorRegistry
+    max_backfill_fires: int
     readiness: ReadinessProbe
     backend: str
     start: Hook
@@ -51,6 +59,10 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
     )
     install_error_handlers(app, retry_after_seconds=dependencies.retry_after_seconds)
     app.include_router(task_router(dependencies.tasks, dependencies.claims))
+    app.include_router(
+        recurring_router(dependencies.recurring, max_backfill_fires=dependencies.max_backfill_fires)
+    )
+    app.include_router(leader_router(dependencies.leader_status, dependencies.registry))
     app.include_router(
         health_router(
             dependencies.readiness,

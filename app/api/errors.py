@@ -20,7 +20,9 @@ _STATUS_BY_ERROR: list[tuple[type[errors.TasquesError], int]] = [
     (errors.ReportFromThePast, 400),
     (errors.NotOwnedByWorker, 403),
     (errors.TaskNotFound, 404),
+    (errors.RecurringTaskNotFound, 404),
     (errors.TaskAlreadyExists, 409),
+    (errors.RecurringTaskAlreadyExists, 409),
     (errors.LeaseSuperseded, 409),
     (errors.VersionConflict, 409),
     (errors.NotClaimable, 409),
@@ -31,7 +33,7 @@ _STATUS_BY_ERROR: list[tuple[type[errors.TasquesError], int]] = [
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "Bad input, or the task is not claimed"},
     403: {"description": "The task is claimed by another worker"},
-    404: {"description": "No such task"},
+    404: {"description": "No such task or recurring task"},
     409: {"description": "Conflict: duplicate id, superseded lease or a lost write race"},
     413: {"description": "Request body too large"},
     503: {"description": "The store is unavailable; retry after Retry-After seconds"},

@@ -42,6 +42,12 @@ def _zero_time_as_absent(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+def aware_utc(moment: datetime, field: str) -> datetime:
+    if moment.tzinfo is None:
+        raise InvalidInput(f"{field} must be an RFC 3339 date-time with a time zone offset")
+    return moment.astimezone(UTC)
+
+
 DurationText = Annotated[
     timedelta,
     BeforeValidator(_go_duration),

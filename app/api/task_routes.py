@@ -23,7 +23,7 @@ LeaseToken = Annotated[
 ]
 
 
-def _errors(*statuses: int) -> dict[int | str, dict[str, object]]:
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     return {status: {**ERROR_RESPONSES[status], "model": ErrorBody} for status in (*statuses, 413, 503)}
 
 
@@ -35,7 +35,7 @@ def _claimant(worker_id: str | None, lease_token: str | None) -> Claimant:
 
 def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
     router = APIRouter(tags=["tasks"])
-    owned = _errors(400, 403, 404, 409)
+    owned = error_responses(400, 403, 404, 409)
 
     @router.post(
         "/tasques",
@@ -43,7 +43,7 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
         summary="Add a new Task",
         status_code=201,
         response_model=WireTask,
-        responses=_errors(400, 409),
+        responses=error_responses(400, 409),
     )
     async def create_task(new_task: NewTaskBody) -> Response:
         return render_task(await tasks.create_task(new_task.to_new_task()), status=201)
@@ -55,7 +55,7 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
         description="All items are validated first (one bad item: 400, nothing stored); then each is created "
         "or reported as a 409 conflict on its own.",
         response_model=WireBatchResult,
-        responses=_errors(400),
+        responses=error_responses(400),
     )
     async def create_tasks(batch: NewTaskBatchBody) -> Response:
         results = await tasks.create_tasks([item.to_new_task() for item in batch.tasks])
@@ -75,7 +75,7 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
         operation_id="get-existing-task",
         summary="Get a Task",
         response_model=WireTask,
-        responses=_errors(400, 404),
+        responses=error_responses(400, 404),
     )
     async def get_task(queue: str, id: str) -> Response:
         return render_task(await tasks.get_task(queue, id))
@@ -87,7 +87,7 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
         description="Long-polls up to block_for until amount tasks are claimed. Each returned task carries "
         "a lease_token (extension).",
         response_model=list[WireTask],
-        responses=_errors(400),
+        responses=error_responses(400),
     )
     async def claim_tasks(claim: ClaimBody, request: Request, worker_id: WorkerId = None) -> Response:
         defaults = tasks.policies.defaults

@@ -5,8 +5,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.domain.backoff import BackoffPolicy
 from app.domain.durations import format_go_duration
-from app.domain.task import LastClaimed, Task
+from app.domain.task import LastClaimed, Metadata, Task
 
 
 class _Wire(BaseModel):
@@ -81,7 +82,6 @@ class ErrorBody(_Wire):
 
 
 def wire_task(task: Task, *, with_lease_token: bool = False) -> WireTask:
-    version = task.metadata.version
     return WireTask(
         id=task.id,
         queue=task.queue,
@@ -96,25 +96,30 @@ def wire_task(task: Task, *, with_lease_token: bool = False) -> WireTask:
         context=task.context,
         last_claimed=_wire_last_claimed(task.last_claimed) if task.last_claimed else None,
         last_enqueued_at=task.last_enqueued_at,
-        metadata=WireMetadata(
-            created_at=task.metadata.created_at,
-            modified_at=task.metadata.modified_at,
-            version=WireVersion(
-                seq_num=version.seq_num if version else 0, primary_term=version.primary_term if version else 0
-            ),
-        ),
+        metadata=wire_metadata(task.metadata),
         recurring_task_id=task.recurring_task_id,
-        backoff=(
-            WireBackoff(
-                strategy=task.backoff.strategy.value,
-                base=format_go_duration(task.backoff.base),
-                max=format_go_duration(task.backoff.max),
-                jitter=task.backoff.jitter,
-            )
-            if task.backoff
-            else None
-        ),
+        backoff=wire_backoff(task.backoff) if task.backoff else None,
         lease_token=task.lease_token if with_lease_token else None,
+    )
+
+
+def wire_metadata(metadata: Metadata) -> WireMetadata:
+    version = metadata.version
+    return WireMetadata(
+        created_at=metadata.created_at,
+        modified_at=metadata.modified_at,
+        version=WireVersion(
+            seq_num=version.seq_num if version else 0, primary_term=version.primary_term if version else 0
+        ),
+    )
+
+
+def wire_backoff(backoff: BackoffPolicy) -> WireBackoff:
+    return WireBackoff(
+        strategy=backoff.strategy.value,
+        base=format_go_duration(backoff.base),
+        max=format_go_duration(backoff.max),
+        jitter=backoff.jitter,
     )
 
 

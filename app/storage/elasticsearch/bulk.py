@@ -13,11 +13,10 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 
 from app.domain.task import Version
-from app.storage.elasticsearch.errors import error_reason, translated_errors
+from app.storage.elasticsearch.errors import NO_DOCUMENT, error_reason, translated_errors
 
-_ITEM_FIELDS = ("status", "_seq_no", "_primary_term", "error.type", "error.reason")
+_ITEM_FIELDS = ("status", "_index", "_seq_no", "_primary_term", "error.type", "error.reason")
 _FILTER_PATH = ["errors", *(f"items.*.{field}" for field in _ITEM_FIELDS)]
-_NO_DOCUMENT = "no document was found"
 # ES 8.8 renamed the first to the second; both mean "this document cannot be stored as it is".
 _UNPARSABLE_DOCUMENT = frozenset({"mapper_parsing_exception", "document_parsing_exception"})
 
@@ -27,6 +26,8 @@ class BulkItem:
     status: int
     version: Version | None
     error: dict[str, Any] | None
+    index: str | None = None
+    """The concrete index the action landed in; differs from the one sent when that was an alias."""
 
     @property
     def succeeded(self) -> bool:
@@ -40,7 +41,7 @@ class BulkItem:
     @property
     def missing(self) -> bool:
         # A conditional ``index`` of a deleted document answers 409, not 404; only the reason tells.
-        return self.status == 404 or (self.status == 409 and _NO_DOCUMENT in self.reason)
+        return self.status == 404 or (self.status == 409 and NO_DOCUMENT in self.reason)
 
     @property
     def unparsable(self) -> bool:
@@ -58,7 +59,12 @@ def _item_from_response(entry: dict[str, Any]) -> BulkItem:
     version = None
     if seq_no is not None and primary_term is not None and seq_no >= 0:
         version = Version(seq_num=seq_no, primary_term=primary_term)
-    return BulkItem(status=int(outcome["status"]), version=version, error=outcome.get("error"))
+    return BulkItem(
+        status=int(outcome["status"]),
+        version=version,
+        error=outcome.get("error"),
+        index=outcome.get("_index"),
+    )
 
 
 async def send_bulk(

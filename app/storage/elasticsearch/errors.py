@@ -10,6 +10,18 @@ from app.domain.errors import StoreUnavailable
 
 # A scripted write on a cluster with ``script.allowed_types: none`` fails item by item with this text.
 _SCRIPTS_DISABLED_HINT = "cannot execute"
+# A conditional write or delete of a vanished document answers 409, not 404; only the reason tells.
+NO_DOCUMENT = "no document was found"
+
+
+def error_type(body: Any) -> str | None:
+    error = body.get("error") if isinstance(body, dict) else None
+    return error.get("type") if isinstance(error, dict) else None
+
+
+def document_missing(error: ApiError) -> bool:
+    """A single-document 404, or the 409 of a conditional write whose document is gone."""
+    return error.meta.status == 404 or (error.meta.status == 409 and NO_DOCUMENT in error_reason(error.body))
 
 
 def error_reason(body: Any) -> str:

@@ -1,12 +1,13 @@
-"""Index and template names under one prefix, and the task index template kept as data."""
+"""Index, alias, template and policy names under one prefix, and the index templates kept as data.
+
+``setup`` installs them; the JSON files in ``templates/`` are the single source of each body.
+"""
 
 import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
-
-from elasticsearch import AsyncElasticsearch, NotFoundError
 
 _ILLEGAL_PREFIX_CHARS = frozenset('\\/*?"<>| ,#:')
 # Queue names may take 200 bytes (app.domain.queue_names); ES stops index names at 255.
@@ -54,24 +55,62 @@ class IndexNames:
     def queue(self, queue: str) -> str:
         return f"{self.prefix}queue-{queue}"
 
+    @property
+    def archive_alias(self) -> str:
+        """The rollover alias: archiving writes through it, reads search every backing index behind it."""
+        return f"{self.prefix}archive"
+
+    @property
+    def archive_first_index(self) -> str:
+        # The numeric suffix is what rollover increments: archive-000002, archive-000003, ...
+        return f"{self.prefix}archive-000001"
+
+    @property
+    def archive_indices(self) -> str:
+        return f"{self.prefix}archive-*"
+
+    @property
+    def archive_template(self) -> str:
+        return f"{self.prefix}archived_tasks"
+
+    @property
+    def archive_policy(self) -> str:
+        return f"{self.prefix}archive_policy"
+
+    @property
+    def leader_locks(self) -> str:
+        return f"{self.prefix}leader_locks"
+
+    @property
+    def recurring_tasks(self) -> str:
+        return f"{self.prefix}recurring_tasks"
+
     def queues(self, queues: tuple[str, ...]) -> list[str]:
         return [self.queue(queue) for queue in dict.fromkeys(queues)] or [self.all_queues]
 
 
 @cache
-def _task_template_data() -> dict[str, Any]:
-    text = resources.files("app.storage.elasticsearch").joinpath("templates/tasks.json").read_text()
-    data: dict[str, Any] = json.loads(text)
+def _template_text(name: str) -> str:
+    return resources.files("app.storage.elasticsearch").joinpath(f"templates/{name}.json").read_text()
+
+
+def template_data(name: str) -> dict[str, Any]:
+    """A fresh copy of ``templates/{name}.json``: callers may change it."""
+    data: dict[str, Any] = json.loads(_template_text(name))
     return data
 
 
 def task_template_version() -> int:
-    return int(_task_template_data()["version"])
+    return int(template_data("tasks")["version"])
+
+
+def archive_template_version() -> int:
+    return int(template_data("archive")["version"])
 
 
 def task_template_body(names: IndexNames) -> dict[str, Any]:
-    """Keyword arguments for ``indices.put_index_template``; a fresh copy each call."""
-    data = json.loads(json.dumps(_task_template_data()))
+    """Keyword arguments for ``indices.put_index_template``."""
+    data = template_data("tasks")
     return {
         "name": names.task_template,
         "index_patterns": [names.all_queues],
@@ -82,20 +121,25 @@ def task_template_body(names: IndexNames) -> dict[str, Any]:
     }
 
 
-async def install_templates(client: AsyncElasticsearch, names: IndexNames) -> None:
-    # PUT replaces a template wholesale, so re-running setup after an upgrade updates it in place.
-    # Indices that already exist keep their mapping: templates only apply at index creation.
-    await client.indices.put_index_template(**task_template_body(names))
+def archive_template_body(names: IndexNames, *, ilm_enabled: bool) -> dict[str, Any]:
+    """The task mapping plus ``archived_at``; lifecycle settings only where ILM exists.
 
-
-async def missing_templates(client: AsyncElasticsearch, names: IndexNames) -> list[str]:
-    """Names of templates that are absent or older than this code expects."""
-    try:
-        response = await client.indices.get_index_template(name=names.task_template)
-    except NotFoundError:
-        return [f"index template {names.task_template}"]
-    templates = response.body.get("index_templates", [])
-    installed = int(templates[0]["index_template"].get("version") or 0) if templates else 0
-    if installed < task_template_version():
-        return [f"index template {names.task_template} (version {installed}, need {task_template_version()})"]
-    return []
+    Clusters without ILM (OpenSearch-style, the test emulator) refuse ``index.lifecycle.*`` as unknown
+    settings, so with ILM off the backing index carries no lifecycle and retention is ``prune_archive``'s.
+    """
+    data = template_data("archive")
+    template = template_data("tasks")["template"]
+    template["mappings"]["properties"].update(data["extra_properties"])
+    if ilm_enabled:
+        values = {"policy": names.archive_policy, "alias": names.archive_alias}
+        template["settings"] = {
+            key: value.format(**values) for key, value in data["lifecycle_settings"].items()
+        }
+    return {
+        "name": names.archive_template,
+        "index_patterns": [names.archive_indices],
+        "priority": data["priority"],
+        "version": data["version"],
+        "meta": data["_meta"],
+        "template": template,
+    }

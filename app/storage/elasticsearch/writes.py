@@ -24,6 +24,11 @@ def with_version(task: Task, version: Version) -> Task:
     return task.model_copy(update={"metadata": task.metadata.model_copy(update={"version": version})})
 
 
+def response_version(body: Any) -> Version:
+    """The version a single-document write or realtime GET reports (``_seq_no``/``_primary_term``)."""
+    return Version(seq_num=int(body["_seq_no"]), primary_term=int(body["_primary_term"]))
+
+
 def create_operations(task: Task, *, index: str) -> list[dict[str, Any]]:
     return [{"create": {"_index": index, "_id": task.id}}, task_to_document(task)]
 

@@ -1,0 +1,44 @@
+"""Leader status and Prometheus metrics."""
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from pydantic import BaseModel, Field
+
+from app.api.rendering import render_model
+
+
+class WireLeaderStatus(BaseModel):
+    role: str = Field(examples=["leader"], description="This server's role: leader or follower")
+    server_id: str = Field(description="This server's id in the leader lock")
+    leader_id: str | None = Field(default=None, description="The lock holder this server last saw, if any")
+    leader_services: list[str] = Field(default_factory=list, description="Leader-only services running here")
+
+
+LeaderStatusSource = Callable[[], WireLeaderStatus]
+
+
+def leader_router(status: LeaderStatusSource, registry: CollectorRegistry) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get(
+        "/leader",
+        operation_id="leader-status",
+        summary="Leader election status",
+        response_model=WireLeaderStatus,
+    )
+    async def leader() -> Response:
+        return render_model(status())
+
+    @router.get(
+        "/metrics",
+        operation_id="metrics",
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}},
+    )
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,123 @@
+"""Tasques' recurring task endpoints (tag ``recurring-tasks``) plus pause, resume and backfill."""
+
+from fastapi import APIRouter, Response
+from pydantic import TypeAdapter
+
+from app.api.recurring_models import (
+    BackfillBody,
+    NewRecurringBody,
+    RecurringUpdateBody,
+    WireBackfillResult,
+    WireRecurringTask,
+    wire_recurring,
+)
+from app.api.rendering import render_model
+from app.api.request_models import aware_utc
+from app.api.task_routes import error_responses
+from app.services.recurring_service import RecurringService
+
+_LIST = TypeAdapter(list[WireRecurringTask])
+
+
+def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) -> APIRouter:
+    router = APIRouter(tags=["recurring-tasks"])
+
+    @router.post(
+        "/recurring_tasques",
+        operation_id="create-recurring-task",
+        summary="Create a new Recurring Task",
+        status_code=201,
+        response_model=WireRecurringTask,
+        responses=error_responses(400, 409),
+    )
+    async def create(body: NewRecurringBody) -> Response:
+        created = await recurring.create(
+            body.id, body.schedule_expression, body.task_definition.to_definition(), body.policy(current=None)
+        )
+        return render_model(wire_recurring(created), status=201)
+
+    @router.get(
+        "/recurring_tasques",
+        operation_id="list-existing-recurring-tasks",
+        summary="List Recurring Tasks",
+        response_model=list[WireRecurringTask],
+        responses=error_responses(),
+    )
+    async def list_all() -> Response:
+        wire = [wire_recurring(item) for item in await recurring.list()]
+        return Response(_LIST.dump_json(wire, exclude_none=True), media_type="application/json")
+
+    @router.get(
+        "/recurring_tasques/{id}",
+        operation_id="get-existing-recurring-task",
+        summary="Get a Recurring Task",
+        response_model=WireRecurringTask,
+        responses=error_responses(404),
+    )
+    async def get(id: str) -> Response:
+        return render_model(wire_recurring(await recurring.get(id)))
+
+    @router.put(
+        "/recurring_tasques/{id}",
+        operation_id="update-existing-recurring-task",
+        summary="Update a Recurring Task",
+        description="Fields left out stay as they are; a task_definition replaces the whole definition.",
+        response_model=WireRecurringTask,
+        responses=error_responses(400, 404, 409),
+    )
+    async def update(id: str, body: RecurringUpdateBody) -> Response:
+        current = await recurring.get(id)
+        return render_model(
+            wire_recurring(await recurring.update(id, body.change(current=current.overlap_policy)))
+        )
+
+    @router.delete(
+        "/recurring_tasques/{id}",
+        operation_id="delete-existing-recurring-task",
+        summary="Delete a Recurring Task",
+        description="Returns the definition as it was. Tasks it already enqueued are left alone.",
+        response_model=WireRecurringTask,
+        responses=error_responses(404),
+    )
+    async def delete(id: str) -> Response:
+        return render_model(wire_recurring(await recurring.delete(id)))
+
+    @router.post(
+        "/recurring_tasques/{id}/pause",
+        operation_id="pause-recurring-task",
+        summary="Stop firing until resumed (extension)",
+        response_model=WireRecurringTask,
+        responses=error_responses(404),
+    )
+    async def pause(id: str) -> Response:
+        return render_model(wire_recurring(await recurring.set_paused(id, paused=True)))
+
+    @router.post(
+        "/recurring_tasques/{id}/resume",
+        operation_id="resume-recurring-task",
+        summary="Fire again; fires missed while paused follow the catch-up window (extension)",
+        response_model=WireRecurringTask,
+        responses=error_responses(404),
+    )
+    async def resume(id: str) -> Response:
+        return render_model(wire_recurring(await recurring.set_paused(id, paused=False)))
+
+    @router.post(
+        "/recurring_tasques/{id}/backfill",
+        operation_id="backfill-recurring-task",
+        summary="Enqueue every fire time in [start, end] (extension)",
+        description="Fire times whose task already exists are counted as duplicates, so a repeated backfill "
+        "enqueues nothing twice. The overlap policy does not apply.",
+        response_model=WireBackfillResult,
+        responses=error_responses(400, 404),
+    )
+    async def backfill(id: str, body: BackfillBody) -> Response:
+        report = await recurring.backfill(
+            id,
+            start=aware_utc(body.start, "start"),
+            end=aware_utc(body.end, "end"),
+            max_fires=max_backfill_fires,
+        )
+        return render_model(WireBackfillResult(enqueued=report.enqueued, duplicates=report.duplicates))
+
+    return router
