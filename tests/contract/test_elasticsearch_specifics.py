@@ -1,7 +1,8 @@
-"""What only the Elasticsearch backend has: templates, prefixes, bulk shapes, claim windows, refresh.
+"""What only the Elasticsearch backend has: setup pieces, prefixes, bulk shapes, claim windows, refresh,
+tombstones and the archive alias.
 
-Tests marked ``real_es_only`` need ``TASQUES_TEST_ES_URL``: the emulator cannot run painless scripts
-and shows every write to search at once, so it can exercise neither.
+Tests marked ``real_es_only`` need ``TASQUES_TEST_ES_URL``: the emulator cannot run painless scripts,
+has no ILM and shows every write to search at once, so it can exercise none of those.
 """
 
 import asyncio
@@ -9,11 +10,14 @@ import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from random import Random
+from typing import Any
 
 import pytest
+from elasticsearch import NotFoundError
 
 from app.domain.errors import (
     InvalidInput,
+    RecurringTaskNotFound,
     StoreNotSetUp,
     StoreUnavailable,
     TaskAlreadyExists,
@@ -21,16 +25,24 @@ from app.domain.errors import (
     VersionConflict,
 )
 from app.domain.ids import new_lease_token
+from app.domain.recurring import RecurringTask, TaskDefinition
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Metadata, Task, Version
 from app.storage.documents import task_to_document
 from app.storage.elasticsearch import ElasticsearchTaskStore
+from app.storage.elasticsearch.archive import archive_document_id
 from app.storage.elasticsearch.bulk import BulkItem
 from app.storage.elasticsearch.claim import claim_in_windows, spread_top_up
 from app.storage.elasticsearch.indices import task_template_body
+from app.storage.elasticsearch.setup import archive_policy_body, es_duration
 from app.storage.elasticsearch.writes import document_changes
-from app.storage.port import ClaimRequest, TaskStore
-from tests.support.elasticsearch import ES_URL_VARIABLE, ElasticsearchHarness, elasticsearch_harness
+from app.storage.port import ArchiveOutcome, ClaimRequest, Store
+from tests.support.elasticsearch import (
+    ES_URL_VARIABLE,
+    ElasticsearchHarness,
+    elasticsearch_harness,
+    elasticsearch_tier,
+)
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -60,6 +72,18 @@ def new_task(
     )
 
 
+def recurring(recurring_id: str) -> RecurringTask:
+    definition = TaskDefinition(
+        queue="work", kind="example", retry_times=1, processing_timeout=timedelta(minutes=1)
+    )
+    return RecurringTask(
+        id=recurring_id,
+        schedule_expression="@every 1m",
+        task_definition=definition,
+        metadata=Metadata(created_at=NOW, modified_at=NOW),
+    )
+
+
 def claim_at(at: datetime, worker: str = "w1") -> Callable[[Task], Task]:
     return lambda task: task.claim(worker_id=worker, at=at, lease_token=new_lease_token())
 
@@ -73,13 +97,38 @@ async def created(harness: ElasticsearchHarness, *tasks: Task) -> list[Task]:
 # --- setup -----------------------------------------------------------------------------------------
 
 
-async def test_verify_setup_names_the_missing_template_before_setup() -> None:
+def expected_setup(harness: ElasticsearchHarness) -> list[str]:
+    """What ``verify_setup`` names on an empty prefix, in install order."""
+    names = harness.store.names
+    return [
+        f"index template {names.task_template}",
+        f"index template {names.archive_template}",
+        *([f"ILM policy {names.archive_policy}"] if harness.store.archive.ilm_enabled else []),
+        f"index {names.leader_locks}",
+        f"index {names.recurring_tasks}",
+        f"archive alias {names.archive_alias}",
+    ]
+
+
+async def test_verify_setup_names_every_missing_piece_before_setup() -> None:
     async with elasticsearch_harness(set_up=False) as harness:
         with pytest.raises(StoreNotSetUp) as raised:
             await harness.store.verify_setup()
-        assert raised.value.details["missing"] == [f"index template {harness.index_prefix}tasks"]
+        assert raised.value.details["missing"] == expected_setup(harness)
         await harness.store.setup()
         await harness.store.verify_setup()
+
+
+async def test_verify_setup_reports_pieces_removed_after_setup() -> None:
+    async with elasticsearch_harness() as harness:
+        names = harness.store.names
+        await harness.client.indices.delete(index=[names.leader_locks, names.archive_first_index])
+        with pytest.raises(StoreNotSetUp) as raised:
+            await harness.store.verify_setup()
+        assert raised.value.details["missing"] == [
+            f"index {names.leader_locks}",
+            f"archive alias {names.archive_alias}",
+        ]
 
 
 async def test_setup_is_idempotent() -> None:
@@ -119,14 +168,85 @@ async def test_template_maps_queue_indices_without_dynamic_fields() -> None:
         assert "deep" not in str(properties["args"])
 
 
+async def test_setup_bootstraps_the_archive_alias_once() -> None:
+    async with elasticsearch_harness() as harness:
+        names = harness.store.names
+        await harness.client.index(index=names.archive_alias, id="marker", document={"id": "marker"})
+        await harness.store.setup()
+
+        aliases = (await harness.client.indices.get_alias(name=names.archive_alias)).body
+        assert aliases == {
+            names.archive_first_index: {"aliases": {names.archive_alias: {"is_write_index": True}}}
+        }
+        assert (await harness.client.get(index=names.archive_alias, id="marker")).body["found"]
+
+
+async def test_archive_backing_indices_get_the_task_mapping_plus_archived_at() -> None:
+    async with elasticsearch_harness() as harness:
+        names = harness.store.names
+        index = names.archive_first_index
+        body = (await harness.client.indices.get(index=index)).body[index]
+        properties = body["mappings"]["properties"]
+        assert properties["archived_at"]["type"] == "date"
+        assert properties["run_at"]["type"] == "date_nanos"
+        assert properties["args"]["enabled"] is False
+        lifecycle = body["settings"]["index"].get("lifecycle")
+        if harness.store.archive.ilm_enabled:
+            assert lifecycle == {"name": names.archive_policy, "rollover_alias": names.archive_alias}
+        else:
+            assert lifecycle is None
+
+
+async def test_setup_adds_archived_at_to_queue_indices_made_before_it() -> None:
+    async with elasticsearch_harness(set_up=False) as harness:
+        await harness.client.indices.create(
+            index=harness.store.names.queue("old"),
+            mappings={"dynamic": False, "properties": {"state": {"type": "keyword"}}},
+        )
+        await harness.store.setup()
+        index = harness.store.names.queue("old")
+        properties = (await harness.client.indices.get_mapping(index=index)).body[index]["mappings"][
+            "properties"
+        ]
+        assert properties["archived_at"] == {"type": "date"}
+
+
+async def test_setup_explains_a_cluster_without_ilm() -> None:
+    if elasticsearch_tier() == "real":
+        pytest.skip("the real cluster has ILM")
+    async with elasticsearch_harness(set_up=False, ilm_enabled=True) as harness:
+        with pytest.raises(StoreUnavailable, match="ILM disabled"):
+            await harness.store.setup()
+
+
+def test_archive_options_are_validated_and_rendered_as_es_time_units() -> None:
+    with pytest.raises(ValueError, match="byte size"):
+        ElasticsearchTaskStore.connect(["http://127.0.0.1:9"], archive_rollover_max_primary_shard_size="big")
+    with pytest.raises(ValueError, match="negative"):
+        ElasticsearchTaskStore.connect(["http://127.0.0.1:9"], archive_retention=timedelta(days=-1))
+    store = ElasticsearchTaskStore.connect(
+        ["http://127.0.0.1:9"], index_prefix="p_", archive_retention=timedelta(hours=36)
+    )
+    policy = archive_policy_body(store.names, store.archive)
+    assert policy["name"] == "p_archive_policy"
+    assert policy["policy"]["phases"] == {
+        "hot": {"actions": {"rollover": {"max_age": "1d", "max_primary_shard_size": "50gb"}}},
+        "delete": {"min_age": "36h", "actions": {"delete": {}}},
+    }
+    assert [es_duration(timedelta(seconds=90)), es_duration(timedelta(milliseconds=1500))] == [
+        "90s",
+        "1500ms",
+    ]
+
+
 async def test_ping_and_connect_reach_the_cluster() -> None:
     async with elasticsearch_harness() as harness:
         await harness.store.ping()
 
 
 async def test_ping_raises_store_unavailable_when_unreachable() -> None:
-    # Annotated with the port so mypy checks the class against the protocol.
-    store: TaskStore = ElasticsearchTaskStore.connect(["http://127.0.0.1:9"], request_timeout=1.0)
+    # Annotated with the port so mypy checks the class against the whole protocol.
+    store: Store = ElasticsearchTaskStore.connect(["http://127.0.0.1:9"], request_timeout=1.0)
     try:
         with pytest.raises(StoreUnavailable):
             await store.ping()
@@ -368,6 +488,231 @@ async def test_claim_raises_when_every_write_fails_for_another_reason() -> None:
         )
 
 
+# --- archive and tombstones ------------------------------------------------------------------------
+
+OWNER = Claimant(worker_id="w1")
+LATER = NOW + timedelta(hours=1)
+
+
+async def finished(harness: ElasticsearchHarness, *tasks: Task) -> list[Task]:
+    done = []
+    for task in await created(harness, *tasks):
+        claimed = await harness.store.update_task(task, claim_at(NOW)(task))
+        done.append(await harness.store.update_task(claimed, claimed.mark_done(OWNER, at=NOW, data=None)))
+    await harness.make_searchable()
+    return done
+
+
+async def archive_all(
+    harness: ElasticsearchHarness, store: ElasticsearchTaskStore | None = None, *, at: datetime = LATER
+) -> ArchiveOutcome:
+    outcome = await (store or harness.store).archive_finished(finished_before=NOW, at=at, limit=100)
+    await harness.make_searchable()
+    return outcome
+
+
+async def archive_copies(harness: ElasticsearchHarness) -> list[str]:
+    response = await harness.client.search(index=harness.store.names.archive_alias, size=100)
+    return sorted(hit["_id"] for hit in response.body["hits"]["hits"])
+
+
+async def test_archiving_leaves_a_tombstone_that_no_live_query_matches() -> None:
+    async with elasticsearch_harness() as harness:
+        (done,) = await finished(harness, new_task("t1", recurring_task_id="r"))
+        assert (await archive_all(harness)).archived == 1
+
+        live = (await harness.client.get(index=harness.store.names.queue("work"), id="t1")).body["_source"]
+        assert live == {
+            "id": "t1",
+            "queue": "work",
+            "state": "archived",
+            "archived_at": "2024-05-01T13:00:00.000000Z",
+            "archive_index": harness.store.names.archive_first_index,
+            "archive_id": "work/t1",
+        }
+        assert await archive_copies(harness) == ["work/t1"]
+        (duplicate,) = await harness.store.create_tasks([new_task("t1")])
+        assert isinstance(duplicate, TaskAlreadyExists)
+        request = ClaimRequest(queues=(), amount=5, at=LATER)
+        assert (await harness.store.claim_tasks(request, claim_at(LATER))).claimed == []
+        assert await harness.store.find_timed_out(at=LATER + timedelta(days=1), limit=10) == []
+        assert await harness.store.count_outstanding(queue="work", recurring_task_id="r") == 0
+        assert (await archive_all(harness)).archived == 0
+
+        archived = await harness.store.get_task("work", "t1")
+        assert archived.model_dump(exclude={"metadata"}) == done.model_dump(exclude={"metadata"})
+
+
+async def test_archived_tasks_are_read_only_and_stale_versions_conflict() -> None:
+    async with elasticsearch_harness() as harness:
+        (done,) = await finished(harness, new_task("t1"))
+        await archive_all(harness)
+        archived = await harness.store.get_task("work", "t1")
+
+        requeued = archived.model_copy(update={"state": TaskState.QUEUED})
+        with pytest.raises(TaskNotFound):
+            await harness.store.update_task(archived, requeued)
+        with pytest.raises(VersionConflict):
+            await harness.store.update_task(done, requeued)
+        assert (await harness.store.get_task("work", "t1")).state is TaskState.DONE
+
+
+async def test_archived_tasks_stay_readable_after_their_dedup_record_is_pruned() -> None:
+    async with elasticsearch_harness() as harness:
+        await finished(harness, *(new_task(f"t{i}") for i in range(5)))
+        await archive_all(harness)
+
+        dedup_before = LATER + timedelta(seconds=1)
+        pruned = [
+            await harness.store.prune_archive(archived_before=None, dedup_before=dedup_before, limit=2)
+            for _ in range(4)
+        ]
+        assert pruned == [2, 2, 1, 0]
+        await harness.make_searchable()
+
+        assert (await harness.store.get_task("work", "t3")).state is TaskState.DONE
+        assert len(await archive_copies(harness)) == 5
+
+
+async def test_a_task_changed_between_copy_and_tombstone_loses_its_copy() -> None:
+    class ChangesBetweenSteps(ElasticsearchTaskStore):
+        async def _copy(self, candidates: Any, archived_at: str, failures: list[str]) -> Any:
+            copied = await super()._copy(candidates, archived_at, failures)
+            task = await self.get_task("work", "t1")
+            await self.update_task(task, task.model_copy(update={"state": TaskState.QUEUED}))
+            return copied
+
+    async with elasticsearch_harness() as harness:
+        await finished(harness, new_task("t1"))
+        store = ChangesBetweenSteps(harness.client, index_prefix=harness.index_prefix, scripted_updates=False)
+
+        outcome = await archive_all(harness, store)
+
+        assert (outcome.archived, outcome.skipped) == (0, 1)
+        assert (await harness.store.get_task("work", "t1")).state is TaskState.QUEUED
+        assert await archive_copies(harness) == []
+
+
+async def test_archive_ids_fit_the_id_limit_and_cannot_collide() -> None:
+    long_id = "x" * 512
+    assert archive_document_id("work", "t1") == "work/t1"
+    hashed = archive_document_id("q" * 200, long_id)
+    assert len(hashed.encode()) <= 512
+    assert hashed.startswith("q" * 200 + "/_")
+    async with elasticsearch_harness() as harness:
+        (done,) = await finished(harness, new_task(long_id, queue="q" * 200))
+        assert (await archive_all(harness)).archived == 1
+        assert (await harness.store.get_task("q" * 200, long_id)).id == done.id
+
+
+async def test_archiving_before_setup_fails_instead_of_creating_an_index_named_like_the_alias() -> None:
+    async with elasticsearch_harness(set_up=False) as harness:
+        await harness.client.indices.put_index_template(**task_template_body(harness.store.names))
+        await finished(harness, new_task("t1"))
+        with pytest.raises(StoreUnavailable, match="archive"):
+            await archive_all(harness)
+        assert not await harness.client.indices.exists(index=harness.store.names.archive_alias)
+        assert (await harness.store.get_task("work", "t1")).state is TaskState.DONE
+
+
+async def roll_over(harness: ElasticsearchHarness) -> str:
+    """What ILM's rollover does, by hand: the emulator has no rollover API."""
+    names = harness.store.names
+    second = f"{names.prefix}archive-000002"
+    await harness.client.indices.create(index=second)
+    await harness.client.indices.update_aliases(
+        actions=[
+            {
+                "add": {
+                    "index": names.archive_first_index,
+                    "alias": names.archive_alias,
+                    "is_write_index": False,
+                }
+            },
+            {"add": {"index": second, "alias": names.archive_alias, "is_write_index": True}},
+        ]
+    )
+    return second
+
+
+async def test_reads_and_retention_span_every_backing_index_and_the_newest_copy_wins() -> None:
+    async with elasticsearch_harness() as harness:
+        store, day = harness.store, timedelta(days=1)
+        await finished(harness, new_task("t1", args={"round": 1}))
+        await archive_all(harness)
+        await store.prune_archive(archived_before=None, dedup_before=LATER + day, limit=10)
+        await harness.make_searchable()
+        second = await roll_over(harness)
+
+        await finished(harness, new_task("t1", args={"round": 2}), new_task("t2"))
+        await archive_all(harness, at=LATER + day)
+        await store.prune_archive(archived_before=None, dedup_before=LATER + 2 * day, limit=10)
+        await harness.make_searchable()
+
+        assert (await store.get_task("work", "t1")).args == {"round": 2}
+        assert (await harness.client.get(index=second, id="work/t2")).body["found"]
+        pruned = await store.prune_archive(archived_before=LATER + 2 * day, dedup_before=NOW, limit=10)
+        assert pruned == 3
+        await harness.make_searchable()
+        with pytest.raises(TaskNotFound):
+            await harness.store.get_task("work", "t1")
+
+
+# --- locks, recurring definitions, outstanding counts -----------------------------------------------
+
+
+async def test_locks_and_recurring_definitions_without_their_indices() -> None:
+    async with elasticsearch_harness(set_up=False) as harness:
+        store = harness.store
+        assert await store.read_lock("leader") is None
+        assert await store.list_recurring() == []
+        assert await store.count_outstanding(queue="work", recurring_task_id="r") == 0
+        with pytest.raises(RecurringTaskNotFound):
+            await store.get_recurring("r")
+
+
+async def test_list_recurring_reads_every_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("app.storage.elasticsearch.recurring.LIST_PAGE_SIZE", 3)
+    async with elasticsearch_harness() as harness:
+        ids = [f"r{number:02d}" for number in range(10)]
+        for recurring_id in reversed(ids):
+            await harness.store.create_recurring(recurring(recurring_id))
+        listed = await harness.sibling_store().list_recurring()
+        assert [item.id for item in listed] == ids
+        assert all(item.metadata.version is not None for item in listed)
+
+
+async def test_count_outstanding_sees_writes_made_just_before() -> None:
+    # Meaningful on a real cluster: the emulator shows every write to search at once.
+    async with elasticsearch_harness() as harness:
+        (task,) = await created(harness, new_task("t0", recurring_task_id="r"))
+        index = harness.store.names.queue("work")
+        await harness.client.indices.put_settings(index=index, settings={"index": {"refresh_interval": "-1"}})
+        await harness.make_searchable()
+        await created(harness, new_task("t1", recurring_task_id="r"))
+        await harness.store.update_task(task, claim_at(NOW)(task))
+        assert await harness.store.count_outstanding(queue="work", recurring_task_id="r") == 2
+
+
+async def test_harness_leaves_nothing_behind_under_its_prefix() -> None:
+    async with elasticsearch_harness() as first:
+        names = first.store.names
+        await finished(first, new_task("t1"))
+        await archive_all(first)
+        await first.store.create_lock("leader", holder="a", at=NOW, lease=timedelta(seconds=5))
+    async with elasticsearch_harness(set_up=False) as second:
+        leftovers = await second.client.indices.get(
+            index=names.everything, ignore_unavailable=True, allow_no_indices=True, expand_wildcards="all"
+        )
+        assert leftovers.body == {}
+        assert not await second.client.indices.exists_alias(name=names.archive_alias)
+        for template in (names.task_template, names.archive_template):
+            assert not await second.client.indices.exists_index_template(name=template)
+        if second.tier == "real":
+            with pytest.raises(NotFoundError):
+                await second.client.ilm.get_lifecycle(name=names.archive_policy)
+
+
 # --- real cluster only ---------------------------------------------------------------------------
 
 
@@ -415,3 +760,39 @@ async def test_search_misses_unrefreshed_writes_while_realtime_get_sees_them() -
         await harness.make_searchable()
         late = await harness.sibling_store().claim_tasks(request, claim_at(NOW, "w2"))
         assert [task.id for task in late.claimed] == ["second"]
+
+
+@pytest.mark.real_es_only
+@needs_real_cluster
+async def test_setup_installs_the_ilm_policy_and_verify_setup_checks_its_version() -> None:
+    async with elasticsearch_harness(archive_retention=timedelta(days=7)) as harness:
+        names = harness.store.names
+        body = (await harness.client.ilm.get_lifecycle(name=names.archive_policy)).body
+        phases = body[names.archive_policy]["policy"]["phases"]
+        rollover = phases["hot"]["actions"]["rollover"]
+        assert (rollover["max_age"], rollover["max_primary_shard_size"].lower()) == ("1d", "50gb")
+        assert (phases["delete"]["min_age"], phases["delete"]["actions"]) == ("7d", {"delete": {}})
+        index = names.archive_first_index
+        explained = (await harness.client.ilm.explain_lifecycle(index=index)).body["indices"][index]
+        assert (explained["managed"], explained["policy"]) == (True, names.archive_policy)
+
+        stale = archive_policy_body(names, harness.store.archive)
+        stale["policy"]["_meta"]["tasques_version"] = 0
+        await harness.client.ilm.put_lifecycle(**stale)
+        with pytest.raises(StoreNotSetUp, match="version 0"):
+            await harness.store.verify_setup()
+
+
+@pytest.mark.real_es_only
+@needs_real_cluster
+async def test_an_archived_task_is_readable_before_its_copy_is_searchable() -> None:
+    async with elasticsearch_harness() as harness:
+        names = harness.store.names
+        await harness.client.indices.put_settings(
+            index=names.archive_first_index, settings={"index": {"refresh_interval": "-1"}}
+        )
+        await finished(harness, new_task("t1"))
+        assert (await harness.store.archive_finished(finished_before=NOW, at=LATER, limit=10)).archived == 1
+
+        assert await archive_copies(harness) == []
+        assert (await harness.store.get_task("work", "t1")).state is TaskState.DONE

@@ -3,8 +3,10 @@
 Set ``TASQUES_TEST_ES_URL`` (optionally ``TASQUES_TEST_ES_USERNAME``, ``TASQUES_TEST_ES_PASSWORD``,
 ``TASQUES_TEST_ES_CA_CERTS``) to run against a real cluster with scripted updates; otherwise one osmem
 process is started per test process and reached through ``emulator_shim``. osmem cannot run painless
-scripts, so the emulator tier uses full-document CAS writes. Every harness gets its own index prefix
-and removes its indices and template on exit, so tests can share a cluster and run in parallel.
+scripts and has no ILM (it refuses ``index.lifecycle.*`` settings), so the emulator tier uses
+full-document CAS writes and an archive without lifecycle. Every harness gets its own index prefix and
+removes its indices, aliases, templates and ILM policy on exit, so tests can share a cluster and run in
+parallel.
 """
 
 import asyncio
@@ -51,7 +53,7 @@ class ElasticsearchHarness:
     def sibling_store(self, **store_kwargs: Unpack[StoreOptions]) -> ElasticsearchTaskStore:
         """Another store on the same prefix and client, like a second server; do not close it."""
         store_kwargs["index_prefix"] = self.index_prefix
-        store_kwargs.setdefault("scripted_updates", self.tier == "real")
+        _tier_defaults(store_kwargs, self.tier)
         return ElasticsearchTaskStore(self.client, **store_kwargs)
 
     async def remove_everything(self) -> None:
@@ -62,10 +64,22 @@ class ElasticsearchHarness:
             allow_no_indices=True,
             expand_wildcards="all",
         )
+        # Aliases go with their indices; an ILM policy can only be deleted once no index uses it.
         if indices.body:
             await self.client.indices.delete(index=list(indices.body))
-        with suppress(NotFoundError):
-            await self.client.indices.delete_index_template(name=self.store.names.task_template)
+        names = self.store.names
+        for template in (names.task_template, names.archive_template):
+            with suppress(NotFoundError):
+                await self.client.indices.delete_index_template(name=template)
+        if self.tier == "real":
+            with suppress(NotFoundError):
+                await self.client.ilm.delete_lifecycle(name=names.archive_policy)
+
+
+def _tier_defaults(store_kwargs: StoreOptions, tier: Tier) -> None:
+    """Scripts and ILM exist on a real cluster only."""
+    store_kwargs.setdefault("scripted_updates", tier == "real")
+    store_kwargs.setdefault("ilm_enabled", tier == "real")
 
 
 def _stop_emulator() -> None:
@@ -115,7 +129,7 @@ async def elasticsearch_harness(
             url = await stack.enter_async_context(emulator_url())
             client = AsyncElasticsearch(url, request_timeout=30.0)
         store_kwargs["index_prefix"] = prefix
-        store_kwargs.setdefault("scripted_updates", tier == "real")
+        _tier_defaults(store_kwargs, tier)
         store = ElasticsearchTaskStore(client, **store_kwargs)
         # Closing the store closes the client; registered before anything else can fail.
         stack.push_async_callback(store.close)

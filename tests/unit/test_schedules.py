@@ -6,8 +6,8 @@ from app.domain.errors import InvalidInput
 from app.domain.schedules import Schedule
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_paris_daily_fires_at_the_right_utc_instants_across_both_dst_changes() -> None:

@@ -1,7 +1,9 @@
 """The Elasticsearch backend: the only package that imports ``elasticsearch``.
 
-Rule: it implements ``app.storage.port.TaskStore`` with the domain and ``app.storage.documents`` only,
-and no client exception leaves it (failures become ``StoreUnavailable``, see ``errors``).
+Rule: it implements ``app.storage.port.Store`` (tasks, maintenance queries, leader locks, recurring
+definitions) with the domain and ``app.storage.documents``/``recurring_documents`` only, and no client
+exception leaves it (failures become ``StoreUnavailable``, see ``errors``). ``store`` holds the task
+paths and mixes in ``locks``, ``recurring``, ``maintenance`` and ``archive``.
 
 Index layout (``indices``, ``templates/tasks.json``)
     One index per queue, ``{prefix}queue-{queue}``, auto-created on the first write from the composable
@@ -16,6 +18,16 @@ Index layout (``indices``, ``templates/tasks.json``)
     millisecond through the filter and order same-millisecond tasks arbitrarily (SQLite orders by
     microsecond). The cost is ``date_nanos``' range, 1970 to 2262: a task outside it is refused at
     creation with ``InvalidInput``.
+
+Everything else under the prefix (``setup``; bodies in ``templates/``)
+    ``{prefix}leader_locks`` (doc id = lock name) and ``{prefix}recurring_tasks`` (doc id = definition
+    id): plain indices with explicit mappings. ``{prefix}archive``: a rollover alias over backing
+    indices ``{prefix}archive-000001``, ... shaped by the template ``{prefix}archived_tasks`` (task
+    mapping plus ``archived_at``). With ILM (``ilm_enabled``, the default) the template names the policy
+    ``{prefix}archive_policy``: rollover by age or primary shard size, delete ``archive_retention`` after
+    rollover. Without ILM (OpenSearch-style clusters, the emulator) the archive stays one index and
+    ``prune_archive(archived_before=...)`` is the only retention. ``verify_setup`` names every missing
+    or outdated piece. Finished tasks leave a tombstone in their queue index (``archive``).
 
 Writes (``writes``, ``bulk``)
     Creation is a ``_bulk`` of ``create`` actions (create-only: a taken id is ``TaskAlreadyExists``).
@@ -62,6 +74,10 @@ Refresh and visibility
     A search hit can therefore be stale: its write then loses the CAS and counts as a conflict.
     Handing a just-enqueued task to a blocked claimer without waiting for a refresh is a service
     concern (realtime GET by id + ``update_task``), not a store one.
+    Two leader-side reads refresh first, each one small index, because they promise to see writes
+    already made: ``count_outstanding`` (the queue's index; a stale count would double-enqueue a
+    recurring task) and ``list_recurring`` (the definitions index). Lock reads are realtime GETs, and
+    reads of an archived task follow its tombstone to a realtime GET of the copy.
 """
 
 from app.storage.elasticsearch.store import ElasticsearchTaskStore, StoreOptions

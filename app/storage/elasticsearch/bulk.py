@@ -12,6 +12,7 @@ from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
+from app.domain.errors import StoreUnavailable
 from app.domain.task import Version
 from app.storage.elasticsearch.errors import NO_DOCUMENT, error_reason, translated_errors
 
@@ -78,3 +79,10 @@ async def send_bulk(
             operations=list(operations), filter_path=_FILTER_PATH
         )
     return [_item_from_response(entry) for entry in response.body.get("items", [])]
+
+
+def expect_items(items: list[BulkItem], count: int, *, action: str) -> list[BulkItem]:
+    """``items``, checked to answer every one of the ``count`` actions sent."""
+    if len(items) != count:
+        raise StoreUnavailable(f"{action}: sent {count} bulk actions, got {len(items)} results")
+    return items

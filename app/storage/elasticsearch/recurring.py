@@ -42,7 +42,9 @@ class ElasticsearchRecurringMethods:
         with translated_errors("create recurring task"):
             try:
                 response = await self._client.options(max_retries=0).create(
-                    index=self.names.recurring_tasks, id=recurring.id, document=recurring_to_document(recurring)
+                    index=self.names.recurring_tasks,
+                    id=recurring.id,
+                    document=recurring_to_document(recurring),
                 )
             except ConflictError:
                 raise RecurringTaskAlreadyExists(recurring.id) from None

@@ -1,6 +1,11 @@
-"""``TaskStore`` on Elasticsearch; the package docstring explains the layout and the claim algorithm."""
+"""The whole ``Store`` on Elasticsearch; the package docstring explains the layout and the claim algorithm.
+
+Task reads, writes and claims live here; locks, recurring definitions, maintenance queries and the
+archive are mixed in from their modules, each over the same client and index names.
+"""
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from random import Random
 from typing import Any, TypedDict, Unpack
 
@@ -14,17 +19,27 @@ from app.domain.errors import (
     TaskNotFound,
     VersionConflict,
 )
-from app.domain.task import Task, Version
+from app.domain.task import Task
 from app.storage.documents import task_from_document
-from app.storage.elasticsearch.bulk import BulkItem, send_bulk
+from app.storage.elasticsearch.archive import ElasticsearchArchiveMethods, is_archived_version, is_tombstone
+from app.storage.elasticsearch.bulk import BulkItem, expect_items, send_bulk
 from app.storage.elasticsearch.claim import (
     candidate_search,
     claim_in_windows,
     claimable_candidates,
 )
 from app.storage.elasticsearch.errors import translated_errors
-from app.storage.elasticsearch.indices import IndexNames, install_templates, missing_templates
-from app.storage.elasticsearch.writes import conditional_write_operations, create_operations, with_version
+from app.storage.elasticsearch.indices import IndexNames
+from app.storage.elasticsearch.locks import ElasticsearchLockMethods
+from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethods
+from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
+from app.storage.elasticsearch.setup import ArchiveSettings, install, missing
+from app.storage.elasticsearch.writes import (
+    conditional_write_operations,
+    create_operations,
+    response_version,
+    with_version,
+)
 from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, UpdateResult
 
 
@@ -33,15 +48,18 @@ class StoreOptions(TypedDict, total=False):
     claim_search_multiplier: int
     scripted_updates: bool
     random: Random | None
+    ilm_enabled: bool
+    archive_retention: timedelta
+    archive_rollover_max_age: timedelta
+    archive_rollover_max_primary_shard_size: str
 
 
-def _expect_items(items: list[BulkItem], count: int, *, action: str) -> list[BulkItem]:
-    if len(items) != count:
-        raise StoreUnavailable(f"{action}: sent {count} bulk actions, got {len(items)} results")
-    return items
-
-
-class ElasticsearchTaskStore:
+class ElasticsearchTaskStore(
+    ElasticsearchLockMethods,
+    ElasticsearchRecurringMethods,
+    ElasticsearchMaintenanceMethods,
+    ElasticsearchArchiveMethods,
+):
     def __init__(
         self,
         client: AsyncElasticsearch,
@@ -50,11 +68,25 @@ class ElasticsearchTaskStore:
         claim_search_multiplier: int = 5,
         scripted_updates: bool = True,
         random: Random | None = None,
+        ilm_enabled: bool = True,
+        archive_retention: timedelta = timedelta(days=30),
+        archive_rollover_max_age: timedelta = timedelta(days=1),
+        archive_rollover_max_primary_shard_size: str = "50gb",
     ) -> None:
+        """``ilm_enabled=False`` is for clusters without ILM (OpenSearch-style, the test emulator): the
+        archive is then one index, and only ``prune_archive(archived_before=...)`` removes old tasks.
+        With ILM, archived tasks are deleted ``archive_retention`` after their backing index rolled over
+        (by age or primary shard size)."""
         if claim_search_multiplier < 1:
             raise ValueError("claim_search_multiplier must be at least 1")
         self._client = client
         self.names = IndexNames(index_prefix)
+        self.archive = ArchiveSettings(
+            ilm_enabled=ilm_enabled,
+            retention=archive_retention,
+            rollover_max_age=archive_rollover_max_age,
+            rollover_max_primary_shard_size=archive_rollover_max_primary_shard_size,
+        )
         self._claim_search_multiplier = claim_search_multiplier
         self._scripted_updates = scripted_updates
         self._random = random or Random()
@@ -80,13 +112,13 @@ class ElasticsearchTaskStore:
 
     async def setup(self) -> None:
         with translated_errors("setup"):
-            await install_templates(self._client, self.names)
+            await install(self._client, self.names, self.archive)
 
     async def verify_setup(self) -> None:
         with translated_errors("verify setup"):
-            missing = await missing_templates(self._client, self.names)
-        if missing:
-            raise StoreNotSetUp(missing)
+            absent = await missing(self._client, self.names, self.archive)
+        if absent:
+            raise StoreNotSetUp(absent)
 
     async def ping(self) -> None:
         with translated_errors("ping"):
@@ -105,7 +137,7 @@ class ElasticsearchTaskStore:
         ]
         items = await send_bulk(self._client, operations, action="create tasks")
         results: list[CreateResult] = []
-        for task, item in zip(tasks, _expect_items(items, len(tasks), action="create tasks"), strict=True):
+        for task, item in zip(tasks, expect_items(items, len(tasks), action="create tasks"), strict=True):
             if item.succeeded and item.version is not None:
                 results.append(with_version(task, item.version))
             elif item.status == 409:
@@ -121,12 +153,17 @@ class ElasticsearchTaskStore:
             try:
                 response = await self._client.get(index=self.names.queue(queue), id=task_id, realtime=True)
             except NotFoundError:
-                # Either the document or the whole queue index is missing; both mean "no such task".
-                raise TaskNotFound(queue, task_id) from None
-        body = response.body
-        return task_from_document(
-            body["_source"], Version(seq_num=body["_seq_no"], primary_term=body["_primary_term"])
-        )
+                # The document or the whole queue index is missing: never created, or archived and its
+                # dedup record pruned.
+                live = None
+            else:
+                live = response.body
+        if live is not None and not is_tombstone(live["_source"]):
+            return task_from_document(live["_source"], response_version(live))
+        archived = await self._read_archived(queue, task_id, live["_source"] if live is not None else None)
+        if archived is None:
+            raise TaskNotFound(queue, task_id)
+        return archived
 
     async def update_task(self, previous: Task, updated: Task) -> Task:
         (result,) = await self.update_tasks([(previous, updated)])
@@ -135,15 +172,25 @@ class ElasticsearchTaskStore:
         return result
 
     async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
-        versioned = [change for change in changes if change[0].metadata.version is not None]
-        items = iter(await self._write(versioned, action="update tasks"))
-        # A task that never came from the store has no version to compare against: it cannot win a CAS.
+        refusals = [self._refusal(previous) for previous, _ in changes]
+        sendable = [change for change, refusal in zip(changes, refusals, strict=True) if refusal is None]
+        items = iter(await self._write(sendable, action="update tasks"))
         return [
-            self._update_result(previous, updated, next(items))
-            if previous.metadata.version is not None
-            else VersionConflict(previous.id)
-            for previous, updated in changes
+            refusal if refusal is not None else self._update_result(previous, updated, next(items))
+            for (previous, updated), refusal in zip(changes, refusals, strict=True)
         ]
+
+    @staticmethod
+    def _refusal(previous: Task) -> VersionConflict | TaskNotFound | None:
+        """The answer for a write that must not be sent, or None."""
+        version = previous.metadata.version
+        if version is None:
+            # A task that never came from the store has no version to compare against.
+            return VersionConflict(previous.id)
+        if is_archived_version(version):
+            # Archived tasks are read-only; see ``archive`` for why this is decided here.
+            return TaskNotFound(previous.queue, previous.id)
+        return None
 
     @staticmethod
     def _update_result(previous: Task, updated: Task, item: BulkItem) -> UpdateResult:
@@ -191,4 +238,4 @@ class ElasticsearchTaskStore:
                 scripted=self._scripted_updates,
             )
         items = await send_bulk(self._client, operations, action=action)
-        return _expect_items(items, len(changes), action=action)
+        return expect_items(items, len(changes), action=action)

@@ -1,0 +1,119 @@
+"""Queries for the leader-only services: timed-out claims, outstanding counts, archive pruning.
+
+These run on the leader at a few calls a minute, not per task. ``find_timed_out`` searches without a
+refresh: a claim not yet visible is found on the next pass, and every reap is a CAS on the version
+read, so a stale hit only loses. ``count_outstanding`` does refresh, one queue index: the scheduler
+decides on that count whether to enqueue, and a stale count would enqueue a second task for a
+definition whose previous one is still running (Go Tasques refreshed the wrong index: BUG 7.11).
+"""
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+
+from app.domain.states import TaskState
+from app.domain.task import Task
+from app.storage.documents import format_stored_time, task_from_document
+from app.storage.elasticsearch.archive import TOMBSTONE_STATE
+from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.errors import translated_errors
+from app.storage.elasticsearch.indices import IndexNames
+from app.storage.elasticsearch.writes import response_version
+
+logger = logging.getLogger(__name__)
+
+OUTSTANDING_STATES = (TaskState.QUEUED, TaskState.FAILED, TaskState.CLAIMED)
+# Index names that may not exist yet (a queue never written to) make an empty result, not an error.
+_LENIENT: dict[str, Any] = {"ignore_unavailable": True, "allow_no_indices": True}
+
+
+def _tasks_from_hits(hits: list[dict[str, Any]]) -> list[Task]:
+    tasks = []
+    for hit in hits:
+        try:
+            tasks.append(task_from_document(hit["_source"], response_version(hit)))
+        except (KeyError, TypeError, ValueError) as error:
+            # One unreadable document must not stop the reaper for every other task.
+            logger.warning("skipping unreadable task %s/%s: %r", hit.get("_index"), hit.get("_id"), error)
+    return tasks
+
+
+class ElasticsearchMaintenanceMethods:
+    _client: AsyncElasticsearch
+    names: IndexNames
+
+    async def find_timed_out(self, *, at: datetime, limit: int) -> list[Task]:
+        if limit <= 0:
+            return []
+        with translated_errors("find timed-out tasks"):
+            response = await self._client.search(
+                index=self.names.all_queues,
+                **_LENIENT,
+                seq_no_primary_term=True,
+                track_total_hits=False,
+                size=min(limit, MAX_CANDIDATES),
+                query={
+                    "bool": {
+                        "filter": [
+                            {"term": {"state": TaskState.CLAIMED.value}},
+                            {"range": {"last_claimed.times_out_at": {"lte": format_stored_time(at)}}},
+                        ]
+                    }
+                },
+                sort=[{"last_claimed.times_out_at": {"order": "asc", "unmapped_type": "date"}}],
+            )
+        return _tasks_from_hits(response.body["hits"]["hits"])
+
+    async def count_outstanding(self, *, queue: str, recurring_task_id: str) -> int:
+        index = self.names.queue(queue)
+        with translated_errors("count outstanding tasks"):
+            await self._client.indices.refresh(index=index, **_LENIENT)
+            response = await self._client.count(
+                index=index,
+                **_LENIENT,
+                query={
+                    "bool": {
+                        "filter": [
+                            {"term": {"recurring_task_id": recurring_task_id}},
+                            {"terms": {"state": [state.value for state in OUTSTANDING_STATES]}},
+                        ]
+                    }
+                },
+            )
+        return int(response.body["count"])
+
+    async def prune_archive(
+        self, *, archived_before: datetime | None, dedup_before: datetime, limit: int
+    ) -> int:
+        """Tombstones older than ``dedup_before``, then (without ILM) copies older than ``archived_before``;
+        at most ``limit`` of each, as the SQLite backend does."""
+        if limit <= 0:
+            return 0
+        pruned = await self._delete_older(
+            self.names.all_queues, before=dedup_before, limit=limit, state=TOMBSTONE_STATE
+        )
+        if archived_before is not None:
+            pruned += await self._delete_older(self.names.archive_alias, before=archived_before, limit=limit)
+        return pruned
+
+    async def _delete_older(
+        self, index: str, *, before: datetime, limit: int, state: str | None = None
+    ) -> int:
+        """``_delete_by_query`` on ``archived_at < before``. It deletes what its own snapshot saw, each
+        delete conditional on the version seen (``conflicts=proceed`` skips what changed meanwhile),
+        and it does not refresh."""
+        query: list[dict[str, Any]] = [{"range": {"archived_at": {"lt": format_stored_time(before)}}}]
+        if state is not None:
+            query.append({"term": {"state": state}})
+        with translated_errors("prune archive"):
+            response = await self._client.delete_by_query(
+                index=index,
+                **_LENIENT,
+                query={"bool": {"filter": query}},
+                max_docs=limit,
+                conflicts="proceed",
+                refresh=False,
+            )
+        return int(response.body.get("deleted", 0))
