@@ -22,9 +22,11 @@ from app.maintenance.scheduler import RecurringScheduler
 from app.maintenance.supervisor import LeaderSupervisor, Maintenance
 from app.services.arrivals import ArrivalBoard
 from app.services.claims import ClaimService
+from app.services.history import HistoryRecorder
 from app.services.recurring_fires import RecurringFires
 from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService, TaskServiceDependencies
+from app.services.waiting import WaitService
 from app.storage.elasticsearch.store import ElasticsearchTaskStore
 from app.storage.port import Store
 from app.storage.sqlite import SqliteTaskStore
@@ -64,6 +66,8 @@ class Components:
     tasks: TaskService
     claims: ClaimService
     recurring: RecurringService
+    waits: WaitService
+    history: HistoryRecorder
     maintenance: Maintenance
     registry: CollectorRegistry
 
@@ -106,24 +110,20 @@ def build_components(
     clock = clock or SystemClock()
     rng = random.Random()
     arrivals = ArrivalBoard()
+    the_store = store or build_store(settings)
+    history = HistoryRecorder(the_store)
     dependencies = TaskServiceDependencies(
-        store=store or build_store(settings),
-        policies=settings.tasks,
-        clock=clock,
-        arrivals=arrivals,
-        random=rng,
+        store=the_store, policies=settings.tasks, clock=clock, arrivals=arrivals, random=rng, history=history
     )
-    the_store: Store = dependencies.store  # type: ignore[assignment]
     maintenance_settings = settings.maintenance
     fires = RecurringFires(
         the_store,
         policies=settings.tasks,
         max_fires_per_pass=maintenance_settings.scheduler.max_fires_per_pass,
+        history=history,
     )
     registry = CollectorRegistry()
-    maintenance = _build_maintenance(
-        settings, the_store, fires=fires, clock=clock, rng=rng, registry=registry
-    )
+    maintenance = _build_maintenance(settings, the_store, dependencies, fires=fires, registry=registry)
     return Components(
         settings=settings,
         store=the_store,
@@ -131,6 +131,14 @@ def build_components(
         tasks=TaskService(dependencies),
         claims=ClaimService(dependencies),
         recurring=RecurringService(the_store, policies=settings.tasks, clock=clock, fires=fires),
+        waits=WaitService(
+            the_store,
+            policies=settings.tasks,
+            clock=clock,
+            completions=dependencies.completions,
+            arrivals=arrivals,
+        ),
+        history=history,
         maintenance=maintenance,
         registry=registry,
     )
@@ -139,15 +147,23 @@ def build_components(
 def _build_maintenance(
     settings: Settings,
     store: Store,
+    dependencies: TaskServiceDependencies,
     *,
     fires: RecurringFires,
-    clock: Clock,
-    rng: random.Random,
     registry: CollectorRegistry,
 ) -> Maintenance:
     config = settings.maintenance
+    clock, rng = dependencies.clock, dependencies.random
     services: list[PeriodicService] = [
-        TimeoutReaper(store, settings=config.reaper, policies=settings.tasks, clock=clock, rng=rng),
+        TimeoutReaper(
+            store,
+            settings=config.reaper,
+            policies=settings.tasks,
+            clock=clock,
+            rng=rng,
+            history=dependencies.history,
+            completions=dependencies.completions,
+        ),
         RecurringScheduler(fires, settings=config.scheduler, clock=clock),
         Archiver(
             store,
@@ -177,6 +193,8 @@ def build_app(components: Components) -> FastAPI:
             tasks=components.tasks,
             claims=components.claims,
             recurring=components.recurring,
+            waits=components.waits,
+            history=components.history,
             leader_status=components.leader_status,
             registry=components.registry,
             max_backfill_fires=components.settings.maintenance.scheduler.max_backfill_fires,

@@ -14,11 +14,14 @@ from app.api.body_limit import BodySizeLimit
 from app.api.errors import install_error_handlers
 from app.api.health_routes import ReadinessProbe, health_router
 from app.api.leader_routes import LeaderStatusSource, leader_router
+from app.api.lifecycle_routes import lifecycle_router
 from app.api.recurring_routes import recurring_router
 from app.api.task_routes import task_router
 from app.services.claims import ClaimService
+from app.services.history import HistoryRecorder
 from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService
+from app.services.waiting import WaitService
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -28,6 +31,8 @@ class ApiDependencies:
     tasks: TaskService
     claims: ClaimService
     recurring: RecurringService
+    waits: WaitService
+    history: HistoryRecorder
     leader_status: LeaderStatusSource
     registry: CollectorRegistry
     max_backfill_fires: int
@@ -58,7 +63,8 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app, retry_after_seconds=dependencies.retry_after_seconds)
-    app.include_router(task_router(dependencies.tasks, dependencies.claims))
+    app.include_router(task_router(dependencies.tasks, dependencies.claims, dependencies.waits))
+    app.include_router(lifecycle_router(dependencies.tasks, dependencies.waits, dependencies.history))
     app.include_router(
         recurring_router(dependencies.recurring, max_backfill_fires=dependencies.max_backfill_fires)
     )

@@ -22,6 +22,7 @@ _STATUS_BY_ERROR: list[tuple[type[errors.TasquesError], int]] = [
     (errors.TaskNotFound, 404),
     (errors.RecurringTaskNotFound, 404),
     (errors.TaskAlreadyExists, 409),
+    (errors.TaskAlreadyFinished, 409),
     (errors.RecurringTaskAlreadyExists, 409),
     (errors.LeaseSuperseded, 409),
     (errors.VersionConflict, 409),

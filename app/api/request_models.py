@@ -110,3 +110,13 @@ class ClaimBody(_Body):
 
 class DataBody(_Body):
     data: JsonObjectBody | None = None
+
+
+class ReportBody(DataBody):
+    checkpoint: JsonObjectBody | None = Field(
+        default=None, description="Extension: progress to resume from; handed to the next attempt"
+    )
+
+
+class CancelBody(_Body):
+    reason: StrictStr | None = Field(default=None, max_length=1000)

@@ -1,17 +1,21 @@
 """Tasques' task endpoints (tag ``tasks``) plus batch enqueue and lease tokens."""
 
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.api.errors import ERROR_RESPONSES
 from app.api.rendering import render_claimed, render_model, render_task
-from app.api.request_models import ClaimBody, DataBody, NewTaskBatchBody, NewTaskBody
+from app.api.request_models import ClaimBody, DataBody, NewTaskBatchBody, NewTaskBody, ReportBody
 from app.api.wire_models import ErrorBody, WireBatchItem, WireBatchResult, WireTask, wire_task
+from app.domain.durations import parse_go_duration
 from app.domain.errors import InvalidInput, TaskAlreadyExists
-from app.domain.task import Claimant
+from app.domain.states import FINISHED_STATES
+from app.domain.task import Claimant, Task
 from app.services.claims import ClaimOrder, ClaimService
 from app.services.task_service import TaskService
+from app.services.waiting import WaitService
 
 WORKER_HEADER = "X-TASQUES-WORKER-ID"
 LEASE_HEADER = "X-TASQUES-LEASE-TOKEN"
@@ -27,13 +31,31 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     return {status: {**ERROR_RESPONSES[status], "model": ErrorBody} for status in (*statuses, 413, 503)}
 
 
-def _claimant(worker_id: str | None, lease_token: str | None) -> Claimant:
+def claimant_from_headers(worker_id: str | None, lease_token: str | None) -> Claimant:
     if worker_id is None or not worker_id.strip():
         raise InvalidInput(f"Worker Id header [{WORKER_HEADER}] not sent")
     return Claimant(worker_id=worker_id.strip(), lease_token=lease_token or None)
 
 
-def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
+WaitQuery = Annotated[
+    str | None,
+    Query(
+        description="Extension: hold the request until the task is done, dead or cancelled, up to this Go "
+        "duration; 202 with the task if it is still unfinished then",
+        examples=["30s"],
+    ),
+]
+
+
+def _wait_duration(waits: WaitService, wait: str | None) -> timedelta | None:
+    if wait is None:
+        return None
+    duration = parse_go_duration(wait)
+    waits.validate_wait(duration)
+    return duration
+
+
+def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) -> APIRouter:
     router = APIRouter(tags=["tasks"])
     owned = error_responses(400, 403, 404, 409)
 
@@ -43,10 +65,18 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
         summary="Add a new Task",
         status_code=201,
         response_model=WireTask,
-        responses=error_responses(400, 409),
+        responses={
+            **error_responses(400, 409),
+            202: {"description": "wait ran out: the task, still unfinished"},
+        },
     )
-    async def create_task(new_task: NewTaskBody) -> Response:
-        return render_task(await tasks.create_task(new_task.to_new_task()), status=201)
+    async def create_task(new_task: NewTaskBody, request: Request, wait: WaitQuery = None) -> Response:
+        wait_for = _wait_duration(waits, wait)
+        created = await tasks.create_task(new_task.to_new_task())
+        if wait_for is None:
+            return render_task(created, status=201)
+        (latest,) = await waits.until_finished([created], wait=wait_for, client_gone=request.is_disconnected)
+        return render_task(latest, status=201 if latest.state in FINISHED_STATES else 202)
 
     @router.post(
         "/tasques/batch",
@@ -57,8 +87,17 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
         response_model=WireBatchResult,
         responses=error_responses(400),
     )
-    async def create_tasks(batch: NewTaskBatchBody) -> Response:
+    async def create_tasks(batch: NewTaskBatchBody, request: Request, wait: WaitQuery = None) -> Response:
+        wait_for = _wait_duration(waits, wait)
         results = await tasks.create_tasks([item.to_new_task() for item in batch.tasks])
+        if wait_for is not None:
+            created = [result for result in results if isinstance(result, Task)]
+            finished = iter(
+                await waits.until_finished(created, wait=wait_for, client_gone=request.is_disconnected)
+            )
+            results = [
+                result if isinstance(result, TaskAlreadyExists) else next(finished) for result in results
+            ]
         items = [
             WireBatchItem(status=409, error=ErrorBody(message=result.message, error=result.code))
             if isinstance(result, TaskAlreadyExists)
@@ -92,7 +131,7 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
     async def claim_tasks(claim: ClaimBody, request: Request, worker_id: WorkerId = None) -> Response:
         defaults = tasks.policies.defaults
         order = ClaimOrder(
-            worker_id=_claimant(worker_id, None).worker_id,
+            worker_id=claimant_from_headers(worker_id, None).worker_id,
             queues=tuple(claim.queues),
             amount=defaults.claim_amount if claim.amount is None else claim.amount,
             block_for=defaults.block_for if claim.block_for is None else claim.block_for,
@@ -110,7 +149,7 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
     async def unclaim(
         queue: str, id: str, worker_id: WorkerId = None, lease_token: LeaseToken = None
     ) -> Response:
-        return render_task(await tasks.unclaim(queue, id, _claimant(worker_id, lease_token)))
+        return render_task(await tasks.unclaim(queue, id, claimant_from_headers(worker_id, lease_token)))
 
     @router.put(
         "/tasques/reports/{queue}/{id}",
@@ -121,9 +160,10 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
         responses=owned,
     )
     async def report(
-        queue: str, id: str, body: DataBody, worker_id: WorkerId = None, lease_token: LeaseToken = None
+        queue: str, id: str, body: ReportBody, worker_id: WorkerId = None, lease_token: LeaseToken = None
     ) -> Response:
-        return render_task(await tasks.report_in(queue, id, _claimant(worker_id, lease_token), body.data))
+        claimant = claimant_from_headers(worker_id, lease_token)
+        return render_task(await tasks.report_in(queue, id, claimant, body.data, body.checkpoint))
 
     @router.put(
         "/tasques/done/{queue}/{id}",
@@ -135,7 +175,9 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
     async def done(
         queue: str, id: str, body: DataBody, worker_id: WorkerId = None, lease_token: LeaseToken = None
     ) -> Response:
-        return render_task(await tasks.mark_done(queue, id, _claimant(worker_id, lease_token), body.data))
+        return render_task(
+            await tasks.mark_done(queue, id, claimant_from_headers(worker_id, lease_token), body.data)
+        )
 
     @router.put(
         "/tasques/failed/{queue}/{id}",
@@ -148,6 +190,8 @@ def task_router(tasks: TaskService, claims: ClaimService) -> APIRouter:
     async def failed(
         queue: str, id: str, body: DataBody, worker_id: WorkerId = None, lease_token: LeaseToken = None
     ) -> Response:
-        return render_task(await tasks.mark_failed(queue, id, _claimant(worker_id, lease_token), body.data))
+        return render_task(
+            await tasks.mark_failed(queue, id, claimant_from_headers(worker_id, lease_token), body.data)
+        )
 
     return router

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.backoff import BackoffPolicy
 from app.domain.durations import format_go_duration
+from app.domain.states import TaskState
 from app.domain.task import LastClaimed, Metadata, Task
 
 
@@ -51,6 +52,17 @@ class WireBackoff(_Wire):
     jitter: float
 
 
+class WireCancellation(_Wire):
+    requested_at: datetime
+    reason: str | None = None
+
+
+class WireCheckpoint(_Wire):
+    at: datetime
+    attempt: int = Field(description="The attempt that saved it")
+    data: dict[str, Any]
+
+
 class WireTask(_Wire):
     id: str
     queue: str
@@ -68,6 +80,17 @@ class WireTask(_Wire):
     metadata: WireMetadata
     recurring_task_id: str | None = None
     backoff: WireBackoff | None = Field(default=None, description="Extension: the task's own retry backoff")
+    cancellation: WireCancellation | None = Field(
+        default=None, description="Extension: set once cancellation was requested"
+    )
+    cancel_requested: bool | None = Field(
+        default=None,
+        description="Extension: true while a claimed task has been asked to stop; the worker should end it "
+        "with PUT /tasques/cancelled/{queue}/{id}",
+    )
+    checkpoint: WireCheckpoint | None = Field(
+        default=None, description="Extension: the last checkpoint a worker saved; resume from it"
+    )
     lease_token: str | None = Field(
         default=None,
         description="Extension, claim responses only: send it back as X-TASQUES-LEASE-TOKEN to be fenced "
@@ -99,6 +122,17 @@ def wire_task(task: Task, *, with_lease_token: bool = False) -> WireTask:
         metadata=wire_metadata(task.metadata),
         recurring_task_id=task.recurring_task_id,
         backoff=wire_backoff(task.backoff) if task.backoff else None,
+        cancellation=(
+            WireCancellation(requested_at=task.cancellation.requested_at, reason=task.cancellation.reason)
+            if task.cancellation
+            else None
+        ),
+        cancel_requested=True if task.cancellation and task.state is TaskState.CLAIMED else None,
+        checkpoint=(
+            WireCheckpoint(at=task.checkpoint.at, attempt=task.checkpoint.attempt, data=task.checkpoint.data)
+            if task.checkpoint
+            else None
+        ),
         lease_token=task.lease_token if with_lease_token else None,
     )
 
@@ -156,3 +190,40 @@ class WireVersionInfo(_Wire):
     name: str
     version: str
     backend: str
+
+
+class WireTaskResult(_Wire):
+    queue: str
+    id: str
+    state: str
+    at: datetime | None = Field(default=None, description="When the task finished")
+    expires_at: datetime | None = Field(default=None, description="After this the result answers 404")
+    success: dict[str, Any] | None = None
+    failure: dict[str, Any] | None = None
+
+
+class WireTaskEvent(_Wire):
+    kind: str
+    at: datetime
+    attempt: int
+    worker_id: str | None = None
+    error: dict[str, Any] | None = None
+    data: dict[str, Any] | None = None
+
+
+class WireAttempt(_Wire):
+    attempt: int
+    worker_id: str | None = None
+    claimed_at: datetime | None = None
+    ended_at: datetime | None = None
+    outcome: str | None = Field(
+        default=None, examples=["done", "failed", "timed_out", "cancelled", "unclaimed"]
+    )
+    error: dict[str, Any] | None = None
+    events: list[WireTaskEvent]
+
+
+class WireAttempts(_Wire):
+    queue: str
+    id: str
+    attempts: list[WireAttempt]

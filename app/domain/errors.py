@@ -140,3 +140,10 @@ class RecurringTaskAlreadyExists(TasquesError):
 
     def __init__(self, recurring_id: str) -> None:
         super().__init__(f"Id already exists [{recurring_id}]", id=recurring_id)
+
+
+class TaskAlreadyFinished(TasquesError):
+    code = "task_already_finished"
+
+    def __init__(self, task_id: str, state: str) -> None:
+        super().__init__(f"The Task [{task_id}] is already {state}", id=task_id, state=state)

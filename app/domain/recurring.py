@@ -22,7 +22,7 @@ class OverlapPolicy(StrEnum):
 
     skip: no task for this fire (Tasques' skip_if_outstanding_tasks_exist). allow_all: always enqueue.
     buffer_one: remember at most one fire and enqueue it once the outstanding tasks are finished.
-    cancel_other: cancel the outstanding queued tasks, then enqueue.
+    cancel_other: cancel the outstanding tasks (queued ones end, running ones are asked to stop), then enqueue.
     """
 
     SKIP = "skip"

@@ -9,6 +9,10 @@ stateDiagram-v2
     claimed --> done: done
     claimed --> failed: failed / timed out, attempts left
     claimed --> dead: failed / timed out, no attempts left
+    queued --> cancelled: cancel
+    failed --> cancelled: cancel
+    claimed --> claimed: cancel (cancel requested; the worker sees it on its next report)
+    claimed --> cancelled: cancelled by the worker, or failed / timed out / unclaimed after a cancel request
 ```
 """
 
@@ -21,7 +25,8 @@ class TaskState(StrEnum):
     FAILED = "failed"
     DONE = "done"
     DEAD = "dead"
+    CANCELLED = "cancelled"
 
 
 CLAIMABLE_STATES = frozenset({TaskState.QUEUED, TaskState.FAILED})
-FINISHED_STATES = frozenset({TaskState.DONE, TaskState.DEAD})
+FINISHED_STATES = frozenset({TaskState.DONE, TaskState.DEAD, TaskState.CANCELLED})

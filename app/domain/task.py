@@ -18,8 +18,9 @@ from app.domain.errors import (
     NotClaimed,
     NotOwnedByWorker,
     ReportFromThePast,
+    TaskAlreadyFinished,
 )
-from app.domain.states import CLAIMABLE_STATES, TaskState
+from app.domain.states import CLAIMABLE_STATES, FINISHED_STATES, TaskState
 
 JsonObject = dict[str, Any]
 
@@ -62,6 +63,23 @@ class LastClaimed(BaseModel):
     lease_token: str
     last_report: Report | None = None
     result: Result | None = None
+    # When a report last made it into the attempt history (reports are sampled, at most one per interval).
+    report_recorded_at: datetime | None = None
+
+
+class Cancellation(BaseModel):
+    model_config = _FROZEN
+    requested_at: datetime
+    reason: str | None = None
+
+
+class Checkpoint(BaseModel):
+    """Progress a worker saved; handed to the next attempt so it can resume instead of restarting."""
+
+    model_config = _FROZEN
+    at: datetime
+    attempt: int
+    data: JsonObject
 
 
 class Claimant(BaseModel):
@@ -94,6 +112,8 @@ class Task(BaseModel):
     metadata: Metadata
     recurring_task_id: str | None = None
     backoff: BackoffPolicy | None = None
+    cancellation: Cancellation | None = None
+    checkpoint: Checkpoint | None = None
 
     @property
     def remaining_attempts(self) -> int:
@@ -117,14 +137,47 @@ class Task(BaseModel):
         )
         return self._changed(at, state=TaskState.CLAIMED, attempted=self.attempted + 1, last_claimed=claimed)
 
-    def report_in(self, claimant: Claimant, *, at: datetime, data: JsonObject | None) -> Self:
+    def report_in(
+        self,
+        claimant: Claimant,
+        *,
+        at: datetime,
+        data: JsonObject | None,
+        checkpoint: JsonObject | None = None,
+        record_every: timedelta | None = None,
+    ) -> Self:
+        """Heartbeat: extends the deadline; ``record_every`` samples reports into the attempt history."""
         claim = self._owned_claim(claimant)
         if claim.last_report is not None and claim.last_report.at > at:
             raise ReportFromThePast(self.id, claim.last_report.at.isoformat(), at.isoformat())
+        recorded = claim.report_recorded_at
+        if record_every is not None and (recorded is None or at - recorded >= record_every):
+            recorded = at
         reported = claim.model_copy(
-            update={"last_report": Report(at=at, data=data), "times_out_at": at + self.processing_timeout}
+            update={
+                "last_report": Report(at=at, data=data),
+                "times_out_at": at + self.processing_timeout,
+                "report_recorded_at": recorded,
+            }
         )
-        return self._changed(at, last_claimed=reported)
+        changes: dict[str, Any] = {"last_claimed": reported}
+        if checkpoint is not None:
+            changes["checkpoint"] = Checkpoint(at=at, attempt=self.attempted, data=checkpoint)
+        return self._changed(at, **changes)
+
+    def cancel(self, *, at: datetime, reason: str | None) -> Self:
+        """Queued or waiting tasks end now; a claimed one is asked to stop and ends when its worker does."""
+        if self.state in FINISHED_STATES:
+            raise TaskAlreadyFinished(self.id, self.state.value)
+        cancellation = self.cancellation or Cancellation(requested_at=at, reason=reason)
+        if self.state is TaskState.CLAIMED:
+            return self._changed(at, cancellation=cancellation)
+        return self._changed(at, state=TaskState.CANCELLED, cancellation=cancellation)
+
+    def mark_cancelled(self, claimant: Claimant, *, at: datetime, data: JsonObject | None) -> Self:
+        """The worker stopped the task (usually because it saw a cancel request)."""
+        claim = self._owned_claim(claimant)
+        return self._cancelled(claim, at=at, data=data)
 
     def mark_done(self, claimant: Claimant, *, at: datetime, data: JsonObject | None) -> Self:
         claim = self._owned_claim(claimant)
@@ -154,14 +207,26 @@ class Task(BaseModel):
         return self._failed(at=at, data=TIMED_OUT_FAILURE, backoff=backoff, jitter=jitter)
 
     def unclaim(self, claimant: Claimant, *, at: datetime) -> Self:
-        """Back to QUEUED without spending an attempt; ``last_claimed`` stays visible for inspection."""
-        self._owned_claim(claimant)
+        """Back to QUEUED without spending an attempt; ``last_claimed`` stays visible for inspection.
+
+        A task whose cancellation was requested is not re-queued: handing it back ends it.
+        """
+        claim = self._owned_claim(claimant)
+        if self.cancellation is not None:
+            return self._cancelled(claim, at=at, data=None)
         return self._changed(at, state=TaskState.QUEUED, attempted=self.attempted - 1, last_enqueued_at=at)
+
+    def _cancelled(self, claim: LastClaimed, *, at: datetime, data: JsonObject | None) -> Self:
+        finished = claim.model_copy(update={"result": Result(at=at, failure=data)})
+        cancellation = self.cancellation or Cancellation(requested_at=at, reason="cancelled by the worker")
+        return self._changed(at, state=TaskState.CANCELLED, last_claimed=finished, cancellation=cancellation)
 
     def _failed(
         self, *, at: datetime, data: JsonObject | None, backoff: BackoffPolicy, jitter: float
     ) -> Self:
         assert self.last_claimed is not None  # guaranteed by the CLAIMED state
+        if self.cancellation is not None:
+            return self._cancelled(self.last_claimed, at=at, data=data)
         finished = self.last_claimed.model_copy(update={"result": Result(at=at, failure=data)})
         if self.remaining_attempts <= 0:
             return self._changed(at, state=TaskState.DEAD, last_claimed=finished)

@@ -13,8 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.clock import Clock
 from app.domain.durations import GoDuration
-from app.domain.task import Task
+from app.domain.history import TaskEventKind, task_event
+from app.domain.task import TIMED_OUT_FAILURE, Task
 from app.maintenance.periodic import PassResult
+from app.services.completions import CompletionBoard
+from app.services.history import HistoryRecorder
 from app.services.policies import TaskPolicies
 from app.storage.port import MaintenanceStore, TaskStore
 
@@ -40,7 +43,11 @@ class TimeoutReaper:
         policies: TaskPolicies,
         clock: Clock,
         rng: random.Random,
+        history: HistoryRecorder,
+        completions: CompletionBoard,
     ) -> None:
+        self._history = history
+        self._completions = completions
         self._store = store
         self._settings = settings
         self._policies = policies
@@ -54,6 +61,10 @@ class TimeoutReaper:
         changes = [(task, self._timed_out(task, at)) for task in expired if task.last_claimed]
         results = await self._store.update_tasks(changes) if changes else []
         reaped = [result for result in results if isinstance(result, Task)]
+        self._completions.publish(reaped)
+        await self._history.record(
+            [task_event(task, TaskEventKind.TIMED_OUT, at=at, error=TIMED_OUT_FAILURE) for task in reaped]
+        )
         dead = sum(1 for task in reaped if task.remaining_attempts == 0)
         return PassResult(
             work_done=len(reaped),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from app.domain.errors import InvalidInput, NotClaimable, TaskNotFound, TasquesError, VersionConflict
+from app.domain.history import TaskEventKind, task_event
 from app.domain.ids import new_lease_token
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.task import Claimant, Task
@@ -35,6 +36,7 @@ class ClaimService:
         self._limits = dependencies.policies.limits
         self._clock = dependencies.clock
         self._arrivals = dependencies.arrivals
+        self._history = dependencies.history
 
     def validate(self, order: ClaimOrder) -> None:
         if not order.worker_id.strip():
@@ -65,45 +67,60 @@ class ClaimService:
         with self._arrivals.waiting_for(order.queues) as waiter:
             while True:
                 if len(claimed) < order.amount:
-                    claimed += await self._claim_from_store(order, order.amount - len(claimed))
+                    await self._claim_from_store(order, claimed)
                 remaining = deadline - self._clock.monotonic()
                 if len(claimed) >= order.amount or remaining <= 0 or self._arrivals.closing.is_set():
                     return claimed
                 await self._wait_for_arrivals(waiter, remaining)
-                claimed += await self._claim_offered(
-                    order, waiter.take_offered(), order.amount - len(claimed)
-                )
+                await self._claim_offered(order, waiter.take_offered(), claimed)
                 if client_gone is not None and await client_gone():
                     await self._release(order, claimed)
                     claimed.clear()
                     return []
 
-    async def _claim_from_store(self, order: ClaimOrder, amount: int) -> list[Task]:
+    async def _claim_from_store(self, order: ClaimOrder, claimed: list[Task]) -> None:
+        """Adds the tasks won to ``claimed`` as soon as the store answers, so a cancellation that arrives
+        while the store call is in flight still leaves them in the list that ``claim`` hands back."""
         at = self._clock.now_utc()
-        request = ClaimRequest(queues=order.queues, amount=amount, at=at)
-        outcome = await self._store.claim_tasks(
-            request, lambda task: task.claim(worker_id=order.worker_id, at=at, lease_token=new_lease_token())
+        request = ClaimRequest(queues=order.queues, amount=order.amount - len(claimed), at=at)
+        in_flight = asyncio.ensure_future(
+            self._store.claim_tasks(
+                request,
+                lambda task: task.claim(worker_id=order.worker_id, at=at, lease_token=new_lease_token()),
+            )
         )
-        return outcome.claimed
+        try:
+            outcome = await asyncio.shield(in_flight)
+        except asyncio.CancelledError:
+            claimed.extend((await in_flight).claimed)
+            raise
+        claimed.extend(outcome.claimed)
+        await self._record_claims(outcome.claimed)
+
+    async def _record_claims(self, claimed: list[Task]) -> None:
+        await self._history.record(
+            [task_event(task, TaskEventKind.CLAIMED, at=task.metadata.modified_at) for task in claimed]
+        )
 
     async def _wait_for_arrivals(self, waiter: ArrivalWaiter, remaining: float) -> None:
         timeout = min(remaining, self._limits.claim_recheck_interval.total_seconds())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(waiter.arrived.wait(), timeout)
 
-    async def _claim_offered(self, order: ClaimOrder, offered: list[Task], amount: int) -> list[Task]:
+    async def _claim_offered(self, order: ClaimOrder, offered: list[Task], claimed: list[Task]) -> None:
         """Conditional claim by id of tasks just enqueued here; losers of the race are skipped."""
-        claimed: list[Task] = []
+        won: list[Task] = []
         for task in sorted(offered, key=lambda task: (-task.priority, task.run_at, task.last_enqueued_at)):
             at = self._clock.now_utc()
-            if len(claimed) >= amount or not task.is_claimable(at=at):
+            if len(claimed) >= order.amount or not task.is_claimable(at=at):
                 continue
             try:
                 updated = task.claim(worker_id=order.worker_id, at=at, lease_token=new_lease_token())
-                claimed.append(await self._store.update_task(task, updated))
+                won.append(await self._store.update_task(task, updated))
             except (VersionConflict, TaskNotFound, NotClaimable):
                 continue
-        return claimed
+            claimed.append(won[-1])
+        await self._record_claims(won)
 
     async def _release(self, order: ClaimOrder, claimed: list[Task]) -> None:
         """Hand tasks back when nobody is left to receive them; a failure leaves them to the reaper."""

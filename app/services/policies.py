@@ -24,6 +24,8 @@ class TaskDefaults(BaseModel):
     backoff: BackoffPolicy = BackoffPolicy()
     claim_amount: int = Field(default=1, ge=1)
     block_for: GoDuration = timedelta(seconds=3)
+    # GET .../result answers 404 once a finished task's result is older than this.
+    result_ttl: GoDuration = timedelta(hours=24)
 
 
 class TaskLimits(BaseModel):
@@ -35,6 +37,12 @@ class TaskLimits(BaseModel):
     # How often a blocked claim re-checks the store for tasks enqueued through other servers.
     claim_recheck_interval: GoDuration = timedelta(milliseconds=200)
     version_conflict_retry_times: int = Field(default=50, ge=0)
+    # Heartbeats enter the attempt history at most once per this interval per attempt.
+    report_history_interval: GoDuration = timedelta(seconds=30)
+    # Enqueue-and-wait: the longest ?wait= accepted, and how often a waiter re-reads the store for
+    # tasks finished through other servers.
+    max_wait: GoDuration = timedelta(minutes=5)
+    wait_recheck_interval: GoDuration = timedelta(milliseconds=250)
 
 
 class TaskPolicies(BaseModel):

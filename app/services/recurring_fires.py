@@ -17,6 +17,8 @@ from typing import Protocol
 from app.domain.errors import TaskAlreadyExists, TasquesError, VersionConflict
 from app.domain.recurring import OverlapPolicy, RecurringTask
 from app.domain.schedules import Schedule
+from app.domain.task import Task
+from app.services.history import HistoryRecorder, outcome_event
 from app.services.new_task import NewTask
 from app.services.policies import TaskPolicies
 from app.storage.port import MaintenanceStore, RecurringStore, TaskStore
@@ -33,11 +35,12 @@ class FireReport:
     skipped: int = 0
     buffered: int = 0
     missed: int = 0
+    cancelled: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def work_done(self) -> int:
-        return self.enqueued + self.skipped + self.buffered + self.missed
+        return self.enqueued + self.skipped + self.buffered + self.missed + self.cancelled
 
 
 def fire_run_at(recurring: RecurringTask, fire_at: datetime) -> datetime:
@@ -66,10 +69,18 @@ def fire_task(recurring: RecurringTask, fire_at: datetime) -> NewTask:
 
 
 class RecurringFires:
-    def __init__(self, store: SchedulerStore, *, policies: TaskPolicies, max_fires_per_pass: int) -> None:
+    def __init__(
+        self,
+        store: SchedulerStore,
+        *,
+        policies: TaskPolicies,
+        max_fires_per_pass: int,
+        history: HistoryRecorder,
+    ) -> None:
         self._store = store
         self._policies = policies
         self._max_fires = max_fires_per_pass
+        self._history = history
 
     async def fire_due(self, *, at: datetime) -> FireReport:
         report = FireReport()
@@ -148,8 +159,24 @@ class RecurringFires:
                 report.buffered += buffered is None
                 report.skipped += buffered is not None
                 return buffered or fire
+            if policy is OverlapPolicy.CANCEL_OTHER:
+                report.cancelled += await self._cancel_outstanding(recurring, fire, at=at)
         self._count(report, await self.enqueue_fires(recurring, [fire], at=at))
         return buffered
+
+    async def _cancel_outstanding(self, recurring: RecurringTask, fire: datetime, *, at: datetime) -> int:
+        """Queued ones end now, running ones are asked to stop; a task that changed meanwhile is skipped."""
+        reason = f"superseded by the fire at {fire.isoformat()}"
+        outstanding = await self._store.find_outstanding(
+            queue=recurring.task_definition.queue, recurring_task_id=recurring.id, limit=self._max_fires
+        )
+        changes = [(task, task.cancel(at=at, reason=reason)) for task in outstanding]
+        results = await self._store.update_tasks(changes) if changes else []
+        cancelled = [result for result in results if isinstance(result, Task)]
+        await self._history.record(
+            [outcome_event(task, at=at, data={"reason": reason}) for task in cancelled]
+        )
+        return len(cancelled)
 
     async def _outstanding(self, recurring: RecurringTask) -> bool:
         count = await self._store.count_outstanding(

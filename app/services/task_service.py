@@ -1,18 +1,25 @@
-"""The worker protocol: enqueue, get, report, done, failed, unclaim. Claiming lives in ``claims``."""
+"""The worker protocol: enqueue, get, report, done, failed, unclaim, cancel. Claiming lives in ``claims``,
+waiting for results in ``waiting``."""
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.clock import Clock
 from app.domain.errors import InvalidInput, TaskAlreadyExists, VersionConflict
+from app.domain.history import TaskEvent, TaskEventKind, task_event
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.task import Claimant, JsonObject, Task
 from app.services.arrivals import ArrivalBoard
+from app.services.completions import CompletionBoard
+from app.services.history import HistoryRecorder, outcome_event
 from app.services.new_task import NewTask
 from app.services.policies import TaskPolicies
 from app.storage.port import CreateResult, TaskStore
+
+Transition = Callable[[Task, datetime], Task]
+EventsFor = Callable[[Task, datetime], list[TaskEvent]]
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,8 @@ class TaskServiceDependencies:
     clock: Clock
     arrivals: ArrivalBoard
     random: random.Random
+    history: HistoryRecorder
+    completions: CompletionBoard = field(default_factory=CompletionBoard)
 
 
 class TaskService:
@@ -31,6 +40,8 @@ class TaskService:
         self._clock = dependencies.clock
         self._arrivals = dependencies.arrivals
         self._random = dependencies.random
+        self._history = dependencies.history
+        self._completions = dependencies.completions
 
     @property
     def policies(self) -> TaskPolicies:
@@ -63,11 +74,32 @@ class TaskService:
     async def get_task(self, queue: str, task_id: str) -> Task:
         return await self._store.get_task(ensure_valid_queue_name(queue), task_id)
 
-    async def report_in(self, queue: str, task_id: str, claimant: Claimant, data: JsonObject | None) -> Task:
-        return await self._change(queue, task_id, lambda task, at: task.report_in(claimant, at=at, data=data))
+    async def report_in(
+        self,
+        queue: str,
+        task_id: str,
+        claimant: Claimant,
+        data: JsonObject | None,
+        checkpoint: JsonObject | None = None,
+    ) -> Task:
+        every = self._policies.limits.report_history_interval
+
+        def report(task: Task, at: datetime) -> Task:
+            return task.report_in(claimant, at=at, data=data, checkpoint=checkpoint, record_every=every)
+
+        def sampled(task: Task, at: datetime) -> list[TaskEvent]:
+            recorded = task.last_claimed is not None and task.last_claimed.report_recorded_at == at
+            return [task_event(task, TaskEventKind.REPORTED, at=at, data=data)] if recorded else []
+
+        return await self._change(queue, task_id, report, sampled)
 
     async def mark_done(self, queue: str, task_id: str, claimant: Claimant, data: JsonObject | None) -> Task:
-        return await self._change(queue, task_id, lambda task, at: task.mark_done(claimant, at=at, data=data))
+        return await self._change(
+            queue,
+            task_id,
+            lambda task, at: task.mark_done(claimant, at=at, data=data),
+            lambda task, at: [outcome_event(task, at=at, data=data)],
+        )
 
     async def mark_failed(
         self, queue: str, task_id: str, claimant: Claimant, data: JsonObject | None
@@ -76,26 +108,58 @@ class TaskService:
             backoff = task.backoff or self._policies.backoff_for(task.queue)
             return task.mark_failed(claimant, at=at, data=data, backoff=backoff, jitter=self._random.random())
 
-        return await self._change(queue, task_id, fail)
+        return await self._change(
+            queue, task_id, fail, lambda task, at: [outcome_event(task, at=at, error=data)]
+        )
+
+    async def mark_cancelled(
+        self, queue: str, task_id: str, claimant: Claimant, data: JsonObject | None
+    ) -> Task:
+        return await self._change(
+            queue,
+            task_id,
+            lambda task, at: task.mark_cancelled(claimant, at=at, data=data),
+            lambda task, at: [outcome_event(task, at=at, data=data)],
+        )
 
     async def unclaim(self, queue: str, task_id: str, claimant: Claimant) -> Task:
-        task = await self._change(queue, task_id, lambda task, at: task.unclaim(claimant, at=at))
+        task = await self._change(
+            queue,
+            task_id,
+            lambda task, at: task.unclaim(claimant, at=at),
+            lambda task, at: [outcome_event(task, at=at)],
+        )
         self._arrivals.publish([task])
         return task
 
-    async def _change(self, queue: str, task_id: str, transition: Callable[[Task, datetime], Task]) -> Task:
+    async def cancel(self, queue: str, task_id: str, reason: str | None) -> Task:
+        """Queued tasks end at once; claimed ones are flagged and their worker learns it on its next report."""
+        reason_data = {"reason": reason} if reason else None
+        return await self._change(
+            queue,
+            task_id,
+            lambda task, at: task.cancel(at=at, reason=reason),
+            lambda task, at: [outcome_event(task, at=at, data=reason_data)],
+        )
+
+    async def _change(self, queue: str, task_id: str, transition: Transition, events_for: EventsFor) -> Task:
         """Read, transition, compare-and-swap; a lost race re-reads and re-validates from scratch."""
         ensure_valid_queue_name(queue)
         attempts_left = self._policies.limits.version_conflict_retry_times
         while True:
             current = await self._store.get_task(queue, task_id)
-            updated = transition(current, self._clock.now_utc())
+            at = self._clock.now_utc()
+            updated = transition(current, at)
             try:
-                return await self._store.update_task(current, updated)
+                stored = await self._store.update_task(current, updated)
             except VersionConflict:
                 if attempts_left <= 0:
                     raise
                 attempts_left -= 1
+                continue
+            self._completions.publish([stored])
+            await self._history.record(events_for(stored, at))
+            return stored
 
 
 def _validated(index: int, new_task: NewTask, policies: TaskPolicies, at: datetime) -> Task:

@@ -11,7 +11,7 @@ from typing import Any
 from app.domain.backoff import BackoffPolicy
 from app.domain.durations import duration_to_nanos, nanos_to_duration
 from app.domain.states import TaskState
-from app.domain.task import LastClaimed, Metadata, Report, Result, Task, Version
+from app.domain.task import Cancellation, Checkpoint, LastClaimed, Metadata, Report, Result, Task, Version
 
 Document = dict[str, Any]
 
@@ -49,6 +49,15 @@ def task_to_document(task: Task) -> Document:
         document["last_claimed"] = _last_claimed_to_document(task.last_claimed)
     if task.backoff is not None:
         document["backoff"] = backoff_to_document(task.backoff)
+    if task.cancellation is not None:
+        document["cancellation"] = {"requested_at": format_stored_time(task.cancellation.requested_at)}
+        _put_if_set(document["cancellation"], "reason", task.cancellation.reason)
+    if task.checkpoint is not None:
+        document["checkpoint"] = {
+            "at": format_stored_time(task.checkpoint.at),
+            "attempt": task.checkpoint.attempt,
+            "data": task.checkpoint.data,
+        }
     return document
 
 
@@ -76,6 +85,8 @@ def task_from_document(document: Document, version: Version) -> Task:
         ),
         recurring_task_id=document.get("recurring_task_id"),
         backoff=backoff_from_document(document.get("backoff")),
+        cancellation=_cancellation_from_document(document.get("cancellation")),
+        checkpoint=_checkpoint_from_document(document.get("checkpoint")),
     )
 
 
@@ -94,6 +105,8 @@ def _last_claimed_to_document(claim: LastClaimed) -> Document:
     if claim.last_report is not None:
         document["last_report"] = {"at": format_stored_time(claim.last_report.at)}
         _put_if_set(document["last_report"], "data", claim.last_report.data)
+    if claim.report_recorded_at is not None:
+        document["report_recorded_at"] = format_stored_time(claim.report_recorded_at)
     if claim.result is not None:
         document["result"] = {"at": format_stored_time(claim.result.at)}
         _put_if_set(document["result"], "success", claim.result.success)
@@ -113,6 +126,7 @@ def _last_claimed_from_document(document: Document | None) -> LastClaimed | None
         # Documents written by Go Tasques carry no token; an empty one matches no presented token.
         lease_token=document.get("lease_token", ""),
         last_report=Report(at=parse_stored_time(report["at"]), data=report.get("data")) if report else None,
+        report_recorded_at=parse_optional_time(document.get("report_recorded_at")),
         result=(
             Result(
                 at=parse_stored_time(result["at"]),
@@ -142,4 +156,24 @@ def backoff_from_document(document: Document | None) -> BackoffPolicy | None:
         base=nanos_to_duration(int(document["base"])),
         max=nanos_to_duration(int(document["max"])),
         jitter=float(document["jitter"]),
+    )
+
+
+def parse_optional_time(value: str | None) -> datetime | None:
+    return parse_stored_time(value) if value else None
+
+
+def _cancellation_from_document(document: Document | None) -> Cancellation | None:
+    if not document:
+        return None
+    return Cancellation(
+        requested_at=parse_stored_time(document["requested_at"]), reason=document.get("reason")
+    )
+
+
+def _checkpoint_from_document(document: Document | None) -> Checkpoint | None:
+    if not document:
+        return None
+    return Checkpoint(
+        at=parse_stored_time(document["at"]), attempt=int(document["attempt"]), data=document["data"]
     )

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from app.domain.errors import TaskAlreadyExists, TaskNotFound, VersionConflict
+from app.domain.history import TaskEvent
 from app.domain.recurring import RecurringTask
 from app.domain.task import Task, Version
 
@@ -89,6 +90,9 @@ class MaintenanceStore(Protocol):
     async def count_outstanding(self, *, queue: str, recurring_task_id: str) -> int:
         """QUEUED, FAILED and CLAIMED tasks spawned by a recurring task; reflects writes already made."""
 
+    async def find_outstanding(self, *, queue: str, recurring_task_id: str, limit: int) -> list[Task]:
+        """The tasks ``count_outstanding`` counts (with versions), oldest first; reflects writes made."""
+
     async def archive_finished(
         self, *, finished_before: datetime, at: datetime, limit: int
     ) -> ArchiveOutcome:
@@ -145,5 +149,15 @@ class RecurringStore(Protocol):
         """Every definition, by id; reflects writes already made (read-your-writes)."""
 
 
-class Store(TaskStore, MaintenanceStore, LeaderLockStore, RecurringStore, Protocol):
+class EventStore(Protocol):
+    """Append-only attempt history; events outlive the live task (they are not archived with it)."""
+
+    async def append_events(self, events: Sequence[TaskEvent]) -> None:
+        """Idempotent per ``TaskEvent.event_id``."""
+
+    async def list_events(self, queue: str, task_id: str, *, limit: int) -> list[TaskEvent]:
+        """Oldest first; reflects events already appended (read-your-writes)."""
+
+
+class Store(TaskStore, MaintenanceStore, LeaderLockStore, RecurringStore, EventStore, Protocol):
     """Everything a backend provides."""

@@ -6,7 +6,6 @@ policy and scheduler state. Lock documents keep Tasques' ``leader_id``/``at``/``
 """
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from app.domain.durations import duration_to_nanos, nanos_to_duration
 from app.domain.recurring import OverlapPolicy, RecurringTask, TaskDefinition
@@ -16,6 +15,7 @@ from app.storage.documents import (
     backoff_from_document,
     backoff_to_document,
     format_stored_time,
+    parse_optional_time,
     parse_stored_time,
 )
 from app.storage.port import LockRecord
@@ -80,18 +80,14 @@ def recurring_from_document(document: Document, version: Version, *, recurring_i
         catchup_window=nanos_to_duration(int(document.get("catchup_window", 0))),
         jitter=nanos_to_duration(int(document.get("jitter", 0))),
         paused=bool(document.get("paused", False)),
-        last_fire_at=_optional_time(document.get("last_fire_at")),
-        buffered_fire_at=_optional_time(document.get("buffered_fire_at")),
+        last_fire_at=parse_optional_time(document.get("last_fire_at")),
+        buffered_fire_at=parse_optional_time(document.get("buffered_fire_at")),
         metadata=Metadata(
             created_at=parse_stored_time(document["metadata"]["created_at"]),
             modified_at=parse_stored_time(document["metadata"]["modified_at"]),
             version=version,
         ),
     )
-
-
-def _optional_time(value: Any) -> Any:
-    return parse_stored_time(value) if value else None
 
 
 def lock_to_document(*, holder: str, at: datetime, lease: timedelta) -> Document:

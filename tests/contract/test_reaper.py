@@ -13,6 +13,7 @@ from app.domain.states import TaskState
 from app.domain.task import Claimant, Task
 from app.maintenance.reaper import ReaperSettings, TimeoutReaper
 from app.services.claims import ClaimOrder
+from app.services.completions import CompletionBoard
 from app.services.new_task import NewTask
 from tests.contract.conftest import T0, StoreHarness
 
@@ -37,6 +38,8 @@ def reaper(harness: StoreHarness, components: Components, clock: FrozenClock) ->
         policies=components.tasks.policies,
         clock=clock,
         rng=random.Random(1),
+        history=components.history,
+        completions=CompletionBoard(),
     )
 
 
@@ -125,6 +128,8 @@ async def test_a_heartbeat_racing_the_reaper_wins_cleanly(
         policies=components.tasks.policies,
         clock=clock,
         rng=random.Random(1),
+        history=components.history,
+        completions=CompletionBoard(),
     )
     result = await racing.run_once()
 

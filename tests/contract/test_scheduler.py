@@ -32,7 +32,10 @@ def components(harness: StoreHarness, clock: FrozenClock) -> Components:
 
 def scheduler(components: Components, clock: FrozenClock, store: Store | None = None) -> RecurringScheduler:
     fires = RecurringFires(
-        store or components.store, policies=components.tasks.policies, max_fires_per_pass=100
+        store or components.store,
+        policies=components.tasks.policies,
+        max_fires_per_pass=100,
+        history=components.history,
     )
     return RecurringScheduler(fires, settings=SchedulerSettings(), clock=clock)
 

@@ -27,6 +27,17 @@ async def translated_errors() -> AsyncIterator[None]:
         raise StoreUnavailable(f"sqlite: {error}") from error
 
 
+async def _abandon(writer: aiosqlite.Connection) -> None:
+    """Roll back whatever a failed or cancelled transaction left open.
+
+    A cancelled await does not stop the statement already queued on aiosqlite's worker thread (a BEGIN
+    may still run after the cancellation), so first let the queue drain with a no-op, then look.
+    """
+    await writer.execute_fetchall("SELECT 1")
+    if writer.in_transaction:
+        await writer.execute_fetchall("ROLLBACK")
+
+
 class SqliteConnections:
     def __init__(self, path: Path, *, busy_timeout_ms: int) -> None:
         self._path = path
@@ -60,13 +71,12 @@ class SqliteConnections:
     async def write_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         writer, _ = await self._open()
         async with self._write_lock, translated_errors():
-            await writer.execute_fetchall("BEGIN IMMEDIATE")
             try:
+                await writer.execute_fetchall("BEGIN IMMEDIATE")
                 yield writer
                 await writer.execute_fetchall("COMMIT")
             except BaseException:
-                if writer.in_transaction:
-                    await writer.execute_fetchall("ROLLBACK")
+                await asyncio.shield(_abandon(writer))
                 raise
 
     @asynccontextmanager

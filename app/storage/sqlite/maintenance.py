@@ -37,6 +37,15 @@ class SqliteMaintenanceMethods:
             )
         return int(rows[0][0])
 
+    async def find_outstanding(self, *, queue: str, recurring_task_id: str, limit: int) -> list[Task]:
+        async with self._connections.reader() as reader:
+            rows = await reader.execute_fetchall(
+                f"SELECT document, version FROM tasks WHERE queue = ? AND recurring_task_id = ? "
+                f"AND state IN ({_OUTSTANDING}) ORDER BY enqueued_at_us LIMIT ?",
+                (queue, recurring_task_id, limit),
+            )
+        return [task_from_row(row) for row in rows]
+
     async def archive_finished(
         self, *, finished_before: datetime, at: datetime, limit: int
     ) -> ArchiveOutcome:

@@ -60,6 +60,23 @@ CREATE TABLE IF NOT EXISTS recurring_tasks (
     document TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE IF NOT EXISTS task_events (
+    event_id TEXT PRIMARY KEY,
+    queue TEXT NOT NULL,
+    task_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    at_us INTEGER NOT NULL,
+    worker_id TEXT,
+    lease_token TEXT,
+    error TEXT,
+    data TEXT
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS task_events_by_task ON task_events (queue, task_id, at_us);
+
+CREATE INDEX IF NOT EXISTS task_events_by_age ON task_events (at_us);
+
 CREATE TABLE IF NOT EXISTS schema_info (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

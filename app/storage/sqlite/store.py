@@ -12,6 +12,7 @@ from app.domain.errors import StoreNotSetUp, TaskAlreadyExists, TaskNotFound, Ve
 from app.domain.task import Task
 from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, UpdateResult
 from app.storage.sqlite.connection import SqliteConnections
+from app.storage.sqlite.events import SqliteEventMethods
 from app.storage.sqlite.locks import SqliteLockMethods
 from app.storage.sqlite.maintenance import SqliteMaintenanceMethods
 from app.storage.sqlite.recurring import SqliteRecurringMethods
@@ -30,7 +31,9 @@ _TABLES = frozenset(
 )
 
 
-class SqliteTaskStore(SqliteLockMethods, SqliteRecurringMethods, SqliteMaintenanceMethods):
+class SqliteTaskStore(
+    SqliteLockMethods, SqliteRecurringMethods, SqliteMaintenanceMethods, SqliteEventMethods
+):
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5_000) -> None:
         self.path = Path(path)
         self._connections = SqliteConnections(self.path, busy_timeout_ms=busy_timeout_ms)

@@ -1,0 +1,74 @@
+"""Recording attempt history after state changes, and reading it back grouped by attempt.
+
+Recording is best effort by design: the state change it describes is already stored, and failing the
+caller's request because the history write failed would make a finished task look unfinished.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.domain.errors import TasquesError
+from app.domain.history import TaskEvent, TaskEventKind, task_event
+from app.domain.states import TaskState
+from app.domain.task import JsonObject, Task
+from app.storage.port import EventStore
+
+_log = logging.getLogger(__name__)
+
+_OUTCOME_BY_STATE = {
+    TaskState.DONE: TaskEventKind.DONE,
+    TaskState.DEAD: TaskEventKind.DEAD,
+    TaskState.FAILED: TaskEventKind.FAILED,
+    TaskState.CANCELLED: TaskEventKind.CANCELLED,
+    TaskState.QUEUED: TaskEventKind.UNCLAIMED,
+    TaskState.CLAIMED: TaskEventKind.CANCEL_REQUESTED,
+}
+
+
+def outcome_event(
+    task: Task, *, at: datetime, error: JsonObject | None = None, data: JsonObject | None = None
+) -> TaskEvent:
+    """The event for the state a finish, failure, unclaim or cancel left the task in."""
+    return task_event(task, _OUTCOME_BY_STATE[task.state], at=at, error=error, data=data)
+
+
+class HistoryRecorder:
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+
+    async def events(self, queue: str, task_id: str, *, limit: int = 10_000) -> list[TaskEvent]:
+        return await self._store.list_events(queue, task_id, limit=limit)
+
+    async def record(self, events: Sequence[TaskEvent]) -> None:
+        if not events:
+            return
+        try:
+            await self._store.append_events(events)
+        except TasquesError as error:
+            _log.warning("could not record %d history events: %s", len(events), error.message)
+
+
+@dataclass
+class Attempt:
+    attempt: int
+    worker_id: str | None = None
+    claimed_at: datetime | None = None
+    ended_at: datetime | None = None
+    outcome: str | None = None
+    error: JsonObject | None = None
+    events: list[TaskEvent] = field(default_factory=list)
+
+
+def attempts_from(events: Sequence[TaskEvent]) -> list[Attempt]:
+    """Group events by attempt number; an attempt's outcome is its last ending event."""
+    attempts: dict[int, Attempt] = {}
+    for event in events:
+        attempt = attempts.setdefault(event.attempt, Attempt(attempt=event.attempt))
+        attempt.events.append(event)
+        if event.kind is TaskEventKind.CLAIMED:
+            attempt.worker_id, attempt.claimed_at = event.worker_id, event.at
+        elif event.kind not in (TaskEventKind.REPORTED, TaskEventKind.CANCEL_REQUESTED):
+            attempt.ended_at, attempt.outcome, attempt.error = event.at, event.kind.value, event.error
+    return [attempts[number] for number in sorted(attempts)]

@@ -1,0 +1,67 @@
+"""Attempt history rows: append-only, keyed by the event's stable id so a repeated append is a no-op."""
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from app.domain.history import TaskEvent, TaskEventKind
+from app.storage.sqlite.connection import SqliteConnections
+from app.storage.sqlite.rows import dumps, micros
+
+_COLUMNS = "queue, task_id, attempt, kind, at_us, worker_id, lease_token, error, data"
+
+
+def _optional_json(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else dumps(value)
+
+
+class SqliteEventMethods:
+    _connections: SqliteConnections
+
+    async def append_events(self, events: Sequence[TaskEvent]) -> None:
+        if not events:
+            return
+        rows = [
+            (
+                event.event_id,
+                event.queue,
+                event.task_id,
+                event.attempt,
+                event.kind.value,
+                micros(event.at),
+                event.worker_id,
+                event.lease_token,
+                _optional_json(event.error),
+                _optional_json(event.data),
+            )
+            for event in events
+        ]
+        async with self._connections.write_transaction() as writer:
+            await writer.executemany(
+                f"INSERT OR IGNORE INTO task_events (event_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    async def list_events(self, queue: str, task_id: str, *, limit: int) -> list[TaskEvent]:
+        async with self._connections.reader() as reader:
+            rows = await reader.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM task_events WHERE queue = ? AND task_id = ? ORDER BY at_us, event_id LIMIT ?",
+                (queue, task_id, limit),
+            )
+        return [_event_from_row(row) for row in rows]
+
+
+def _event_from_row(row: Any) -> TaskEvent:
+    queue, task_id, attempt, kind, at_us, worker_id, lease_token, error, data = row
+    return TaskEvent(
+        queue=queue,
+        task_id=task_id,
+        attempt=attempt,
+        kind=TaskEventKind(kind),
+        at=datetime.fromtimestamp(at_us / 1_000_000, tz=UTC),
+        worker_id=worker_id,
+        lease_token=lease_token,
+        error=json.loads(error) if error is not None else None,
+        data=json.loads(data) if data is not None else None,
+    )
