@@ -36,6 +36,8 @@ class TaskEvent(BaseModel):
     lease_token: str | None = None
     error: JsonObject | None = None
     data: JsonObject | None = None
+    # The task's store version after the change: orders events that share a timestamp.
+    sequence: int = 0
 
     @property
     def event_id(self) -> str:
@@ -62,4 +64,5 @@ def task_event(
         lease_token=claim.lease_token if claim else None,
         error=error,
         data=data,
+        sequence=task.metadata.version.seq_num if task.metadata.version else 0,
     )

@@ -39,7 +39,8 @@ class HistoryRecorder:
         self._store = store
 
     async def events(self, queue: str, task_id: str, *, limit: int = 10_000) -> list[TaskEvent]:
-        return await self._store.list_events(queue, task_id, limit=limit)
+        events = await self._store.list_events(queue, task_id, limit=limit)
+        return sorted(events, key=lambda event: (event.at, event.sequence))
 
     async def record(self, events: Sequence[TaskEvent]) -> None:
         if not events:

@@ -9,7 +9,7 @@ from app.domain.history import TaskEvent, TaskEventKind
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import dumps, micros
 
-_COLUMNS = "queue, task_id, attempt, kind, at_us, worker_id, lease_token, error, data"
+_COLUMNS = "queue, task_id, attempt, kind, at_us, worker_id, lease_token, error, data, sequence"
 
 
 def _optional_json(value: dict[str, Any] | None) -> str | None:
@@ -34,26 +34,27 @@ class SqliteEventMethods:
                 event.lease_token,
                 _optional_json(event.error),
                 _optional_json(event.data),
+                event.sequence,
             )
             for event in events
         ]
         async with self._connections.write_transaction() as writer:
             await writer.executemany(
-                f"INSERT OR IGNORE INTO task_events (event_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR IGNORE INTO task_events (event_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
     async def list_events(self, queue: str, task_id: str, *, limit: int) -> list[TaskEvent]:
         async with self._connections.reader() as reader:
             rows = await reader.execute_fetchall(
-                f"SELECT {_COLUMNS} FROM task_events WHERE queue = ? AND task_id = ? ORDER BY at_us, event_id LIMIT ?",
+                f"SELECT {_COLUMNS} FROM task_events WHERE queue = ? AND task_id = ? ORDER BY at_us, sequence, event_id LIMIT ?",
                 (queue, task_id, limit),
             )
         return [_event_from_row(row) for row in rows]
 
 
 def _event_from_row(row: Any) -> TaskEvent:
-    queue, task_id, attempt, kind, at_us, worker_id, lease_token, error, data = row
+    queue, task_id, attempt, kind, at_us, worker_id, lease_token, error, data, sequence = row
     return TaskEvent(
         queue=queue,
         task_id=task_id,
@@ -64,4 +65,5 @@ def _event_from_row(row: Any) -> TaskEvent:
         lease_token=lease_token,
         error=json.loads(error) if error is not None else None,
         data=json.loads(data) if data is not None else None,
+        sequence=sequence,
     )

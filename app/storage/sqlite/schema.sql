@@ -70,7 +70,8 @@ CREATE TABLE IF NOT EXISTS task_events (
     worker_id TEXT,
     lease_token TEXT,
     error TEXT,
-    data TEXT
+    data TEXT,
+    sequence INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS task_events_by_task ON task_events (queue, task_id, at_us);
