@@ -105,9 +105,11 @@ def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) ->
             for result in results
         ]
         conflicts = sum(1 for item in items if item.status == 409)
-        return render_model(
-            WireBatchResult(created=len(items) - conflicts, conflicts=conflicts, results=items)
+        unfinished = wait_for is not None and any(
+            isinstance(result, Task) and result.state not in FINISHED_STATES for result in results
         )
+        body = WireBatchResult(created=len(items) - conflicts, conflicts=conflicts, results=items)
+        return render_model(body, status=202 if unfinished else 200)
 
     @router.get(
         "/tasques/{queue}/{id}",

@@ -31,7 +31,11 @@ def outcome_event(
     task: Task, *, at: datetime, error: JsonObject | None = None, data: JsonObject | None = None
 ) -> TaskEvent:
     """The event for the state a finish, failure, unclaim or cancel left the task in."""
-    return task_event(task, _OUTCOME_BY_STATE[task.state], at=at, error=error, data=data)
+    event = task_event(task, _OUTCOME_BY_STATE[task.state], at=at, error=error, data=data)
+    if task.state is TaskState.QUEUED:
+        # Unclaiming refunds the attempt; the event belongs to the attempt that was handed back.
+        return event.model_copy(update={"attempt": task.attempted + 1})
+    return event
 
 
 class HistoryRecorder:
@@ -63,13 +67,18 @@ class Attempt:
 
 
 def attempts_from(events: Sequence[TaskEvent]) -> list[Attempt]:
-    """Group events by attempt number; an attempt's outcome is its last ending event."""
-    attempts: dict[int, Attempt] = {}
+    """Group events by claim (lease), in order; an attempt's outcome is its last ending event.
+
+    Grouping by lease rather than attempt number keeps an unclaimed run apart from the next one, which
+    gets the same attempt number back because unclaiming refunds it.
+    """
+    attempts: dict[str, Attempt] = {}
     for event in events:
-        attempt = attempts.setdefault(event.attempt, Attempt(attempt=event.attempt))
+        key = event.lease_token or f"attempt-{event.attempt}"
+        attempt = attempts.setdefault(key, Attempt(attempt=event.attempt))
         attempt.events.append(event)
         if event.kind is TaskEventKind.CLAIMED:
             attempt.worker_id, attempt.claimed_at = event.worker_id, event.at
         elif event.kind not in (TaskEventKind.REPORTED, TaskEventKind.CANCEL_REQUESTED):
             attempt.ended_at, attempt.outcome, attempt.error = event.at, event.kind.value, event.error
-    return [attempts[number] for number in sorted(attempts)]
+    return list(attempts.values())
