@@ -10,6 +10,7 @@ the report, because a failing acceptance test is usually explained by the server
 import itertools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -44,10 +45,19 @@ class TasquesServer:
     # Set once /readyz answered 200. A server that never got there has already failed its test through
     # ``ServerStartFailed``, so teardown does not report it a second time.
     ready: bool = False
+    # Set by ``kill``: a server a test crashed on purpose is not reported as having died in teardown.
+    killed: bool = False
 
     @property
     def base_url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
+
+    def kill(self) -> None:
+        """Crash the server with SIGKILL (no shutdown hooks run, its leader lock is not released), as the
+        OOM killer or a lost machine would, and wait until the process is gone."""
+        self.killed = True
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
 
     def stderr_tail(self) -> str:
         text = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
@@ -193,6 +203,8 @@ def _stop(server: TasquesServer) -> str | None:
     if exit_code is not None:
         if not server.ready:
             return None
+        if server.killed:
+            return None  # the test killed it
         return f"{server.name} died during the test with exit code {exit_code}\n{server.stderr_tail()}"
     server.process.terminate()  # uvicorn's graceful shutdown
     try:

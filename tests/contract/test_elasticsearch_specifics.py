@@ -33,7 +33,11 @@ from app.storage.elasticsearch import ElasticsearchTaskStore
 from app.storage.elasticsearch.archive import archive_document_id
 from app.storage.elasticsearch.bulk import BulkItem
 from app.storage.elasticsearch.claim import claim_in_windows, spread_top_up
-from app.storage.elasticsearch.indices import task_template_body
+from app.storage.elasticsearch.indices import (
+    IndexNames,
+    task_properties_added_since_version_2,
+    task_template_body,
+)
 from app.storage.elasticsearch.setup import archive_policy_body, es_duration
 from app.storage.elasticsearch.writes import document_changes
 from app.storage.port import ArchiveOutcome, ClaimRequest, Store
@@ -100,13 +104,16 @@ async def created(harness: ElasticsearchHarness, *tasks: Task) -> list[Task]:
 def expected_setup(harness: ElasticsearchHarness) -> list[str]:
     """What ``verify_setup`` names on an empty prefix, in install order."""
     names = harness.store.names
+    ilm = harness.store.archive.ilm_enabled
     return [
         f"index template {names.task_template}",
         f"index template {names.archive_template}",
-        *([f"ILM policy {names.archive_policy}"] if harness.store.archive.ilm_enabled else []),
+        f"index template {names.events_template}",
+        *([f"ILM policy {names.archive_policy}", f"ILM policy {names.events_policy}"] if ilm else []),
         f"index {names.leader_locks}",
         f"index {names.recurring_tasks}",
         f"archive alias {names.archive_alias}",
+        f"events alias {names.events_alias}",
     ]
 
 
@@ -122,12 +129,15 @@ async def test_verify_setup_names_every_missing_piece_before_setup() -> None:
 async def test_verify_setup_reports_pieces_removed_after_setup() -> None:
     async with elasticsearch_harness() as harness:
         names = harness.store.names
-        await harness.client.indices.delete(index=[names.leader_locks, names.archive_first_index])
+        await harness.client.indices.delete(
+            index=[names.leader_locks, names.archive_first_index, names.events_first_index]
+        )
         with pytest.raises(StoreNotSetUp) as raised:
             await harness.store.verify_setup()
         assert raised.value.details["missing"] == [
             f"index {names.leader_locks}",
             f"archive alias {names.archive_alias}",
+            f"events alias {names.events_alias}",
         ]
 
 
@@ -166,6 +176,52 @@ async def test_template_maps_queue_indices_without_dynamic_fields() -> None:
             properties["last_claimed"]["properties"]["last_report"]["properties"]["data"]["enabled"] is False
         )
         assert "deep" not in str(properties["args"])
+        assert properties["checkpoint"]["enabled"] is False
+        assert properties["cancellation"]["properties"]["requested_at"]["type"] == "date"
+        assert properties["last_claimed"]["properties"]["report_recorded_at"]["type"] == "date"
+
+
+def deep_subset(part: Any, whole: Any) -> bool:
+    if isinstance(part, dict):
+        return isinstance(whole, dict) and all(
+            key in whole and deep_subset(value, whole[key]) for key, value in part.items()
+        )
+    return bool(part == whole)
+
+
+def test_the_fields_setup_adds_to_older_indices_are_the_template_s_own() -> None:
+    properties = task_template_body(IndexNames("p_"))["template"]["mappings"]["properties"]
+    added = task_properties_added_since_version_2()
+    assert set(added) == {"cancellation", "checkpoint", "last_claimed"}
+    assert deep_subset(added, properties)
+
+
+async def test_cancellation_checkpoint_and_report_recording_round_trip_and_are_searchable() -> None:
+    async with elasticsearch_harness() as harness:
+        (task,) = await created(harness, new_task("t1"))
+        claimed = await harness.store.update_task(task, claim_at(NOW)(task))
+        reported = claimed.report_in(
+            OWNER, at=NOW, data={"p": 1}, checkpoint={"step": 3}, record_every=timedelta(seconds=10)
+        )
+        reported = await harness.store.update_task(claimed, reported)
+        cancelling = await harness.store.update_task(reported, reported.cancel(at=LATER, reason="stop"))
+        assert await harness.store.get_task("work", "t1") == cancelling
+        assert cancelling.checkpoint is not None
+        assert cancelling.checkpoint.data == {"step": 3}
+        assert cancelling.cancellation is not None
+        assert cancelling.cancellation.reason == "stop"
+
+        await harness.make_searchable()
+        index = harness.store.names.queue("work")
+        for query in (
+            {"term": {"cancellation.reason": "stop"}},
+            {"range": {"cancellation.requested_at": {"gte": "2024-05-01T13:00:00Z"}}},
+            {"range": {"last_claimed.report_recorded_at": {"lte": "2024-05-01T12:00:00Z"}}},
+        ):
+            hits = (await harness.client.search(index=index, query=query)).body["hits"]["hits"]
+            assert [hit["_id"] for hit in hits] == ["t1"], query
+        unmapped = {"exists": {"field": "checkpoint.data.step"}}
+        assert (await harness.client.search(index=index, query=unmapped)).body["hits"]["hits"] == []
 
 
 async def test_setup_bootstraps_the_archive_alias_once() -> None:
@@ -209,6 +265,20 @@ async def test_setup_adds_archived_at_to_queue_indices_made_before_it() -> None:
             "properties"
         ]
         assert properties["archived_at"] == {"type": "date"}
+        assert deep_subset(task_properties_added_since_version_2(), properties)
+
+
+async def test_setup_adds_the_new_task_fields_to_archive_indices_made_before_it() -> None:
+    async with elasticsearch_harness(set_up=False) as harness:
+        names = harness.store.names
+        old = f"{names.prefix}archive-000000"
+        await harness.client.indices.create(
+            index=old, mappings={"dynamic": False, "properties": {"state": {"type": "keyword"}}}
+        )
+        await harness.store.setup()
+        properties = (await harness.client.indices.get_mapping(index=old)).body[old]["mappings"]["properties"]
+        assert deep_subset(task_properties_added_since_version_2(), properties)
+        assert "archived_at" not in properties
 
 
 async def test_setup_explains_a_cluster_without_ilm() -> None:
@@ -706,11 +776,13 @@ async def test_harness_leaves_nothing_behind_under_its_prefix() -> None:
         )
         assert leftovers.body == {}
         assert not await second.client.indices.exists_alias(name=names.archive_alias)
-        for template in (names.task_template, names.archive_template):
+        assert not await second.client.indices.exists_alias(name=names.events_alias)
+        for template in (names.task_template, names.archive_template, names.events_template):
             assert not await second.client.indices.exists_index_template(name=template)
         if second.tier == "real":
-            with pytest.raises(NotFoundError):
-                await second.client.ilm.get_lifecycle(name=names.archive_policy)
+            for policy in (names.archive_policy, names.events_policy):
+                with pytest.raises(NotFoundError):
+                    await second.client.ilm.get_lifecycle(name=policy)
 
 
 # --- real cluster only ---------------------------------------------------------------------------

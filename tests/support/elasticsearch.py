@@ -5,7 +5,7 @@ Set ``TASQUES_TEST_ES_URL`` (optionally ``TASQUES_TEST_ES_USERNAME``, ``TASQUES_
 process is started per test process and reached through ``emulator_shim``. osmem cannot run painless
 scripts and has no ILM (it refuses ``index.lifecycle.*`` settings), so the emulator tier uses
 full-document CAS writes and an archive without lifecycle. Every harness gets its own index prefix and
-removes its indices, aliases, templates and ILM policy on exit, so tests can share a cluster and run in
+removes its indices, aliases, templates and ILM policies on exit, so tests can share a cluster and run in
 parallel.
 """
 
@@ -68,12 +68,13 @@ class ElasticsearchHarness:
         if indices.body:
             await self.client.indices.delete(index=list(indices.body))
         names = self.store.names
-        for template in (names.task_template, names.archive_template):
+        for template in (names.task_template, names.archive_template, names.events_template):
             with suppress(NotFoundError):
                 await self.client.indices.delete_index_template(name=template)
         if self.tier == "real":
-            with suppress(NotFoundError):
-                await self.client.ilm.delete_lifecycle(name=names.archive_policy)
+            for policy in (names.archive_policy, names.events_policy):
+                with suppress(NotFoundError):
+                    await self.client.ilm.delete_lifecycle(name=policy)
 
 
 def _tier_defaults(store_kwargs: StoreOptions, tier: Tier) -> None:

@@ -1,9 +1,10 @@
 """The Elasticsearch backend: the only package that imports ``elasticsearch``.
 
 Rule: it implements ``app.storage.port.Store`` (tasks, maintenance queries, leader locks, recurring
-definitions) with the domain and ``app.storage.documents``/``recurring_documents`` only, and no client
-exception leaves it (failures become ``StoreUnavailable``, see ``errors``). ``store`` holds the task
-paths and mixes in ``locks``, ``recurring``, ``maintenance`` and ``archive``.
+definitions, attempt history) with the domain and ``app.storage.documents``/``recurring_documents``/
+``event_documents`` only, and no client exception leaves it (failures become ``StoreUnavailable``, see
+``errors``). ``store`` holds the task paths and mixes in ``events``, ``locks``, ``recurring``,
+``maintenance`` and ``archive``.
 
 Index layout (``indices``, ``templates/tasks.json``)
     One index per queue, ``{prefix}queue-{queue}``, auto-created on the first write from the composable
@@ -28,6 +29,13 @@ Everything else under the prefix (``setup``; bodies in ``templates/``)
     rollover. Without ILM (OpenSearch-style clusters, the emulator) the archive stays one index and
     ``prune_archive(archived_before=...)`` is the only retention. ``verify_setup`` names every missing
     or outdated piece. Finished tasks leave a tombstone in their queue index (``archive``).
+    ``{prefix}events``: the attempt history, a second rollover alias set up the same way (template
+    ``{prefix}task_events``, backing indices ``{prefix}events-000001``, ..., ILM policy
+    ``{prefix}events_policy`` deleting ``events_retention`` after rollover, one plain index without
+    ILM). Event documents (``app.storage.event_documents``) are never changed; ``events`` explains ids,
+    idempotent appends and ordering. Template version 3 maps the task fields ``cancellation``,
+    ``checkpoint`` and ``last_claimed.report_recorded_at``; setup also adds them to queue and archive
+    indices an older template created.
 
 Writes (``writes``, ``bulk``)
     Creation is a ``_bulk`` of ``create`` actions (create-only: a taken id is ``TaskAlreadyExists``).
@@ -74,9 +82,10 @@ Refresh and visibility
     A search hit can therefore be stale: its write then loses the CAS and counts as a conflict.
     Handing a just-enqueued task to a blocked claimer without waiting for a refresh is a service
     concern (realtime GET by id + ``update_task``), not a store one.
-    Two leader-side reads refresh first, each one small index, because they promise to see writes
-    already made: ``count_outstanding`` (the queue's index; a stale count would double-enqueue a
-    recurring task) and ``list_recurring`` (the definitions index). Lock reads are realtime GETs, and
+    Three reads refresh first, each a small target, because they promise to see writes already made:
+    ``count_outstanding``/``find_outstanding`` (the queue's index; a stale answer would double-enqueue
+    a recurring task), ``list_recurring`` (the definitions index) and ``list_events`` (the events
+    alias; a rare admin read). Appending events never refreshes. Lock reads are realtime GETs, and
     reads of an archived task follow its tombstone to a realtime GET of the copy.
 """
 

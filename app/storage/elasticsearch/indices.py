@@ -78,6 +78,27 @@ class IndexNames:
         return f"{self.prefix}archive_policy"
 
     @property
+    def events_alias(self) -> str:
+        """The attempt history's rollover alias: appends go through it, reads search every backing index."""
+        return f"{self.prefix}events"
+
+    @property
+    def events_first_index(self) -> str:
+        return f"{self.prefix}events-000001"
+
+    @property
+    def events_indices(self) -> str:
+        return f"{self.prefix}events-*"
+
+    @property
+    def events_template(self) -> str:
+        return f"{self.prefix}task_events"
+
+    @property
+    def events_policy(self) -> str:
+        return f"{self.prefix}events_policy"
+
+    @property
     def leader_locks(self) -> str:
         return f"{self.prefix}leader_locks"
 
@@ -108,6 +129,22 @@ def archive_template_version() -> int:
     return int(template_data("archive")["version"])
 
 
+def events_template_version() -> int:
+    return int(template_data("events")["version"])
+
+
+def task_properties_added_since_version_2() -> dict[str, Any]:
+    """What setup puts on queue and archive indices that an older template created (see ``setup``)."""
+    properties: dict[str, Any] = template_data("tasks")["added_since_version_2"]
+    return properties
+
+
+def _lifecycle_settings(data: dict[str, Any], *, policy: str, alias: str) -> dict[str, str]:
+    return {
+        key: value.format(policy=policy, alias=alias) for key, value in data["lifecycle_settings"].items()
+    }
+
+
 def task_template_body(names: IndexNames) -> dict[str, Any]:
     """Keyword arguments for ``indices.put_index_template``."""
     data = template_data("tasks")
@@ -131,13 +168,28 @@ def archive_template_body(names: IndexNames, *, ilm_enabled: bool) -> dict[str, 
     template = template_data("tasks")["template"]
     template["mappings"]["properties"].update(data["extra_properties"])
     if ilm_enabled:
-        values = {"policy": names.archive_policy, "alias": names.archive_alias}
-        template["settings"] = {
-            key: value.format(**values) for key, value in data["lifecycle_settings"].items()
-        }
+        template["settings"] = _lifecycle_settings(
+            data, policy=names.archive_policy, alias=names.archive_alias
+        )
     return {
         "name": names.archive_template,
         "index_patterns": [names.archive_indices],
+        "priority": data["priority"],
+        "version": data["version"],
+        "meta": data["_meta"],
+        "template": template,
+    }
+
+
+def events_template_body(names: IndexNames, *, ilm_enabled: bool) -> dict[str, Any]:
+    """The event mapping, with lifecycle settings only where ILM exists (as for the archive)."""
+    data = template_data("events")
+    template = data["template"]
+    if ilm_enabled:
+        template["settings"] = _lifecycle_settings(data, policy=names.events_policy, alias=names.events_alias)
+    return {
+        "name": names.events_template,
+        "index_patterns": [names.events_indices],
         "priority": data["priority"],
         "version": data["version"],
         "meta": data["_meta"],

@@ -1,10 +1,12 @@
-"""Queries for the leader-only services: timed-out claims, outstanding counts, archive pruning.
+"""Queries for the leader-only services: timed-out claims, outstanding tasks, archive pruning.
 
 These run on the leader at a few calls a minute, not per task. ``find_timed_out`` searches without a
 refresh: a claim not yet visible is found on the next pass, and every reap is a CAS on the version
-read, so a stale hit only loses. ``count_outstanding`` does refresh, one queue index: the scheduler
-decides on that count whether to enqueue, and a stale count would enqueue a second task for a
-definition whose previous one is still running (Go Tasques refreshed the wrong index: BUG 7.11).
+read, so a stale hit only loses. ``count_outstanding`` and ``find_outstanding`` do refresh, one queue
+index: the scheduler decides on them whether to enqueue (or which earlier task to replace), and a
+stale answer would enqueue a second task for a definition whose previous one is still running (Go
+Tasques refreshed the wrong index: BUG 7.11). ``find_outstanding`` returns oldest first, by
+``metadata.created_at`` then id, at most ``MAX_CANDIDATES``.
 """
 
 import logging
@@ -27,6 +29,17 @@ logger = logging.getLogger(__name__)
 OUTSTANDING_STATES = (TaskState.QUEUED, TaskState.FAILED, TaskState.CLAIMED)
 # Index names that may not exist yet (a queue never written to) make an empty result, not an error.
 _LENIENT: dict[str, Any] = {"ignore_unavailable": True, "allow_no_indices": True}
+
+
+def _outstanding_query(recurring_task_id: str) -> dict[str, Any]:
+    return {
+        "bool": {
+            "filter": [
+                {"term": {"recurring_task_id": recurring_task_id}},
+                {"terms": {"state": [state.value for state in OUTSTANDING_STATES]}},
+            ]
+        }
+    }
 
 
 def _tasks_from_hits(hits: list[dict[str, Any]]) -> list[Task]:
@@ -67,22 +80,40 @@ class ElasticsearchMaintenanceMethods:
         return _tasks_from_hits(response.body["hits"]["hits"])
 
     async def count_outstanding(self, *, queue: str, recurring_task_id: str) -> int:
-        index = self.names.queue(queue)
-        with translated_errors("count outstanding tasks"):
-            await self._client.indices.refresh(index=index, **_LENIENT)
+        action = "count outstanding tasks"
+        index = await self._refreshed_queue(queue, action=action)
+        with translated_errors(action):
             response = await self._client.count(
-                index=index,
-                **_LENIENT,
-                query={
-                    "bool": {
-                        "filter": [
-                            {"term": {"recurring_task_id": recurring_task_id}},
-                            {"terms": {"state": [state.value for state in OUTSTANDING_STATES]}},
-                        ]
-                    }
-                },
+                index=index, **_LENIENT, query=_outstanding_query(recurring_task_id)
             )
         return int(response.body["count"])
+
+    async def find_outstanding(self, *, queue: str, recurring_task_id: str, limit: int) -> list[Task]:
+        if limit <= 0:
+            return []
+        action = "find outstanding tasks"
+        index = await self._refreshed_queue(queue, action=action)
+        with translated_errors(action):
+            response = await self._client.search(
+                index=index,
+                **_LENIENT,
+                seq_no_primary_term=True,
+                track_total_hits=False,
+                size=min(limit, MAX_CANDIDATES),
+                query=_outstanding_query(recurring_task_id),
+                sort=[
+                    {"metadata.created_at": {"order": "asc", "unmapped_type": "date"}},
+                    {"id": {"order": "asc", "unmapped_type": "keyword"}},
+                ],
+            )
+        return _tasks_from_hits(response.body["hits"]["hits"])
+
+    async def _refreshed_queue(self, queue: str, *, action: str) -> str:
+        """The queue's index, refreshed so a search sees every write already made (see the docstring)."""
+        index = self.names.queue(queue)
+        with translated_errors(action):
+            await self._client.indices.refresh(index=index, **_LENIENT)
+        return index
 
     async def prune_archive(
         self, *, archived_before: datetime | None, dedup_before: datetime, limit: int

@@ -1,17 +1,19 @@
 """``setup`` installs everything the store needs; ``verify_setup`` names whatever is missing or stale.
 
-Bodies are data (``templates/*.json``). Install order matters: the ILM policy before the template that
-names it, templates before the indices they shape. Every step is idempotent: PUTs replace templates
-and the policy in place (so re-running setup after an upgrade updates them), indices and the archive
-alias are created only when absent. Templates apply at index creation only, so setup also adds the
-tombstone's ``archived_at`` field to queue indices that an older template created.
+Bodies are data (``templates/*.json``). Install order matters: the ILM policies before the templates
+that name them, templates before the indices they shape. Every step is idempotent: PUTs replace
+templates and policies in place (so re-running setup after an upgrade updates them), indices and the
+rollover aliases (archive, events) are created only when absent. Templates apply at index creation
+only, so setup also adds the fields mapped since template version 2 (and the tombstone's
+``archived_at``) to queue and archive indices that an older template created; ES refuses that only
+for a field an index already maps differently, and then setup fails naming it.
 """
 
 import asyncio
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from elasticsearch import ApiError, AsyncElasticsearch, BadRequestError, NotFoundError
 
@@ -21,6 +23,9 @@ from app.storage.elasticsearch.indices import (
     IndexNames,
     archive_template_body,
     archive_template_version,
+    events_template_body,
+    events_template_version,
+    task_properties_added_since_version_2,
     task_template_body,
     task_template_version,
     template_data,
@@ -37,24 +42,51 @@ _TIME_UNITS = (
 
 
 @dataclass(frozen=True, slots=True)
-class ArchiveSettings:
-    """Where archived tasks live. Without ILM there is one backing index, pruned by ``prune_archive``."""
+class RolloverSettings:
+    """The lifecycle of a rollover alias. Without ILM there is one backing index and no automatic deletion."""
 
+    OPTION: ClassVar[str] = "rollover"
+    """How the store options for these settings start, for error messages: ``{OPTION}_retention``."""
+    ilm_enabled: bool
+    retention: timedelta
+    rollover_max_age: timedelta
+    rollover_max_primary_shard_size: str
+
+    def __post_init__(self) -> None:
+        if self.retention < timedelta(0):
+            raise ValueError(f"{self.OPTION}_retention must not be negative")
+        if self.rollover_max_age <= timedelta(0):
+            raise ValueError(f"{self.OPTION}_rollover_max_age must be positive")
+        if not _SHARD_SIZE.match(self.rollover_max_primary_shard_size):
+            raise ValueError(
+                f"{self.OPTION}_rollover_max_primary_shard_size must be a byte size such as '50gb', "
+                f"not {self.rollover_max_primary_shard_size!r}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveSettings(RolloverSettings):
+    """Where archived tasks live. Without ILM, ``prune_archive`` is the only retention."""
+
+    OPTION: ClassVar[str] = "archive"
     ilm_enabled: bool = True
     retention: timedelta = timedelta(days=30)
     rollover_max_age: timedelta = timedelta(days=1)
     rollover_max_primary_shard_size: str = "50gb"
 
-    def __post_init__(self) -> None:
-        if self.retention < timedelta(0):
-            raise ValueError("archive_retention must not be negative")
-        if self.rollover_max_age <= timedelta(0):
-            raise ValueError("archive_rollover_max_age must be positive")
-        if not _SHARD_SIZE.match(self.rollover_max_primary_shard_size):
-            raise ValueError(
-                "archive_rollover_max_primary_shard_size must be a byte size such as '50gb', "
-                f"not {self.rollover_max_primary_shard_size!r}"
-            )
+
+@dataclass(frozen=True, slots=True)
+class EventSettings(RolloverSettings):
+    """Where the attempt history lives. Without ILM, nothing deletes old events yet.
+
+    Rolling over weekly rather than daily keeps a 90-day history to about 14 backing indices.
+    """
+
+    OPTION: ClassVar[str] = "events"
+    ilm_enabled: bool = True
+    retention: timedelta = timedelta(days=90)
+    rollover_max_age: timedelta = timedelta(days=7)
+    rollover_max_primary_shard_size: str = "50gb"
 
 
 def es_duration(value: timedelta) -> str:
@@ -75,43 +107,67 @@ def _filled(data: Any, values: dict[str, str]) -> Any:
     return data
 
 
-def archive_policy_body(names: IndexNames, archive: ArchiveSettings) -> dict[str, Any]:
+def _policy_body(name: str, data_name: str, settings: RolloverSettings) -> dict[str, Any]:
     """Keyword arguments for ``ilm.put_lifecycle``.
 
-    The delete phase's ``min_age`` counts from rollover, so an archived task is kept between
-    ``retention`` and ``retention + rollover_max_age`` (or until the shard-size rollover).
+    The delete phase's ``min_age`` counts from rollover, so a document is kept between ``retention``
+    and ``retention + rollover_max_age`` (or until the shard-size rollover).
     """
     values = {
-        "retention": es_duration(archive.retention),
-        "rollover_max_age": es_duration(archive.rollover_max_age),
-        "rollover_max_primary_shard_size": archive.rollover_max_primary_shard_size,
+        "retention": es_duration(settings.retention),
+        "rollover_max_age": es_duration(settings.rollover_max_age),
+        "rollover_max_primary_shard_size": settings.rollover_max_primary_shard_size,
     }
-    return {"name": names.archive_policy, "policy": _filled(template_data("archive_policy"), values)}
+    return {"name": name, "policy": _filled(template_data(data_name), values)}
 
 
-def archive_policy_version() -> int:
-    return int(template_data("archive_policy")["_meta"]["tasques_version"])
+def archive_policy_body(names: IndexNames, archive: ArchiveSettings) -> dict[str, Any]:
+    return _policy_body(names.archive_policy, "archive_policy", archive)
 
 
-async def install(client: AsyncElasticsearch, names: IndexNames, archive: ArchiveSettings) -> None:
+def events_policy_body(names: IndexNames, events: EventSettings) -> dict[str, Any]:
+    return _policy_body(names.events_policy, "events_policy", events)
+
+
+def policy_version(data_name: str) -> int:
+    return int(template_data(data_name)["_meta"]["tasques_version"])
+
+
+async def install(
+    client: AsyncElasticsearch, names: IndexNames, archive: ArchiveSettings, events: EventSettings
+) -> None:
     if archive.ilm_enabled:
-        try:
-            await client.ilm.put_lifecycle(**archive_policy_body(names, archive))
-        except ApiError as error:
-            raise StoreUnavailable(
-                f"setup: installing the ILM policy {names.archive_policy} failed ({error.meta.status}, "
-                f"{error_reason(error.body)}); on clusters without ILM run with ILM disabled"
-            ) from error
+        await _put_policy(client, archive_policy_body(names, archive))
+    if events.ilm_enabled:
+        await _put_policy(client, events_policy_body(names, events))
     await client.indices.put_index_template(**task_template_body(names))
     await client.indices.put_index_template(**archive_template_body(names, ilm_enabled=archive.ilm_enabled))
+    await client.indices.put_index_template(**events_template_body(names, ilm_enabled=events.ilm_enabled))
     await _create_index_if_absent(client, names.leader_locks, template_data("leader_locks"))
     await _create_index_if_absent(client, names.recurring_tasks, template_data("recurring_tasks"))
-    await _bootstrap_archive(client, names)
+    await _bootstrap_alias(client, names.archive_alias, names.archive_first_index)
+    await _bootstrap_alias(client, names.events_alias, names.events_first_index)
+    # Mappings that older templates lacked, on the indices those templates created.
+    added = task_properties_added_since_version_2()
+    await _add_properties(client, names.all_queues, {**template_data("archive")["extra_properties"], **added})
+    await _add_properties(client, names.archive_indices, added)
+
+
+async def _put_policy(client: AsyncElasticsearch, body: dict[str, Any]) -> None:
+    try:
+        await client.ilm.put_lifecycle(**body)
+    except ApiError as error:
+        raise StoreUnavailable(
+            f"setup: installing the ILM policy {body['name']} failed ({error.meta.status}, "
+            f"{error_reason(error.body)}); on clusters without ILM run with ILM disabled"
+        ) from error
+
+
+async def _add_properties(client: AsyncElasticsearch, indices: str, properties: dict[str, Any]) -> None:
+    """Put ``properties`` on every existing index matching ``indices`` (none is fine). Adding a field
+    to a mapping is allowed; ES refuses only one that an index already maps differently."""
     await client.indices.put_mapping(
-        index=names.all_queues,
-        properties=template_data("archive")["extra_properties"],
-        allow_no_indices=True,
-        ignore_unavailable=True,
+        index=indices, properties=properties, allow_no_indices=True, ignore_unavailable=True
     )
 
 
@@ -128,33 +184,36 @@ async def _create_index_if_absent(client: AsyncElasticsearch, index: str, data: 
     return True
 
 
-async def _bootstrap_archive(client: AsyncElasticsearch, names: IndexNames) -> None:
+async def _bootstrap_alias(client: AsyncElasticsearch, alias: str, first_index: str) -> None:
     """The first backing index, carrying the alias as its write index; nothing if the alias exists.
 
     The alias and the index are created in one request, so when the index already exists without the
     alias someone removed it by hand: rather than guess which backing index should take writes, setup
     leaves it to ``verify_setup`` to report.
     """
-    if await client.indices.exists_alias(name=names.archive_alias):
+    if await client.indices.exists_alias(name=alias):
         return
     try:
-        await client.indices.create(
-            index=names.archive_first_index, aliases={names.archive_alias: {"is_write_index": True}}
-        )
+        await client.indices.create(index=first_index, aliases={alias: {"is_write_index": True}})
     except BadRequestError as error:
         if error_type(error.body) != "resource_already_exists_exception":
             raise
 
 
-async def missing(client: AsyncElasticsearch, names: IndexNames, archive: ArchiveSettings) -> list[str]:
-    """Every missing or outdated piece, in install order; empty when the store is ready."""
+async def missing(
+    client: AsyncElasticsearch, names: IndexNames, archive: ArchiveSettings, events: EventSettings
+) -> list[str]:
+    """Every missing or outdated piece: templates, policies, indices, aliases; empty when ready."""
     checks = [
         _template_problems(client, names.task_template, task_template_version()),
         _template_problems(client, names.archive_template, archive_template_version()),
-        *([_policy_problems(client, names.archive_policy)] if archive.ilm_enabled else []),
+        _template_problems(client, names.events_template, events_template_version()),
+        *([_policy_problems(client, names.archive_policy, "archive_policy")] if archive.ilm_enabled else []),
+        *([_policy_problems(client, names.events_policy, "events_policy")] if events.ilm_enabled else []),
         _index_problems(client, names.leader_locks),
         _index_problems(client, names.recurring_tasks),
-        _alias_problems(client, names.archive_alias),
+        _alias_problems(client, names.archive_alias, "archive"),
+        _alias_problems(client, names.events_alias, "events"),
     ]
     return [problem for problems in await asyncio.gather(*checks) for problem in problems]
 
@@ -171,15 +230,15 @@ async def _template_problems(client: AsyncElasticsearch, name: str, wanted: int)
     return []
 
 
-async def _policy_problems(client: AsyncElasticsearch, name: str) -> list[str]:
+async def _policy_problems(client: AsyncElasticsearch, name: str, data_name: str) -> list[str]:
     try:
         response = await client.ilm.get_lifecycle(name=name)
     except NotFoundError:
         return [f"ILM policy {name}"]
     meta = response.body.get(name, {}).get("policy", {}).get("_meta") or {}
-    installed = int(meta.get("tasques_version") or 0)
-    if installed < archive_policy_version():
-        return [f"ILM policy {name} (version {installed}, need {archive_policy_version()})"]
+    installed, wanted = int(meta.get("tasques_version") or 0), policy_version(data_name)
+    if installed < wanted:
+        return [f"ILM policy {name} (version {installed}, need {wanted})"]
     return []
 
 
@@ -187,5 +246,5 @@ async def _index_problems(client: AsyncElasticsearch, index: str) -> list[str]:
     return [] if await client.indices.exists(index=index) else [f"index {index}"]
 
 
-async def _alias_problems(client: AsyncElasticsearch, alias: str) -> list[str]:
-    return [] if await client.indices.exists_alias(name=alias) else [f"archive alias {alias}"]
+async def _alias_problems(client: AsyncElasticsearch, alias: str, what: str) -> list[str]:
+    return [] if await client.indices.exists_alias(name=alias) else [f"{what} alias {alias}"]

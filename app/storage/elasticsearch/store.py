@@ -1,7 +1,7 @@
 """The whole ``Store`` on Elasticsearch; the package docstring explains the layout and the claim algorithm.
 
-Task reads, writes and claims live here; locks, recurring definitions, maintenance queries and the
-archive are mixed in from their modules, each over the same client and index names.
+Task reads, writes and claims live here; the attempt history, locks, recurring definitions, maintenance
+queries and the archive are mixed in from their modules, each over the same client and index names.
 """
 
 from collections.abc import Callable, Sequence
@@ -29,11 +29,12 @@ from app.storage.elasticsearch.claim import (
     claimable_candidates,
 )
 from app.storage.elasticsearch.errors import translated_errors
+from app.storage.elasticsearch.events import ElasticsearchEventMethods
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.locks import ElasticsearchLockMethods
 from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethods
 from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
-from app.storage.elasticsearch.setup import ArchiveSettings, install, missing
+from app.storage.elasticsearch.setup import ArchiveSettings, EventSettings, install, missing
 from app.storage.elasticsearch.writes import (
     conditional_write_operations,
     create_operations,
@@ -52,9 +53,11 @@ class StoreOptions(TypedDict, total=False):
     archive_retention: timedelta
     archive_rollover_max_age: timedelta
     archive_rollover_max_primary_shard_size: str
+    events_retention: timedelta
 
 
 class ElasticsearchTaskStore(
+    ElasticsearchEventMethods,
     ElasticsearchLockMethods,
     ElasticsearchRecurringMethods,
     ElasticsearchMaintenanceMethods,
@@ -72,11 +75,13 @@ class ElasticsearchTaskStore(
         archive_retention: timedelta = timedelta(days=30),
         archive_rollover_max_age: timedelta = timedelta(days=1),
         archive_rollover_max_primary_shard_size: str = "50gb",
+        events_retention: timedelta = timedelta(days=90),
     ) -> None:
         """``ilm_enabled=False`` is for clusters without ILM (OpenSearch-style, the test emulator): the
-        archive is then one index, and only ``prune_archive(archived_before=...)`` removes old tasks.
-        With ILM, archived tasks are deleted ``archive_retention`` after their backing index rolled over
-        (by age or primary shard size)."""
+        archive and the attempt history are then one index each, only
+        ``prune_archive(archived_before=...)`` removes old tasks and nothing removes old events. With
+        ILM, archived tasks are deleted ``archive_retention`` and events ``events_retention`` after
+        their backing index rolled over (by age or primary shard size)."""
         if claim_search_multiplier < 1:
             raise ValueError("claim_search_multiplier must be at least 1")
         self._client = client
@@ -87,6 +92,7 @@ class ElasticsearchTaskStore(
             rollover_max_age=archive_rollover_max_age,
             rollover_max_primary_shard_size=archive_rollover_max_primary_shard_size,
         )
+        self.events = EventSettings(ilm_enabled=ilm_enabled, retention=events_retention)
         self._claim_search_multiplier = claim_search_multiplier
         self._scripted_updates = scripted_updates
         self._random = random or Random()
@@ -112,11 +118,11 @@ class ElasticsearchTaskStore(
 
     async def setup(self) -> None:
         with translated_errors("setup"):
-            await install(self._client, self.names, self.archive)
+            await install(self._client, self.names, self.archive, self.events)
 
     async def verify_setup(self) -> None:
         with translated_errors("verify setup"):
-            absent = await missing(self._client, self.names, self.archive)
+            absent = await missing(self._client, self.names, self.archive, self.events)
         if absent:
             raise StoreNotSetUp(absent)
 

@@ -1,0 +1,124 @@
+"""The attempt history: append-only event documents behind the ``{prefix}events`` rollover alias.
+
+Appends are one ``_bulk`` of ``index`` actions through the alias (``require_alias``, so a store that was
+never set up fails instead of auto-creating a plain index under the alias's name), without a refresh:
+they ride along with task writes. The ``_id`` is the event's ``event_id`` (past ES's 512-byte limit,
+its SHA-256), so appending an event again overwrites its own document with the same content.
+That holds within one backing index: a repeat that lands after a rollover is a second copy in the new
+write index, which ``list_events`` drops (same ``_id``, adjacent in its order).
+
+``list_events`` is a rare admin read that promises read-your-writes, so it refreshes the alias first
+(only the write index has anything to refresh), then pages with ``search_after`` in the order
+``at``, ``sequence``, ``event_id`` (as SQLite orders), so there is no 10,000-hit cap.
+
+Retention: with ILM, the ``{prefix}events_policy`` policy rolls the write index over and deletes a
+backing index ``events_retention`` after its rollover. Without ILM there is one backing index and
+nothing deletes events yet.
+"""
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+
+from app.domain.errors import StoreUnavailable
+from app.domain.history import TaskEvent
+from app.storage.elasticsearch.bulk import expect_items, send_bulk
+from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.errors import translated_errors
+from app.storage.elasticsearch.indices import IndexNames
+from app.storage.event_documents import event_from_document, event_to_document
+
+logger = logging.getLogger(__name__)
+
+MAX_DOCUMENT_ID_BYTES = 512
+_LENIENT: dict[str, Any] = {"ignore_unavailable": True, "allow_no_indices": True}
+_ORDER = [
+    {"at": {"order": "asc", "unmapped_type": "date_nanos"}},
+    {"sequence": {"order": "asc", "unmapped_type": "long"}},
+    {"event_id": {"order": "asc", "unmapped_type": "keyword"}},
+]
+
+
+def event_document_id(event_id: str) -> str:
+    """``event_id`` itself when it fits ES's ``_id`` limit, else its SHA-256 in hex. Event ids always
+    contain '/' and a hex digest never does, so a hashed id cannot equal a plain one."""
+    if len(event_id.encode()) <= MAX_DOCUMENT_ID_BYTES:
+        return event_id
+    return hashlib.sha256(event_id.encode()).hexdigest()
+
+
+def append_operations(event: TaskEvent, *, alias: str) -> list[dict[str, Any]]:
+    action = {"_index": alias, "_id": event_document_id(event.event_id), "require_alias": True}
+    return [{"index": action}, event_to_document(event)]
+
+
+def history_search(names: IndexNames, queue: str, task_id: str, *, size: int) -> dict[str, Any]:
+    return {
+        "index": names.events_alias,
+        **_LENIENT,
+        "track_total_hits": False,
+        "size": size,
+        "query": {"bool": {"filter": [{"term": {"queue": queue}}, {"term": {"task_id": task_id}}]}},
+        "sort": _ORDER,
+    }
+
+
+class ElasticsearchEventMethods:
+    _client: AsyncElasticsearch
+    names: IndexNames
+
+    async def append_events(self, events: Sequence[TaskEvent]) -> None:
+        if not events:
+            return
+        action = "append task events"
+        operations = [
+            op for event in events for op in append_operations(event, alias=self.names.events_alias)
+        ]
+        items = expect_items(
+            await send_bulk(self._client, operations, action=action), len(events), action=action
+        )
+        failures = [item.reason for item in items if not item.succeeded]
+        if failures:
+            # The others are stored; appending them again on a retry is harmless.
+            raise StoreUnavailable(f"{action}: {len(failures)} of {len(events)} failed, first: {failures[0]}")
+
+    async def list_events(self, queue: str, task_id: str, *, limit: int) -> list[TaskEvent]:
+        if limit <= 0:
+            return []
+        action = "list task events"
+        with translated_errors(action):
+            await self._client.indices.refresh(index=self.names.events_alias, **_LENIENT)
+        events: list[TaskEvent] = []
+        seen: set[str] = set()
+        after: list[Any] | None = None
+        while len(events) < limit:
+            size = min(limit - len(events), MAX_CANDIDATES)
+            search = history_search(self.names, queue, task_id, size=size)
+            if after is not None:
+                search["search_after"] = after
+            with translated_errors(action):
+                response = await self._client.search(**search)
+            hits = response.body["hits"]["hits"]
+            for hit in hits:
+                if hit["_id"] in seen:
+                    continue  # the copy a repeated append left on the other side of a rollover
+                seen.add(hit["_id"])
+                event = _event_from_hit(hit)
+                if event is not None:
+                    events.append(event)
+            if len(hits) < size:
+                break
+            after = hits[-1]["sort"]
+        return events[:limit]
+
+
+def _event_from_hit(hit: dict[str, Any]) -> TaskEvent | None:
+    try:
+        return event_from_document(hit["_source"])
+    except (KeyError, TypeError, ValueError) as error:
+        # One unreadable document must not hide the rest of a task's history.
+        logger.warning("skipping unreadable task event %s/%s: %r", hit.get("_index"), hit.get("_id"), error)
+        return None
