@@ -51,6 +51,7 @@ def build_store(settings: Settings) -> Store:
         scripted_updates=es.scripted_updates,
         ilm_enabled=es.ilm_enabled,
         archive_retention=es.archive_retention,
+        events_retention=es.events_retention,
     )
 
 

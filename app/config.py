@@ -57,6 +57,7 @@ class ElasticsearchSettings(_Section):
     # archive_retention. Off for clusters without ILM: then the archiver prunes by query.
     ilm_enabled: bool = True
     archive_retention: GoDuration = timedelta(days=30)
+    events_retention: GoDuration = timedelta(days=90)  # attempt history, via its own ILM policy
 
 
 class StorageSettings(_Section):

@@ -48,7 +48,7 @@ class _PolicyFields(_Body):
         default=None, description="Extension: IANA zone for cron fields", examples=["Europe/Paris"]
     )
     overlap_policy: OverlapPolicy | None = Field(
-        default=None, description="Extension: skip | allow_all | buffer_one"
+        default=None, description="Extension: skip | allow_all | buffer_one | cancel_other"
     )
     catchup_window: DurationText | None = Field(
         default=None, description="Extension: missed fires within this are fired"

@@ -4,7 +4,7 @@ Events are facts recorded after the state change they describe has been stored; 
 the source of truth and the history explains how it got there, also once the task is archived.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -42,7 +42,7 @@ class TaskEvent(BaseModel):
     @property
     def event_id(self) -> str:
         """Stable per fact, so writing the same event twice stores it once."""
-        return f"{self.queue}/{self.task_id}/{self.attempt}/{self.kind.value}/{self.at.isoformat()}"
+        return f"{self.queue}/{self.task_id}/{self.attempt}/{self.kind.value}/{self.at.astimezone(UTC).isoformat()}"
 
 
 def task_event(

@@ -3,13 +3,14 @@ records past the dedup window and (where the store has no retention of its own) 
 the retention period."""
 
 from datetime import timedelta
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.clock import Clock
 from app.domain.durations import GoDuration
 from app.maintenance.periodic import PassResult
-from app.storage.port import MaintenanceStore
+from app.storage.port import EventStore, MaintenanceStore
 
 
 class ArchiverSettings(BaseModel):
@@ -21,6 +22,8 @@ class ArchiverSettings(BaseModel):
     dedup_window: GoDuration = timedelta(days=7)
     # How long archived tasks are kept (SQLite; Elasticsearch uses its ILM delete phase instead).
     retention: GoDuration = timedelta(days=30)
+    # How long attempt history is kept (SQLite; Elasticsearch uses the events ILM policy instead).
+    history_retention: GoDuration = timedelta(days=90)
 
     @model_validator(mode="after")
     def _dedup_within_retention(self) -> "ArchiverSettings":
@@ -29,12 +32,16 @@ class ArchiverSettings(BaseModel):
         return self
 
 
+class ArchiverStore(MaintenanceStore, EventStore, Protocol):
+    """Archiving moves tasks and prunes archived tasks, dedup records and old history."""
+
+
 class Archiver:
     name = "archiver"
 
     def __init__(
         self,
-        store: MaintenanceStore,
+        store: ArchiverStore,
         *,
         settings: ArchiverSettings,
         clock: Clock,
@@ -55,6 +62,9 @@ class Archiver:
             archived_before=None if self._store_keeps_retention else at - self._settings.retention,
             dedup_before=at - self._settings.dedup_window,
             limit=self._settings.batch_size,
+        )
+        pruned += await self._store.prune_events(
+            before=at - self._settings.history_retention, limit=self._settings.batch_size
         )
         return PassResult(
             work_done=outcome.archived + pruned,

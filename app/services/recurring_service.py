@@ -171,8 +171,4 @@ def _validated(recurring: RecurringTask) -> RecurringTask:
     Schedule.parse(recurring.schedule_expression, recurring.timezone)
     if recurring.catchup_window < timedelta(0) or recurring.jitter < timedelta(0):
         raise InvalidInput("catchup_window and jitter must not be negative")
-    if recurring.overlap_policy is OverlapPolicy.CANCEL_OTHER:
-        raise InvalidInput(
-            "overlap_policy cancel_other is not available yet; use skip, allow_all or buffer_one"
-        )
     return recurring

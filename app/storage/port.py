@@ -158,6 +158,10 @@ class EventStore(Protocol):
     async def list_events(self, queue: str, task_id: str, *, limit: int) -> list[TaskEvent]:
         """Oldest first; reflects events already appended (read-your-writes)."""
 
+    async def prune_events(self, *, before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` events older than ``before``; 0 where the store expires them itself
+        (an ILM delete phase)."""
+
 
 class Store(TaskStore, MaintenanceStore, LeaderLockStore, RecurringStore, EventStore, Protocol):
     """Everything a backend provides."""

@@ -97,7 +97,7 @@ async def test_checkpoint_round_trip_and_attempts(api: httpx.AsyncClient) -> Non
     attempts = await api.get("/tasques/q/c/attempts")
 
     assert reported.json()["checkpoint"]["data"] == {"offset": 500}
-    assert again["checkpoint"] == reported.json()["checkpoint"]  # type: ignore[comparison-overlap]
+    assert again["checkpoint"] == reported.json()["checkpoint"]
     body = attempts.json()
     assert [attempt.get("outcome") for attempt in body["attempts"]] == ["unclaimed", None]
     assert [event["kind"] for event in body["attempts"][0]["events"]] == ["claimed", "reported", "unclaimed"]

@@ -169,3 +169,23 @@ async def test_backfill_enqueues_a_past_range_once(
     assert (first.enqueued, first.duplicates) == (4, 0)
     assert (again.enqueued, again.duplicates) == (0, 4)
     await harness.store.get_task("q", "every-minute@20251231T210000.000000Z")
+
+
+async def test_cancel_other_cancels_the_outstanding_fire_before_enqueueing(
+    harness: StoreHarness, components: Components, clock: FrozenClock
+) -> None:
+    await _define(components, overlap_policy=OverlapPolicy.CANCEL_OTHER)
+    clock.advance(MINUTE)
+    await scheduler(components, clock).run_once()
+    clock.advance(MINUTE)
+
+    result = await scheduler(components, clock).run_once()
+
+    assert result.work_done == 2  # one cancelled, one enqueued
+    first = await harness.store.get_task("q", "every-minute@20260101T000100.000000Z")
+    assert first.state is TaskState.CANCELLED
+    assert first.cancellation is not None
+    second = await harness.store.get_task("q", "every-minute@20260101T000200.000000Z")
+    assert second.state is TaskState.QUEUED
+    outstanding = await harness.store.find_outstanding(queue="q", recurring_task_id="every-minute", limit=10)
+    assert [task.id for task in outstanding] == [second.id]

@@ -19,16 +19,19 @@ nothing deletes events yet.
 import hashlib
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
 from app.domain.errors import StoreUnavailable
 from app.domain.history import TaskEvent
+from app.storage.documents import format_stored_time
 from app.storage.elasticsearch.bulk import expect_items, send_bulk
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
+from app.storage.elasticsearch.setup import EventSettings
 from app.storage.event_documents import event_from_document, event_to_document
 
 logger = logging.getLogger(__name__)
@@ -69,6 +72,21 @@ def history_search(names: IndexNames, queue: str, task_id: str, *, size: int) ->
 class ElasticsearchEventMethods:
     _client: AsyncElasticsearch
     names: IndexNames
+    events: EventSettings
+
+    async def prune_events(self, *, before: datetime, limit: int) -> int:
+        if self.events.ilm_enabled or limit <= 0:
+            return 0  # the events ILM policy deletes whole indices after the retention period
+        with translated_errors("prune task events"):
+            response = await self._client.delete_by_query(
+                index=self.names.events_alias,
+                **_LENIENT,
+                query={"range": {"at": {"lt": format_stored_time(before)}}},
+                max_docs=limit,
+                conflicts="proceed",
+                refresh=False,
+            )
+        return int(response.body.get("deleted", 0))
 
     async def append_events(self, events: Sequence[TaskEvent]) -> None:
         if not events:

@@ -44,6 +44,17 @@ class SqliteEventMethods:
                 rows,
             )
 
+    async def prune_events(self, *, before: datetime, limit: int) -> int:
+        async with (
+            self._connections.write_transaction() as writer,
+            writer.execute(
+                "DELETE FROM task_events WHERE event_id IN "
+                "(SELECT event_id FROM task_events WHERE at_us < ? ORDER BY at_us LIMIT ?)",
+                (micros(before), limit),
+            ) as cursor,
+        ):
+            return cursor.rowcount
+
     async def list_events(self, queue: str, task_id: str, *, limit: int) -> list[TaskEvent]:
         async with self._connections.reader() as reader:
             rows = await reader.execute_fetchall(

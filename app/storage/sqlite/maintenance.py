@@ -41,7 +41,7 @@ class SqliteMaintenanceMethods:
         async with self._connections.reader() as reader:
             rows = await reader.execute_fetchall(
                 f"SELECT document, version FROM tasks WHERE queue = ? AND recurring_task_id = ? "
-                f"AND state IN ({_OUTSTANDING}) ORDER BY enqueued_at_us LIMIT ?",
+                f"AND state IN ({_OUTSTANDING}) ORDER BY json_extract(document, '$.metadata.created_at'), id LIMIT ?",
                 (queue, recurring_task_id, limit),
             )
         return [task_from_row(row) for row in rows]
