@@ -13,6 +13,7 @@ from app import __version__
 from app.api.body_limit import BodySizeLimit
 from app.api.errors import install_error_handlers
 from app.api.health_routes import ReadinessProbe, health_router
+from app.api.json_bodies import JsonBodies
 from app.api.leader_routes import LeaderStatusSource, leader_router
 from app.api.lifecycle_routes import lifecycle_router
 from app.api.recurring_routes import recurring_router
@@ -76,5 +77,6 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
             retry_after_seconds=dependencies.retry_after_seconds,
         )
     )
+    app.add_middleware(JsonBodies)
     app.add_middleware(BodySizeLimit, max_body_bytes=dependencies.max_body_bytes)
     return app

@@ -116,3 +116,14 @@ async def test_batch_enqueue_reports_each_item(api: httpx.AsyncClient) -> None:
     assert body["results"][0]["status"] == 409
     assert body["results"][0]["error"]["message"] == "Task with Id [taken] already exists "
     assert body["results"][1]["task"]["id"] == "new"
+
+
+async def test_bodies_are_json_whatever_the_content_type(api: httpx.AsyncClient) -> None:
+    # curl -d sends application/x-www-form-urlencoded; Tasques parsed the body as JSON regardless.
+    for content_type in ["application/x-www-form-urlencoded", "text/plain"]:
+        response = await api.post(
+            "/tasques", content=b'{"queue": "q", "kind": "k"}', headers={"content-type": content_type}
+        )
+        assert response.status_code == 201, response.text
+    no_header = await api.post("/tasques", content=b'{"queue": "q", "kind": "k"}', headers={"content-type": ""})
+    assert no_header.status_code == 201, no_header.text
