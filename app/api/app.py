@@ -17,6 +17,7 @@ from app.api.json_bodies import JsonBodies
 from app.api.leader_routes import LeaderStatusSource, leader_router
 from app.api.lifecycle_routes import lifecycle_router
 from app.api.recurring_routes import recurring_router
+from app.api.search_routes import search_router
 from app.api.task_routes import task_router
 from app.services.claims import ClaimService
 from app.services.history import HistoryRecorder
@@ -64,6 +65,7 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app, retry_after_seconds=dependencies.retry_after_seconds)
+    app.include_router(search_router(dependencies.tasks))
     app.include_router(task_router(dependencies.tasks, dependencies.claims, dependencies.waits))
     app.include_router(lifecycle_router(dependencies.tasks, dependencies.waits, dependencies.history))
     app.include_router(

@@ -34,6 +34,7 @@ class TaskLimits(BaseModel):
     max_block_for: GoDuration = timedelta(minutes=5)
     max_claim_amount: int = Field(default=1000, ge=1)
     max_batch_size: int = Field(default=1000, ge=1)
+    max_page_size: int = Field(default=1000, ge=1, le=10_000)
     # How often a blocked claim re-checks the store for tasks enqueued through other servers.
     claim_recheck_interval: GoDuration = timedelta(milliseconds=200)
     version_conflict_retry_times: int = Field(default=50, ge=0)

@@ -16,7 +16,7 @@ from app.services.completions import CompletionBoard
 from app.services.history import HistoryRecorder, outcome_event
 from app.services.new_task import NewTask
 from app.services.policies import TaskPolicies
-from app.storage.port import CreateResult, TaskStore
+from app.storage.port import CreateResult, TaskPage, TaskQuery, TaskStore
 
 Transition = Callable[[Task, datetime], Task]
 EventsFor = Callable[[Task, datetime], list[TaskEvent]]
@@ -70,6 +70,13 @@ class TaskService:
         results = await self._store.create_tasks(tasks)
         self._arrivals.publish([result for result in results if isinstance(result, Task)])
         return results
+
+    async def search(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
+        for queue in query.queues:
+            ensure_valid_queue_name(queue)
+        if not 1 <= limit <= self._policies.limits.max_page_size:
+            raise InvalidInput(f"limit must be between 1 and {self._policies.limits.max_page_size}")
+        return await self._store.search_tasks(query, limit=limit, cursor=cursor)
 
     async def get_task(self, queue: str, task_id: str) -> Task:
         return await self._store.get_task(ensure_valid_queue_name(queue), task_id)

@@ -25,6 +25,7 @@ from typing import Protocol
 from app.domain.errors import TaskAlreadyExists, TaskNotFound, VersionConflict
 from app.domain.history import TaskEvent
 from app.domain.recurring import RecurringTask
+from app.domain.states import TaskState
 from app.domain.task import Task, Version
 
 
@@ -41,6 +42,27 @@ class ClaimRequest:
 class ClaimOutcome:
     claimed: list[Task]
     conflicts: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskQuery:
+    """Filters for listing tasks; empty tuples mean "any". Newest first (created_at desc, queue, id)."""
+
+    queues: tuple[str, ...] = ()
+    states: tuple[TaskState, ...] = ()
+    kinds: tuple[str, ...] = ()
+    worker_id: str | None = None
+    recurring_task_id: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    include_archive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPage:
+    tasks: list[Task]
+    next_cursor: str | None
+    """Opaque; pass it back to get the page after this one. None on the last page."""
 
 
 CreateResult = Task | TaskAlreadyExists
@@ -69,6 +91,10 @@ class TaskStore(Protocol):
 
     async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
         """Many CAS writes in one round trip; each item succeeds or fails on its own."""
+
+    async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
+        """Live tasks (and archived ones when asked), newest first, keyset-paginated by ``cursor``.
+        Near-real-time on Elasticsearch: a write shows up after the next refresh."""
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
         """Claim up to ``amount`` claimable tasks, best first: priority desc, run_at asc, enqueued asc."""

@@ -2,11 +2,12 @@
 keeps coming due and a stream of claimed tasks keeps timing out.
 
 The claims: a survivor takes over within lease + 1 s of the crash (it must watch the dead leader's last
-lock record stand unchanged for one full lease on its own clock, so lease + one renew tick is the
-floor); every fire of the schedule from its first through an instant after the failover, including the
-fires that came due while nobody led, is exactly one task with its deterministic id, and no fire is
-doubled, lost or off the schedule's grid; every claimed task whose worker went silent is reaped exactly
-once, by whichever leader was alive, and soon after a leader could see it.
+lock record stand unchanged for one full lease on its own clock, counted from when it first read that
+record, which can be up to a renew interval before the kill, and its own tick adds up to one more);
+every fire of the schedule from its first through an instant after the failover, including the fires
+that came due while nobody led, is exactly one task with its deterministic id, and no fire is doubled,
+lost or off the schedule's grid; every claimed task whose worker went silent is reaped exactly once, by
+whichever leader was alive, soon after a leader could see it, and its attempt history agrees.
 
 Timings are shrunk so the run takes seconds: a 2 s lease, a schedule that fires every second, tasks that
 time out after 1 s. The kill is a real SIGKILL, so the dead leader neither releases its lock nor
@@ -509,7 +510,8 @@ async def test_killed_leader_is_replaced_within_a_lease_and_no_fire_or_reap_is_l
         f"\nfailover {failover:.2f}s after SIGKILL (bound {FAILOVER_BOUND.total_seconds():g}s); "
         f"{len(expected_fires)} fires checked, {len(leaderless_fires)} due while leaderless; "
         f"{len(stream.claims)} silent claims reaped, {len(leaderless_deadlines)} timed out while leaderless, "
-        f"reap delay max {max(reap_delays):.2f}s, {len(unrecorded_reaps)} missing from the history; total {time.monotonic() - started:.1f}s"
+        f"reap delay max {max(reap_delays):.2f}s, {len(unrecorded_reaps)} missing from the history; "
+        f"total {time.monotonic() - started:.1f}s"
     )
 
     assert failover <= FAILOVER_BOUND.total_seconds(), f"no leader for {failover:.2f}s after the kill"
@@ -517,6 +519,8 @@ async def test_killed_leader_is_replaced_within_a_lease_and_no_fire_or_reap_is_l
         f"after the failover: {describe_roles(final_statuses)}, expected {new_leader} to lead"
     )
 
+    # The stream's own requests first: a failed enqueue or claim explains most later surprises.
+    assert stream.errors == [], "\n".join(stream.errors)
     assert len(claimed_ids) == len(set(claimed_ids)), f"a fire task was handed out twice: {claimed_ids}"
     lost_fires = sorted(set(expected_ids) - set(claimed_ids))
     assert lost_fires == [], f"fires that never became a task (of {expected_ids})"
@@ -544,7 +548,6 @@ async def test_killed_leader_is_replaced_within_a_lease_and_no_fire_or_reap_is_l
     assert leaderless_deadlines, "no silent claim timed out while nobody led"
     assert any(claim.claimed_at > elected_at for claim in stream.claims), "no silent claim after the failover"
 
-    assert stream.errors == [], "\n".join(stream.errors)
     problems = [
         problem
         for claim in stream.claims

@@ -34,6 +34,7 @@ from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.locks import ElasticsearchLockMethods
 from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethods
 from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
+from app.storage.elasticsearch.search import ElasticsearchSearchMethods
 from app.storage.elasticsearch.setup import ArchiveSettings, EventSettings, install, missing
 from app.storage.elasticsearch.writes import (
     conditional_write_operations,
@@ -62,6 +63,7 @@ class ElasticsearchTaskStore(
     ElasticsearchRecurringMethods,
     ElasticsearchMaintenanceMethods,
     ElasticsearchArchiveMethods,
+    ElasticsearchSearchMethods,
 ):
     def __init__(
         self,

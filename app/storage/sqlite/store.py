@@ -24,6 +24,7 @@ from app.storage.sqlite.rows import (
     task_row_values,
     with_version,
 )
+from app.storage.sqlite.search import SqliteSearchMethods
 
 _CLAIM_ORDER = "ORDER BY priority DESC, run_at_us ASC, enqueued_at_us ASC"
 _TABLES = frozenset(
@@ -32,7 +33,11 @@ _TABLES = frozenset(
 
 
 class SqliteTaskStore(
-    SqliteLockMethods, SqliteRecurringMethods, SqliteMaintenanceMethods, SqliteEventMethods
+    SqliteLockMethods,
+    SqliteRecurringMethods,
+    SqliteMaintenanceMethods,
+    SqliteEventMethods,
+    SqliteSearchMethods,
 ):
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5_000) -> None:
         self.path = Path(path)

@@ -1,0 +1,63 @@
+"""Listing tasks: ``GET /tasques/_search`` with filters and cursor pagination (extension)."""
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from app.api.request_models import aware_utc
+from app.api.task_routes import error_responses
+from app.api.wire_models import WireTask, wire_task
+from app.domain.states import TaskState
+from app.services.task_service import TaskService
+from app.storage.port import TaskQuery
+
+
+class WireTaskPage(BaseModel):
+    tasks: list[WireTask]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last page")
+
+
+def search_router(tasks: TaskService) -> APIRouter:
+    router = APIRouter(tags=["tasks"])
+
+    @router.get(
+        "/tasques/_search",
+        operation_id="search-tasks",
+        summary="List Tasks, newest first",
+        description="Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. "
+        "On Elasticsearch the listing shows writes after the index refresh (1 s by default).",
+        response_model=WireTaskPage,
+        responses=error_responses(400),
+    )
+    async def search(
+        queue: Annotated[list[str] | None, Query()] = None,
+        state: Annotated[list[TaskState] | None, Query()] = None,
+        kind: Annotated[list[str] | None, Query()] = None,
+        worker_id: str | None = None,
+        recurring_task_id: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        include_archive: bool = False,
+        limit: Annotated[int, Query(ge=1)] = 50,
+        cursor: str | None = None,
+    ) -> Response:
+        query = TaskQuery(
+            queues=tuple(queue or ()),
+            states=tuple(state or ()),
+            kinds=tuple(kind or ()),
+            worker_id=worker_id,
+            recurring_task_id=recurring_task_id,
+            created_after=aware_utc(created_after, "created_after") if created_after else None,
+            created_before=aware_utc(created_before, "created_before") if created_before else None,
+            include_archive=include_archive,
+        )
+        page = await tasks.search(query, limit=limit, cursor=cursor)
+        # next_cursor stays in the body as null on the last page; optional task fields are omitted.
+        listed = ",".join(wire_task(task).model_dump_json(exclude_none=True) for task in page.tasks)
+        body = f'{{"tasks":[{listed}],"next_cursor":{json.dumps(page.next_cursor)}}}'
+        return Response(body, media_type="application/json")
+
+    return router
