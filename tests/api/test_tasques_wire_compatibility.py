@@ -125,5 +125,30 @@ async def test_bodies_are_json_whatever_the_content_type(api: httpx.AsyncClient)
             "/tasques", content=b'{"queue": "q", "kind": "k"}', headers={"content-type": content_type}
         )
         assert response.status_code == 201, response.text
-    no_header = await api.post("/tasques", content=b'{"queue": "q", "kind": "k"}', headers={"content-type": ""})
+    no_header = await api.post(
+        "/tasques", content=b'{"queue": "q", "kind": "k"}', headers={"content-type": ""}
+    )
     assert no_header.status_code == 201, no_header.text
+
+
+async def test_search_lists_newest_first_with_a_cursor(api: httpx.AsyncClient) -> None:
+    for index in range(3):
+        await enqueue(api, id=f"s{index}")
+    await enqueue(api, id="other", queue="elsewhere")
+
+    first = await api.get("/tasques/_search", params={"queue": "q", "limit": 2})
+    second = await api.get(
+        "/tasques/_search", params={"queue": "q", "limit": 2, "cursor": first.json()["next_cursor"]}
+    )
+    by_state = await api.get(
+        "/tasques/_search", params=[("state", "queued"), ("queue", "q"), ("queue", "elsewhere")]
+    )
+
+    assert [task["id"] for task in first.json()["tasks"]] == ["s2", "s1"]
+    assert [task["id"] for task in second.json()["tasks"]] == ["s0"]
+    assert second.json()["next_cursor"] is None
+    assert len(by_state.json()["tasks"]) == 4
+    assert (await api.get("/tasques/_search", params={"cursor": "garbage"})).status_code == 400
+    assert (await api.get("/tasques/_search", params={"limit": 0})).status_code == 400
+    assert (await api.get("/tasques/_search", params={"state": "sleeping"})).status_code == 400
+    assert (await api.get("/tasques/_search", params={"queue": "Bad"})).status_code == 400
