@@ -8,7 +8,8 @@ import uuid
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry, Gauge
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CollectorRegistry
 
 from app.api.app import ApiDependencies, create_app
 from app.api.leader_routes import WireLeaderStatus
@@ -20,6 +21,8 @@ from app.maintenance.periodic import PeriodicService
 from app.maintenance.reaper import TimeoutReaper
 from app.maintenance.scheduler import RecurringScheduler
 from app.maintenance.supervisor import LeaderSupervisor, Maintenance
+from app.observability.metrics import TasquesMetrics
+from app.observability.tracing import traced, tracer_provider
 from app.services.arrivals import ArrivalBoard
 from app.services.claims import ClaimService
 from app.services.history import HistoryRecorder
@@ -70,7 +73,9 @@ class Components:
     waits: WaitService
     history: HistoryRecorder
     maintenance: Maintenance
-    registry: CollectorRegistry
+    metrics: TasquesMetrics
+    clock: Clock
+    tracing: TracerProvider | None
 
     async def start(self) -> None:
         if self.settings.storage.backend == "sqlite":
@@ -89,6 +94,11 @@ class Components:
         self.arrivals.closing.set()
         await self.maintenance.stop()
         await self.store.close()
+        if self.tracing is not None:
+            self.tracing.shutdown()  # flushes spans still batched for export
+
+    async def refresh_metrics(self) -> None:
+        self.metrics.observe_queues(await self.store.queue_stats(), now=self.clock.now_utc())
 
     async def readiness(self) -> None:
         await self.store.ping()
@@ -106,15 +116,29 @@ class Components:
 
 
 def build_components(
-    settings: Settings, *, clock: Clock | None = None, store: Store | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    store: Store | None = None,
+    tracing: TracerProvider | None = None,
 ) -> Components:
+    """``tracing`` overrides the provider the settings would build (tests pass an in-memory one)."""
     clock = clock or SystemClock()
     rng = random.Random()
     arrivals = ArrivalBoard()
-    the_store = store or build_store(settings)
-    history = HistoryRecorder(the_store)
+    provider = tracer_provider(settings.observability) if tracing is None else tracing
+    the_store = traced(store or build_store(settings), backend=settings.storage.backend, provider=provider)
+    registry = CollectorRegistry()
+    metrics = TasquesMetrics(registry)
+    history = HistoryRecorder(the_store, activity=metrics)
     dependencies = TaskServiceDependencies(
-        store=the_store, policies=settings.tasks, clock=clock, arrivals=arrivals, random=rng, history=history
+        store=the_store,
+        policies=settings.tasks,
+        clock=clock,
+        arrivals=arrivals,
+        random=rng,
+        history=history,
+        activity=metrics,
     )
     maintenance_settings = settings.maintenance
     fires = RecurringFires(
@@ -123,8 +147,7 @@ def build_components(
         max_fires_per_pass=maintenance_settings.scheduler.max_fires_per_pass,
         history=history,
     )
-    registry = CollectorRegistry()
-    maintenance = _build_maintenance(settings, the_store, dependencies, fires=fires, registry=registry)
+    maintenance = _build_maintenance(settings, the_store, dependencies, fires=fires, metrics=metrics)
     return Components(
         settings=settings,
         store=the_store,
@@ -141,7 +164,9 @@ def build_components(
         ),
         history=history,
         maintenance=maintenance,
-        registry=registry,
+        metrics=metrics,
+        clock=clock,
+        tracing=provider,
     )
 
 
@@ -151,7 +176,7 @@ def _build_maintenance(
     dependencies: TaskServiceDependencies,
     *,
     fires: RecurringFires,
-    registry: CollectorRegistry,
+    metrics: TasquesMetrics,
 ) -> Maintenance:
     config = settings.maintenance
     clock, rng = dependencies.clock, dependencies.random
@@ -175,10 +200,9 @@ def _build_maintenance(
         ),
     ]
     supervisor = LeaderSupervisor(services, clock=clock, rng=rng)
-    leader_gauge = Gauge("tasques_leader", "1 while this server is the leader, else 0", registry=registry)
 
     async def on_role_change(role: Role) -> None:
-        leader_gauge.set(1 if role is Role.LEADER else 0)
+        metrics.leader.set(1 if role is Role.LEADER else 0)
         await supervisor.leadership_changed(role)
 
     elector = LeaderElector(
@@ -197,7 +221,9 @@ def build_app(components: Components) -> FastAPI:
             waits=components.waits,
             history=components.history,
             leader_status=components.leader_status,
-            registry=components.registry,
+            registry=components.metrics.registry,
+            before_scrape=components.refresh_metrics,
+            tracer_provider=components.tracing,
             max_backfill_fires=components.settings.maintenance.scheduler.max_backfill_fires,
             readiness=components.readiness,
             backend=components.settings.storage.backend,

@@ -19,6 +19,7 @@ from app.maintenance.archiver import ArchiverSettings
 from app.maintenance.elector import ElectorSettings
 from app.maintenance.reaper import ReaperSettings
 from app.maintenance.scheduler import SchedulerSettings
+from app.observability.settings import ObservabilitySettings
 from app.services.policies import TaskPolicies
 
 CONFIG_PATH_VARIABLE = "TASQUES_CONFIG"
@@ -83,6 +84,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = StorageSettings()
     tasks: TaskPolicies = TaskPolicies()
     maintenance: MaintenanceSettings = MaintenanceSettings()
+    observability: ObservabilitySettings = ObservabilitySettings()
 
     @classmethod
     def settings_customise_sources(

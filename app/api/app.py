@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from app import __version__
@@ -37,6 +39,8 @@ class ApiDependencies:
     history: HistoryRecorder
     leader_status: LeaderStatusSource
     registry: CollectorRegistry
+    before_scrape: Hook
+    tracer_provider: TracerProvider | None
     max_backfill_fires: int
     readiness: ReadinessProbe
     backend: str
@@ -71,13 +75,18 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
     app.include_router(
         recurring_router(dependencies.recurring, max_backfill_fires=dependencies.max_backfill_fires)
     )
-    app.include_router(leader_router(dependencies.leader_status, dependencies.registry))
+    app.include_router(
+        leader_router(dependencies.leader_status, dependencies.registry, dependencies.before_scrape)
+    )
     app.include_router(
         health_router(
             dependencies.readiness,
             backend=dependencies.backend,
             retry_after_seconds=dependencies.retry_after_seconds,
         )
+    )
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=dependencies.tracer_provider, exclude_spans=["receive", "send"]
     )
     app.add_middleware(JsonBodies)
     app.add_middleware(BodySizeLimit, max_body_bytes=dependencies.max_body_bytes)

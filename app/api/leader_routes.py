@@ -1,6 +1,6 @@
 """Leader status and Prometheus metrics."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -19,7 +19,9 @@ class WireLeaderStatus(BaseModel):
 LeaderStatusSource = Callable[[], WireLeaderStatus]
 
 
-def leader_router(status: LeaderStatusSource, registry: CollectorRegistry) -> APIRouter:
+def leader_router(
+    status: LeaderStatusSource, registry: CollectorRegistry, before_scrape: Callable[[], Awaitable[None]]
+) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get(
@@ -39,6 +41,7 @@ def leader_router(status: LeaderStatusSource, registry: CollectorRegistry) -> AP
         responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}},
     )
     async def metrics() -> Response:
+        await before_scrape()
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -21,5 +21,5 @@ def render_task(task: Task, *, status: int = 200) -> Response:
 
 
 def render_claimed(tasks: Sequence[Task]) -> Response:
-    wire = [wire_task(task, with_lease_token=True) for task in tasks]
+    wire = [wire_task(task, for_claimer=True) for task in tasks]
     return Response(_TASK_LIST.dump_json(wire, exclude_none=True), media_type=_JSON)

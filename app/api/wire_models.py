@@ -91,6 +91,11 @@ class WireTask(_Wire):
     checkpoint: WireCheckpoint | None = Field(
         default=None, description="Extension: the last checkpoint a worker saved; resume from it"
     )
+    trace_context: dict[str, str] | None = Field(
+        default=None,
+        description="Extension, claim responses only: the producer's W3C trace context (traceparent, "
+        "tracestate), so the worker's spans join the producer's trace",
+    )
     lease_token: str | None = Field(
         default=None,
         description="Extension, claim responses only: send it back as X-TASQUES-LEASE-TOKEN to be fenced "
@@ -104,7 +109,7 @@ class ErrorBody(_Wire):
     details: dict[str, Any] | None = Field(default=None, description="Extension: structured fields")
 
 
-def wire_task(task: Task, *, with_lease_token: bool = False) -> WireTask:
+def wire_task(task: Task, *, for_claimer: bool = False) -> WireTask:
     return WireTask(
         id=task.id,
         queue=task.queue,
@@ -133,7 +138,8 @@ def wire_task(task: Task, *, with_lease_token: bool = False) -> WireTask:
             if task.checkpoint
             else None
         ),
-        lease_token=task.lease_token if with_lease_token else None,
+        trace_context=task.trace_context if for_claimer else None,
+        lease_token=task.lease_token if for_claimer else None,
     )
 
 

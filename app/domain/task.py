@@ -114,6 +114,8 @@ class Task(BaseModel):
     backoff: BackoffPolicy | None = None
     cancellation: Cancellation | None = None
     checkpoint: Checkpoint | None = None
+    # W3C trace context of the producer (traceparent, tracestate), so worker spans join its trace.
+    trace_context: dict[str, str] | None = None
 
     @property
     def remaining_attempts(self) -> int:

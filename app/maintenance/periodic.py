@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from opentelemetry import trace
+
 from app.clock import Clock
 from app.domain.errors import TasquesError
 
 _log = logging.getLogger(__name__)
+_tracer = trace.get_tracer("tasques.maintenance")
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,9 @@ async def run_periodically(
 
 async def run_pass(service: PeriodicService) -> PassResult | None:
     try:
-        result = await service.run_once()
+        with _tracer.start_as_current_span(f"maintenance.{service.name}") as span:
+            result = await service.run_once()
+            span.set_attribute("tasques.work_done", result.work_done)
     except TasquesError as error:
         _log.warning("%s: pass failed: %s", service.name, error.message)
         return None

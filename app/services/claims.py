@@ -37,6 +37,7 @@ class ClaimService:
         self._clock = dependencies.clock
         self._arrivals = dependencies.arrivals
         self._history = dependencies.history
+        self._activity = dependencies.activity
 
     def validate(self, order: ClaimOrder) -> None:
         if not order.worker_id.strip():
@@ -52,10 +53,13 @@ class ClaimService:
         self.validate(order)
         if order.amount == 0:
             return []
-        deadline = self._clock.monotonic() + max(order.block_for.total_seconds(), 0.0)
+        started = self._clock.monotonic()
+        deadline = started + max(order.block_for.total_seconds(), 0.0)
         claimed: list[Task] = []
         try:
-            return await self._claim_until_done(order, deadline, claimed, client_gone)
+            result = await self._claim_until_done(order, deadline, claimed, client_gone)
+            self._activity.claimed(result, request_seconds=self._clock.monotonic() - started)
+            return result
         except asyncio.CancelledError:
             # Server shutdown cancels in-flight requests; hand back what this request had won.
             await asyncio.shield(self._release(order, claimed))
@@ -95,6 +99,7 @@ class ClaimService:
             claimed.extend((await in_flight).claimed)
             raise
         claimed.extend(outcome.claimed)
+        self._activity.conflicted(outcome.conflicts)
         await self._record_claims(outcome.claimed)
 
     async def _record_claims(self, claimed: list[Task]) -> None:

@@ -13,6 +13,7 @@ from app.domain.errors import TasquesError
 from app.domain.history import TaskEvent, TaskEventKind, task_event
 from app.domain.states import TaskState
 from app.domain.task import JsonObject, Task
+from app.services.activity import NoActivity, TaskActivity
 from app.storage.port import EventStore
 
 _log = logging.getLogger(__name__)
@@ -39,8 +40,9 @@ def outcome_event(
 
 
 class HistoryRecorder:
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, *, activity: TaskActivity | None = None) -> None:
         self._store = store
+        self._activity = activity or NoActivity()
 
     async def events(self, queue: str, task_id: str, *, limit: int = 10_000) -> list[TaskEvent]:
         events = await self._store.list_events(queue, task_id, limit=limit)
@@ -49,6 +51,7 @@ class HistoryRecorder:
     async def record(self, events: Sequence[TaskEvent]) -> None:
         if not events:
             return
+        self._activity.recorded(events)
         try:
             await self._store.append_events(events)
         except TasquesError as error:

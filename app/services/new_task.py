@@ -25,6 +25,7 @@ class NewTask:
     context: JsonObject | None = None
     backoff: BackoffPolicy | None = None
     recurring_task_id: str | None = None
+    trace_context: dict[str, str] | None = None
 
     def to_task(self, policies: TaskPolicies, *, at: datetime) -> Task:
         ensure_valid_queue_name(self.queue)
@@ -54,4 +55,5 @@ class NewTask:
             metadata=Metadata(created_at=at, modified_at=at),
             recurring_task_id=self.recurring_task_id,
             backoff=self.backoff,
+            trace_context=self.trace_context,
         )

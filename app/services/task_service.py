@@ -6,11 +6,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from opentelemetry import propagate
+
 from app.clock import Clock
 from app.domain.errors import InvalidInput, TaskAlreadyExists, VersionConflict
 from app.domain.history import TaskEvent, TaskEventKind, task_event
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.task import Claimant, JsonObject, Task
+from app.services.activity import NoActivity, TaskActivity
 from app.services.arrivals import ArrivalBoard
 from app.services.completions import CompletionBoard
 from app.services.history import HistoryRecorder, outcome_event
@@ -31,6 +34,7 @@ class TaskServiceDependencies:
     random: random.Random
     history: HistoryRecorder
     completions: CompletionBoard = field(default_factory=CompletionBoard)
+    activity: TaskActivity = field(default_factory=NoActivity)
 
 
 class TaskService:
@@ -42,6 +46,7 @@ class TaskService:
         self._random = dependencies.random
         self._history = dependencies.history
         self._completions = dependencies.completions
+        self._activity = dependencies.activity
 
     @property
     def policies(self) -> TaskPolicies:
@@ -67,8 +72,16 @@ class TaskService:
         return await self._create(tasks)
 
     async def _create(self, tasks: Sequence[Task]) -> list[CreateResult]:
+        trace_context = _current_trace_context()
+        if trace_context:
+            tasks = [
+                task if task.trace_context else task.model_copy(update={"trace_context": trace_context})
+                for task in tasks
+            ]
         results = await self._store.create_tasks(tasks)
-        self._arrivals.publish([result for result in results if isinstance(result, Task)])
+        created = [result for result in results if isinstance(result, Task)]
+        self._arrivals.publish(created)
+        self._activity.enqueued(created)
         return results
 
     async def search(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
@@ -160,6 +173,7 @@ class TaskService:
             try:
                 stored = await self._store.update_task(current, updated)
             except VersionConflict:
+                self._activity.conflicted(1)
                 if attempts_left <= 0:
                     raise
                 attempts_left -= 1
@@ -167,6 +181,13 @@ class TaskService:
             self._completions.publish([stored])
             await self._history.record(events_for(stored, at))
             return stored
+
+
+def _current_trace_context() -> dict[str, str]:
+    """The caller's W3C trace context (traceparent/tracestate), stored on new tasks for their workers."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
 
 
 def _validated(index: int, new_task: NewTask, policies: TaskPolicies, at: datetime) -> Task:

@@ -52,6 +52,7 @@ def task_to_document(task: Task) -> Document:
     if task.cancellation is not None:
         document["cancellation"] = {"requested_at": format_stored_time(task.cancellation.requested_at)}
         _put_if_set(document["cancellation"], "reason", task.cancellation.reason)
+    _put_if_set(document, "trace_context", task.trace_context)
     if task.checkpoint is not None:
         document["checkpoint"] = {
             "at": format_stored_time(task.checkpoint.at),
@@ -87,6 +88,7 @@ def task_from_document(document: Document, version: Version) -> Task:
         backoff=backoff_from_document(document.get("backoff")),
         cancellation=_cancellation_from_document(document.get("cancellation")),
         checkpoint=_checkpoint_from_document(document.get("checkpoint")),
+        trace_context=document.get("trace_context"),
     )
 
 

@@ -59,6 +59,14 @@ class TaskQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueStats:
+    queue: str
+    counts: dict[TaskState, int]
+    oldest_queued_run_at: datetime | None
+    """The earliest run_at among QUEUED tasks: how long the head of the backlog has been due."""
+
+
+@dataclass(frozen=True, slots=True)
 class TaskPage:
     tasks: list[Task]
     next_cursor: str | None
@@ -91,6 +99,9 @@ class TaskStore(Protocol):
 
     async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
         """Many CAS writes in one round trip; each item succeeds or fails on its own."""
+
+    async def queue_stats(self) -> list[QueueStats]:
+        """Live tasks counted per queue and state, by queue name; near-real-time on Elasticsearch."""
 
     async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
         """Live tasks (and archived ones when asked), newest first, keyset-paginated by ``cursor``.

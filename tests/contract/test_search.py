@@ -75,3 +75,15 @@ async def test_archived_tasks_are_listed_only_when_asked(harness: StoreHarness) 
     archived = everything.tasks[-1]
     assert isinstance(archived, Task)
     assert archived.state is TaskState.DONE
+
+
+async def test_queue_stats_count_states_and_find_the_oldest_due_task(harness: StoreHarness) -> None:
+    await _seed(harness)
+
+    stats = {entry.queue: entry for entry in await harness.store.queue_stats()}
+
+    assert set(stats) == {"a", "b"}
+    assert stats["a"].counts == {TaskState.QUEUED: 2, TaskState.DONE: 1}
+    assert stats["b"].counts == {TaskState.QUEUED: 4}
+    assert stats["a"].oldest_queued_run_at == T0 + timedelta(seconds=3)
+    assert stats["b"].oldest_queued_run_at == T0

@@ -36,6 +36,7 @@ from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethod
 from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
 from app.storage.elasticsearch.search import ElasticsearchSearchMethods
 from app.storage.elasticsearch.setup import ArchiveSettings, EventSettings, install, missing
+from app.storage.elasticsearch.stats import ElasticsearchStatsMethods
 from app.storage.elasticsearch.writes import (
     conditional_write_operations,
     create_operations,
@@ -64,6 +65,7 @@ class ElasticsearchTaskStore(
     ElasticsearchMaintenanceMethods,
     ElasticsearchArchiveMethods,
     ElasticsearchSearchMethods,
+    ElasticsearchStatsMethods,
 ):
     def __init__(
         self,

@@ -25,6 +25,7 @@ from app.storage.sqlite.rows import (
     with_version,
 )
 from app.storage.sqlite.search import SqliteSearchMethods
+from app.storage.sqlite.stats import SqliteStatsMethods
 
 _CLAIM_ORDER = "ORDER BY priority DESC, run_at_us ASC, enqueued_at_us ASC"
 _TABLES = frozenset(
@@ -38,6 +39,7 @@ class SqliteTaskStore(
     SqliteMaintenanceMethods,
     SqliteEventMethods,
     SqliteSearchMethods,
+    SqliteStatsMethods,
 ):
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5_000) -> None:
         self.path = Path(path)
