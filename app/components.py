@@ -24,6 +24,7 @@ from app.maintenance.supervisor import LeaderSupervisor, Maintenance
 from app.observability.metrics import TasquesMetrics
 from app.observability.tracing import traced, tracer_provider
 from app.services.arrivals import ArrivalBoard
+from app.services.batch_finish import BatchFinisher
 from app.services.claims import ClaimService
 from app.services.history import HistoryRecorder
 from app.services.recurring_fires import RecurringFires
@@ -72,6 +73,7 @@ class Components:
     recurring: RecurringService
     waits: WaitService
     history: HistoryRecorder
+    finisher: BatchFinisher
     maintenance: Maintenance
     metrics: TasquesMetrics
     clock: Clock
@@ -163,6 +165,14 @@ def build_components(
             arrivals=arrivals,
         ),
         history=history,
+        finisher=BatchFinisher(
+            the_store,
+            policies=settings.tasks,
+            clock=clock,
+            rng=rng,
+            history=history,
+            completions=dependencies.completions,
+        ),
         maintenance=maintenance,
         metrics=metrics,
         clock=clock,
@@ -219,6 +229,7 @@ def build_app(components: Components) -> FastAPI:
             claims=components.claims,
             recurring=components.recurring,
             waits=components.waits,
+            finisher=components.finisher,
             history=components.history,
             leader_status=components.leader_status,
             registry=components.metrics.registry,

@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from app import __version__
+from app.api.batch_finish_routes import batch_finish_router
 from app.api.body_limit import BodySizeLimit
 from app.api.errors import install_error_handlers
 from app.api.health_routes import ReadinessProbe, health_router
@@ -21,6 +22,7 @@ from app.api.lifecycle_routes import lifecycle_router
 from app.api.recurring_routes import recurring_router
 from app.api.search_routes import search_router
 from app.api.task_routes import task_router
+from app.services.batch_finish import BatchFinisher
 from app.services.claims import ClaimService
 from app.services.history import HistoryRecorder
 from app.services.recurring_service import RecurringService
@@ -36,6 +38,7 @@ class ApiDependencies:
     claims: ClaimService
     recurring: RecurringService
     waits: WaitService
+    finisher: BatchFinisher
     history: HistoryRecorder
     leader_status: LeaderStatusSource
     registry: CollectorRegistry
@@ -70,6 +73,7 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
     )
     install_error_handlers(app, retry_after_seconds=dependencies.retry_after_seconds)
     app.include_router(search_router(dependencies.tasks))
+    app.include_router(batch_finish_router(dependencies.finisher))
     app.include_router(task_router(dependencies.tasks, dependencies.claims, dependencies.waits))
     app.include_router(lifecycle_router(dependencies.tasks, dependencies.waits, dependencies.history))
     app.include_router(

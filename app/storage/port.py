@@ -95,6 +95,9 @@ class TaskStore(Protocol):
     async def get_task(self, queue: str, task_id: str) -> Task:
         """Realtime read by id (sees writes before any refresh); falls back to the archive."""
 
+    async def get_tasks(self, keys: Sequence[tuple[str, str]]) -> list[Task | TaskNotFound]:
+        """``get_task`` for many (queue, id) keys in one round trip where the store allows, in order."""
+
     async def update_task(self, previous: Task, updated: Task) -> Task: ...
 
     async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:

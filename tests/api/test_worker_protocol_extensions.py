@@ -103,3 +103,41 @@ async def test_checkpoint_round_trip_and_attempts(api: httpx.AsyncClient) -> Non
     assert [event["kind"] for event in body["attempts"][0]["events"]] == ["claimed", "reported", "unclaimed"]
     assert body["attempts"][1]["worker_id"] == "worker-2"
     assert (await api.get("/tasques/q/missing/attempts")).status_code == 404
+
+
+async def test_batch_finish_over_http(api: httpx.AsyncClient) -> None:
+    for task_id in ("a", "b"):
+        await enqueue(api, id=task_id)
+    claimed = {task["id"]: task for task in await claim(api, amount=2)}
+
+    response = await api.post(
+        "/tasques/batch/finish",
+        json={
+            "items": [
+                {
+                    "queue": "q",
+                    "id": "a",
+                    "outcome": "done",
+                    "data": {"n": 1},
+                    "lease_token": claimed["a"]["lease_token"],
+                },
+                {"queue": "q", "id": "b", "outcome": "done", "lease_token": "stale"},
+            ]
+        },
+        headers=WORKER,
+    )
+    missing_header = await api.post(
+        "/tasques/batch/finish", json={"items": [{"queue": "q", "id": "a", "outcome": "done"}]}
+    )
+    duplicated = await api.post(
+        "/tasques/batch/finish",
+        json={"items": [{"queue": "q", "id": "a", "outcome": "done"}] * 2},
+        headers=WORKER,
+    )
+
+    body = response.json()
+    assert (body["succeeded"], body["failed"]) == (1, 1)
+    assert body["results"][0]["task"]["state"] == "done"
+    assert body["results"][1]["status"] == 409
+    assert missing_header.status_code == 400
+    assert duplicated.status_code == 400

@@ -158,6 +158,25 @@ class ElasticsearchTaskStore(
                 raise StoreUnavailable(f"create task [{task.id}] in queue [{task.queue}]: {item.reason}")
         return results
 
+    async def get_tasks(self, keys: Sequence[tuple[str, str]]) -> list[Task | TaskNotFound]:
+        if not keys:
+            return []
+        with translated_errors("get tasks"):
+            response = await self._client.mget(
+                docs=[{"_index": self.names.queue(queue), "_id": task_id} for queue, task_id in keys],
+                realtime=True,
+            )
+        results: list[Task | TaskNotFound] = []
+        for (queue, task_id), doc in zip(keys, response.body["docs"], strict=True):
+            if doc.get("found") and not is_tombstone(doc["_source"]):
+                results.append(task_from_document(doc["_source"], response_version(doc)))
+                continue
+            try:  # missing, archived or in a missing index: the single read knows every case
+                results.append(await self.get_task(queue, task_id))
+            except TaskNotFound as error:
+                results.append(error)
+        return results
+
     async def get_task(self, queue: str, task_id: str) -> Task:
         with translated_errors("get task"):
             try:
