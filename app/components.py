@@ -15,6 +15,7 @@ from app.api.app import ApiDependencies, create_app
 from app.api.leader_routes import WireLeaderStatus
 from app.clock import Clock, SystemClock
 from app.config import Settings, load_settings
+from app.maintenance.admin_jobs import AdminJobRunner
 from app.maintenance.archiver import Archiver
 from app.maintenance.elector import LeaderElector, Role
 from app.maintenance.periodic import PeriodicService
@@ -23,10 +24,12 @@ from app.maintenance.scheduler import RecurringScheduler
 from app.maintenance.supervisor import LeaderSupervisor, Maintenance
 from app.observability.metrics import TasquesMetrics
 from app.observability.tracing import traced, tracer_provider
+from app.services.admin_service import AdminService
 from app.services.arrivals import ArrivalBoard
 from app.services.batch_finish import BatchFinisher
 from app.services.claims import ClaimService
 from app.services.history import HistoryRecorder
+from app.services.paused_queues import PausedQueues
 from app.services.recurring_fires import RecurringFires
 from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService, TaskServiceDependencies
@@ -73,6 +76,7 @@ class Components:
     recurring: RecurringService
     waits: WaitService
     history: HistoryRecorder
+    admin: AdminService
     finisher: BatchFinisher
     maintenance: Maintenance
     metrics: TasquesMetrics
@@ -133,6 +137,7 @@ def build_components(
     registry = CollectorRegistry()
     metrics = TasquesMetrics(registry)
     history = HistoryRecorder(the_store, activity=metrics)
+    paused = PausedQueues(the_store, clock=clock, refresh_every=settings.tasks.limits.paused_refresh_interval)
     dependencies = TaskServiceDependencies(
         store=the_store,
         policies=settings.tasks,
@@ -141,6 +146,15 @@ def build_components(
         random=rng,
         history=history,
         activity=metrics,
+        paused=paused,
+    )
+    admin = AdminService(
+        the_store,
+        policies=settings.tasks,
+        clock=clock,
+        history=history,
+        completions=dependencies.completions,
+        paused=paused,
     )
     maintenance_settings = settings.maintenance
     fires = RecurringFires(
@@ -149,7 +163,9 @@ def build_components(
         max_fires_per_pass=maintenance_settings.scheduler.max_fires_per_pass,
         history=history,
     )
-    maintenance = _build_maintenance(settings, the_store, dependencies, fires=fires, metrics=metrics)
+    maintenance = _build_maintenance(
+        settings, the_store, dependencies, fires=fires, metrics=metrics, admin=admin
+    )
     return Components(
         settings=settings,
         store=the_store,
@@ -165,6 +181,7 @@ def build_components(
             arrivals=arrivals,
         ),
         history=history,
+        admin=admin,
         finisher=BatchFinisher(
             the_store,
             policies=settings.tasks,
@@ -187,6 +204,7 @@ def _build_maintenance(
     *,
     fires: RecurringFires,
     metrics: TasquesMetrics,
+    admin: AdminService,
 ) -> Maintenance:
     config = settings.maintenance
     clock, rng = dependencies.clock, dependencies.random
@@ -201,6 +219,7 @@ def _build_maintenance(
             completions=dependencies.completions,
         ),
         RecurringScheduler(fires, settings=config.scheduler, clock=clock),
+        AdminJobRunner(store, admin, settings=config.admin_jobs),
         Archiver(
             store,
             settings=config.archiver,
@@ -230,6 +249,8 @@ def build_app(components: Components) -> FastAPI:
             recurring=components.recurring,
             waits=components.waits,
             finisher=components.finisher,
+            admin=components.admin,
+            clock=components.clock,
             history=components.history,
             leader_status=components.leader_status,
             registry=components.metrics.registry,

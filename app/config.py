@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from app.domain.durations import GoDuration
+from app.maintenance.admin_jobs import AdminJobSettings
 from app.maintenance.archiver import ArchiverSettings
 from app.maintenance.elector import ElectorSettings
 from app.maintenance.reaper import ReaperSettings
@@ -73,6 +74,7 @@ class MaintenanceSettings(_Section):
     reaper: ReaperSettings = ReaperSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     archiver: ArchiverSettings = ArchiverSettings()
+    admin_jobs: AdminJobSettings = AdminJobSettings()
 
 
 class Settings(BaseSettings):

@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from app import __version__
+from app.api.admin_routes import admin_router
 from app.api.batch_finish_routes import batch_finish_router
 from app.api.body_limit import BodySizeLimit
 from app.api.errors import install_error_handlers
@@ -22,6 +23,8 @@ from app.api.lifecycle_routes import lifecycle_router
 from app.api.recurring_routes import recurring_router
 from app.api.search_routes import search_router
 from app.api.task_routes import task_router
+from app.clock import Clock
+from app.services.admin_service import AdminService
 from app.services.batch_finish import BatchFinisher
 from app.services.claims import ClaimService
 from app.services.history import HistoryRecorder
@@ -39,6 +42,8 @@ class ApiDependencies:
     recurring: RecurringService
     waits: WaitService
     finisher: BatchFinisher
+    admin: AdminService
+    clock: Clock
     history: HistoryRecorder
     leader_status: LeaderStatusSource
     registry: CollectorRegistry
@@ -73,6 +78,7 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
     )
     install_error_handlers(app, retry_after_seconds=dependencies.retry_after_seconds)
     app.include_router(search_router(dependencies.tasks))
+    app.include_router(admin_router(dependencies.admin, dependencies.clock))
     app.include_router(batch_finish_router(dependencies.finisher))
     app.include_router(task_router(dependencies.tasks, dependencies.claims, dependencies.waits))
     app.include_router(lifecycle_router(dependencies.tasks, dependencies.waits, dependencies.history))

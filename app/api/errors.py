@@ -23,6 +23,8 @@ _STATUS_BY_ERROR: list[tuple[type[errors.TasquesError], int]] = [
     (errors.RecurringTaskNotFound, 404),
     (errors.TaskAlreadyExists, 409),
     (errors.TaskAlreadyFinished, 409),
+    (errors.InvalidTransition, 409),
+    (errors.AdminJobNotFound, 404),
     (errors.RecurringTaskAlreadyExists, 409),
     (errors.LeaseSuperseded, 409),
     (errors.VersionConflict, 409),

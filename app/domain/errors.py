@@ -147,3 +147,21 @@ class TaskAlreadyFinished(TasquesError):
 
     def __init__(self, task_id: str, state: str) -> None:
         super().__init__(f"The Task [{task_id}] is already {state}", id=task_id, state=state)
+
+
+class AdminJobNotFound(TasquesError):
+    code = "admin_job_not_found"
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"Could not find admin job [{job_id}]", id=job_id)
+
+
+class InvalidTransition(TasquesError):
+    """An admin action that the task's current state does not allow (retrying a queued task, say)."""
+
+    code = "invalid_transition"
+
+    def __init__(self, task_id: str, action: str, state: str) -> None:
+        super().__init__(
+            f"The Task [{task_id}] cannot be {action} in state [{state}]", id=task_id, state=state
+        )

@@ -13,6 +13,8 @@ stateDiagram-v2
     failed --> cancelled: cancel
     claimed --> claimed: cancel (cancel requested; the worker sees it on its next report)
     claimed --> cancelled: cancelled by the worker, or failed / timed out / unclaimed after a cancel request
+    dead --> queued: retry (fresh attempts)
+    cancelled --> queued: retry (fresh attempts)
 ```
 """
 
@@ -30,3 +32,5 @@ class TaskState(StrEnum):
 
 CLAIMABLE_STATES = frozenset({TaskState.QUEUED, TaskState.FAILED})
 FINISHED_STATES = frozenset({TaskState.DONE, TaskState.DEAD, TaskState.CANCELLED})
+# Admin retry: the dead-letter set (dead), cancelled tasks, and failed ones still waiting out a backoff.
+RETRYABLE_STATES = frozenset({TaskState.DEAD, TaskState.CANCELLED, TaskState.FAILED})

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from app.domain.backoff import BackoffPolicy
 from app.domain.errors import (
+    InvalidTransition,
     LeaseSuperseded,
     NotClaimable,
     NotClaimed,
@@ -20,7 +21,7 @@ from app.domain.errors import (
     ReportFromThePast,
     TaskAlreadyFinished,
 )
-from app.domain.states import CLAIMABLE_STATES, FINISHED_STATES, TaskState
+from app.domain.states import CLAIMABLE_STATES, FINISHED_STATES, RETRYABLE_STATES, TaskState
 
 JsonObject = dict[str, Any]
 
@@ -217,6 +218,28 @@ class Task(BaseModel):
         if self.cancellation is not None:
             return self._cancelled(claim, at=at, data=None)
         return self._changed(at, state=TaskState.QUEUED, attempted=self.attempted - 1, last_enqueued_at=at)
+
+    def retry(self, *, at: datetime) -> Self:
+        """A dead, cancelled or waiting-to-retry task runs again now with a fresh set of attempts.
+
+        The attempt history is kept (it lives with the events, not on the task).
+        """
+        if self.state not in RETRYABLE_STATES:
+            raise InvalidTransition(self.id, "retried", self.state.value)
+        return self._changed(
+            at, state=TaskState.QUEUED, attempted=0, run_at=at, last_enqueued_at=at, cancellation=None
+        )
+
+    def requeue(self, *, at: datetime) -> Self:
+        """A waiting task (queued for later, or failed and backing off) becomes due now."""
+        if self.state not in CLAIMABLE_STATES:
+            raise InvalidTransition(self.id, "requeued", self.state.value)
+        return self._changed(at, run_at=at, last_enqueued_at=at)
+
+    def reprioritize(self, *, at: datetime, priority: int) -> Self:
+        if self.state in FINISHED_STATES:
+            raise InvalidTransition(self.id, "reprioritized", self.state.value)
+        return self._changed(at, priority=priority)
 
     def _cancelled(self, claim: LastClaimed, *, at: datetime, data: JsonObject | None) -> Self:
         finished = claim.model_copy(update={"result": Result(at=at, failure=data)})

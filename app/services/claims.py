@@ -38,6 +38,7 @@ class ClaimService:
         self._arrivals = dependencies.arrivals
         self._history = dependencies.history
         self._activity = dependencies.activity
+        self._paused = dependencies.paused
 
     def validate(self, order: ClaimOrder) -> None:
         if not order.worker_id.strip():
@@ -86,7 +87,12 @@ class ClaimService:
         """Adds the tasks won to ``claimed`` as soon as the store answers, so a cancellation that arrives
         while the store call is in flight still leaves them in the list that ``claim`` hands back."""
         at = self._clock.now_utc()
-        request = ClaimRequest(queues=order.queues, amount=order.amount - len(claimed), at=at)
+        request = ClaimRequest(
+            queues=order.queues,
+            amount=order.amount - len(claimed),
+            at=at,
+            excluded_queues=await self._paused.current(),
+        )
         in_flight = asyncio.ensure_future(
             self._store.claim_tasks(
                 request,
@@ -115,9 +121,10 @@ class ClaimService:
     async def _claim_offered(self, order: ClaimOrder, offered: list[Task], claimed: list[Task]) -> None:
         """Conditional claim by id of tasks just enqueued here; losers of the race are skipped."""
         won: list[Task] = []
+        paused = await self._paused.current()
         for task in sorted(offered, key=lambda task: (-task.priority, task.run_at, task.last_enqueued_at)):
             at = self._clock.now_utc()
-            if len(claimed) >= order.amount or not task.is_claimable(at=at):
+            if len(claimed) >= order.amount or not task.is_claimable(at=at) or task.queue in paused:
                 continue
             try:
                 updated = task.claim(worker_id=order.worker_id, at=at, lease_token=new_lease_token())

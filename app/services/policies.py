@@ -35,6 +35,8 @@ class TaskLimits(BaseModel):
     max_claim_amount: int = Field(default=1000, ge=1)
     max_batch_size: int = Field(default=1000, ge=1)
     max_page_size: int = Field(default=1000, ge=1, le=10_000)
+    # A pause made through one server reaches claimers on the others within this.
+    paused_refresh_interval: GoDuration = timedelta(seconds=1)
     # How often a blocked claim re-checks the store for tasks enqueued through other servers.
     claim_recheck_interval: GoDuration = timedelta(milliseconds=200)
     version_conflict_retry_times: int = Field(default=50, ge=0)

@@ -18,6 +18,7 @@ from app.services.arrivals import ArrivalBoard
 from app.services.completions import CompletionBoard
 from app.services.history import HistoryRecorder, outcome_event
 from app.services.new_task import NewTask
+from app.services.paused_queues import NeverPaused, PausedQueues
 from app.services.policies import TaskPolicies
 from app.storage.port import CreateResult, TaskPage, TaskQuery, TaskStore
 
@@ -35,6 +36,7 @@ class TaskServiceDependencies:
     history: HistoryRecorder
     completions: CompletionBoard = field(default_factory=CompletionBoard)
     activity: TaskActivity = field(default_factory=NoActivity)
+    paused: PausedQueues | NeverPaused = field(default_factory=NeverPaused)
 
 
 class TaskService:

@@ -36,6 +36,8 @@ class ClaimRequest:
     queues: tuple[str, ...]
     amount: int
     at: datetime
+    excluded_queues: frozenset[str] = frozenset()
+    """Paused queues: never claimed from, even when ``queues`` is empty (every queue)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,12 @@ class TaskStore(Protocol):
 
     async def queue_stats(self) -> list[QueueStats]:
         """Live tasks counted per queue and state, by queue name; near-real-time on Elasticsearch."""
+
+    async def count_tasks(self, query: TaskQuery) -> int:
+        """How many tasks ``search_tasks`` would list for ``query``; near-real-time on Elasticsearch."""
+
+    async def delete_task(self, previous: Task) -> None:
+        """CAS delete of a live task: ``VersionConflict`` or ``TaskNotFound``. Its history stays."""
 
     async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
         """Live tasks (and archived ones when asked), newest first, keyset-paginated by ``cursor``.
@@ -203,5 +211,58 @@ class EventStore(Protocol):
         (an ILM delete phase)."""
 
 
-class Store(TaskStore, MaintenanceStore, LeaderLockStore, RecurringStore, EventStore, Protocol):
+class QueueControlStore(Protocol):
+    """Which queues are paused: claims skip them, enqueues still land."""
+
+    async def paused_queues(self) -> frozenset[str]:
+        """Reflects writes already made (one realtime read)."""
+
+    async def set_queue_paused(self, queue: str, *, paused: bool) -> frozenset[str]:
+        """Compare-and-swap on one record; returns the paused set after the change."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdminJob:
+    """A query-driven bulk action, worked through in batches by the leader and resumable from ``cursor``."""
+
+    id: str
+    action: str
+    query: TaskQuery
+    parameters: dict[str, object]
+    status: str  # pending | running | done | failed
+    created_at: datetime
+    updated_at: datetime
+    total: int
+    processed: int = 0
+    succeeded: int = 0
+    skipped: int = 0
+    """Tasks that changed meanwhile or no longer allowed the action."""
+    cursor: str | None = None
+    error: str | None = None
+    version: Version | None = None
+
+
+class AdminJobStore(Protocol):
+    async def create_admin_job(self, job: AdminJob) -> AdminJob: ...
+
+    async def get_admin_job(self, job_id: str) -> AdminJob:
+        """Raises ``AdminJobNotFound``."""
+
+    async def update_admin_job(self, previous: AdminJob, updated: AdminJob) -> AdminJob:
+        """CAS on ``previous.version``: ``VersionConflict``."""
+
+    async def list_admin_jobs(self, *, statuses: tuple[str, ...], limit: int) -> list[AdminJob]:
+        """Newest first; reflects writes already made."""
+
+
+class Store(
+    TaskStore,
+    MaintenanceStore,
+    LeaderLockStore,
+    RecurringStore,
+    EventStore,
+    QueueControlStore,
+    AdminJobStore,
+    Protocol,
+):
     """Everything a backend provides."""

@@ -133,5 +133,6 @@ async def test_leader_status_and_metrics(api: httpx.AsyncClient, components: Com
         "leader-service:timeout-reaper",
         "leader-service:recurring-scheduler",
         "leader-service:archiver",
+        "leader-service:admin-jobs",
     }
     assert "tasques_leader 1.0" in metrics.text

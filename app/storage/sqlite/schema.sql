@@ -78,6 +78,19 @@ CREATE INDEX IF NOT EXISTS task_events_by_task ON task_events (queue, task_id, a
 
 CREATE INDEX IF NOT EXISTS task_events_by_age ON task_events (at_us);
 
+CREATE TABLE IF NOT EXISTS queue_controls (
+    name TEXT PRIMARY KEY,
+    paused TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS admin_jobs (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS schema_info (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

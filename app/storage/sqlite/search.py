@@ -20,6 +20,14 @@ _ARCHIVED = (
 class SqliteSearchMethods:
     _connections: SqliteConnections
 
+    async def count_tasks(self, query: TaskQuery) -> int:
+        source = f"{_LIVE} UNION ALL {_ARCHIVED}" if query.include_archive else _LIVE
+        conditions, parameters = _conditions(query, None)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        async with self._connections.reader() as reader:
+            rows = list(await reader.execute_fetchall(f"SELECT COUNT(*) FROM ({source}) {where}", parameters))
+        return int(rows[0][0])
+
     async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
         source = f"{_LIVE} UNION ALL {_ARCHIVED}" if query.include_archive else _LIVE
         conditions, parameters = _conditions(query, cursor)

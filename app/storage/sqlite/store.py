@@ -11,6 +11,7 @@ import aiosqlite
 from app.domain.errors import StoreNotSetUp, TaskAlreadyExists, TaskNotFound, VersionConflict
 from app.domain.task import Task
 from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, UpdateResult
+from app.storage.sqlite.admin import SqliteAdminMethods
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.events import SqliteEventMethods
 from app.storage.sqlite.locks import SqliteLockMethods
@@ -40,6 +41,7 @@ class SqliteTaskStore(
     SqliteEventMethods,
     SqliteSearchMethods,
     SqliteStatsMethods,
+    SqliteAdminMethods,
 ):
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5_000) -> None:
         self.path = Path(path)
@@ -113,6 +115,22 @@ class SqliteTaskStore(
                 results.append(error)
         return results
 
+    async def delete_task(self, previous: Task) -> None:
+        expected = previous.metadata.version
+        if expected is None:
+            raise VersionConflict(previous.id)
+        async with self._connections.write_transaction() as writer:
+            async with writer.execute(
+                "DELETE FROM tasks WHERE queue = ? AND id = ? AND version = ?",
+                (previous.queue, previous.id, expected.seq_num),
+            ) as cursor:
+                deleted = cursor.rowcount == 1
+            if not deleted:
+                exists = await writer.execute_fetchall(
+                    "SELECT 1 FROM tasks WHERE queue = ? AND id = ?", (previous.queue, previous.id)
+                )
+                raise VersionConflict(previous.id) if exists else TaskNotFound(previous.queue, previous.id)
+
     async def update_task(self, previous: Task, updated: Task) -> Task:
         (result,) = await self.update_tasks([(previous, updated)])
         if isinstance(result, VersionConflict | TaskNotFound):
@@ -166,7 +184,11 @@ async def _compare_and_swap(writer: aiosqlite.Connection, previous: Task, update
 
 def _claimable_condition(request: ClaimRequest) -> tuple[str, tuple[Any, ...]]:
     condition = "state IN ('queued', 'failed') AND run_at_us <= ? AND remaining_attempts > 0"
-    if not request.queues:
-        return condition, (micros(request.at),)
-    placeholders = ", ".join("?" * len(request.queues))
-    return f"{condition} AND queue IN ({placeholders})", (micros(request.at), *request.queues)
+    parameters: list[Any] = [micros(request.at)]
+    if request.queues:
+        condition += f" AND queue IN ({', '.join('?' * len(request.queues))})"
+        parameters.extend(request.queues)
+    if request.excluded_queues:
+        condition += f" AND queue NOT IN ({', '.join('?' * len(request.excluded_queues))})"
+        parameters.extend(sorted(request.excluded_queues))
+    return condition, tuple(parameters)

@@ -1,0 +1,214 @@
+"""Queues overview and pause/resume, single-task admin actions and query-driven bulk actions (extensions)."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from app.api.rendering import render_model, render_task
+from app.api.request_models import aware_utc
+from app.api.task_routes import error_responses
+from app.api.wire_models import WireTask, wire_task
+from app.clock import Clock
+from app.domain.states import TaskState
+from app.services.admin_service import AdminAction, AdminService
+from app.storage.port import AdminJob, TaskQuery
+
+
+class QueryBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    queues: list[StrictStr] = Field(default_factory=list)
+    states: list[TaskState] = Field(default_factory=list)
+    kinds: list[StrictStr] = Field(default_factory=list)
+    worker_id: StrictStr | None = None
+    recurring_task_id: StrictStr | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+    def to_query(self) -> TaskQuery:
+        return TaskQuery(
+            queues=tuple(self.queues),
+            states=tuple(self.states),
+            kinds=tuple(self.kinds),
+            worker_id=self.worker_id,
+            recurring_task_id=self.recurring_task_id,
+            created_after=aware_utc(self.created_after, "created_after") if self.created_after else None,
+            created_before=aware_utc(self.created_before, "created_before") if self.created_before else None,
+        )
+
+
+class BulkBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    query: QueryBody = Field(
+        default_factory=QueryBody, description="Which live tasks; empty means all of them"
+    )
+    dry_run: bool = False
+    priority: StrictInt | None = Field(default=None, description="reprioritize only")
+
+
+class PriorityBody(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    priority: StrictInt
+
+
+class WireQueue(BaseModel):
+    queue: str
+    counts: dict[str, int]
+    oldest_queued_age_seconds: float | None = None
+    paused: bool
+
+
+class WireQueues(BaseModel):
+    queues: list[WireQueue]
+
+
+class WireAdminJob(BaseModel):
+    id: str
+    action: str
+    status: str = Field(examples=["pending", "running", "done"])
+    total: int = Field(description="Tasks matching the query when the job started")
+    processed: int
+    succeeded: int
+    skipped: int = Field(description="Changed meanwhile or no longer allowing the action")
+    created_at: datetime
+    updated_at: datetime
+
+
+class WireJobEnvelope(BaseModel):
+    job: WireAdminJob
+
+
+class WireBulkPreview(BaseModel):
+    count: int
+    sample: list[WireTask]
+
+
+def _wire_job(job: AdminJob) -> WireAdminJob:
+    return WireAdminJob(
+        id=job.id,
+        action=job.action,
+        status=job.status,
+        total=job.total,
+        processed=job.processed,
+        succeeded=job.succeeded,
+        skipped=job.skipped,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+    )
+
+
+def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get(
+        "/queues",
+        operation_id="list-queues",
+        summary="Queues with counts per state",
+        response_model=WireQueues,
+    )
+    async def queues() -> Response:
+        now = clock.now_utc()
+        wire = [
+            WireQueue(
+                queue=entry.queue,
+                counts={
+                    state.value: count for state, count in (entry.stats.counts.items() if entry.stats else [])
+                },
+                oldest_queued_age_seconds=(
+                    max((now - entry.stats.oldest_queued_run_at).total_seconds(), 0.0)
+                    if entry.stats and entry.stats.oldest_queued_run_at
+                    else None
+                ),
+                paused=entry.paused,
+            )
+            for entry in await admin.queues()
+        ]
+        return render_model(WireQueues(queues=wire))
+
+    for verb, paused in (("pause", True), ("resume", False)):
+
+        async def set_paused(queue: str, paused: bool = paused) -> Response:
+            now_paused = await admin.pause(queue, paused=paused)
+            return render_model(WireQueue(queue=queue, counts={}, paused=queue in now_paused))
+
+        router.add_api_route(
+            f"/queues/{{queue}}/{verb}",
+            set_paused,
+            methods=["POST"],
+            operation_id=f"{verb}-queue",
+            summary=f"{verb.capitalize()} claiming from a queue (enqueueing always works)",
+            response_model=WireQueue,
+            responses=error_responses(400),
+        )
+
+    for action in (AdminAction.RETRY, AdminAction.REQUEUE):
+
+        async def act(queue: str, id: str, action: AdminAction = action) -> Response:
+            task = await admin.act_on_task(action, queue, id)
+            assert task is not None
+            return render_task(task)
+
+        router.add_api_route(
+            f"/tasques/{{queue}}/{{id}}/{action.value}",
+            act,
+            methods=["POST"],
+            operation_id=f"{action.value}-task",
+            summary="Retry a dead, cancelled or failed Task with fresh attempts"
+            if action is AdminAction.RETRY
+            else "Make a waiting Task due now",
+            response_model=WireTask,
+            responses=error_responses(400, 404, 409),
+        )
+
+    @router.post(
+        "/tasques/{queue}/{id}/reprioritize",
+        operation_id="reprioritize-task",
+        summary="Change an unfinished Task's priority",
+        response_model=WireTask,
+        responses=error_responses(400, 404, 409),
+    )
+    async def reprioritize(queue: str, id: str, body: PriorityBody) -> Response:
+        task = await admin.act_on_task(AdminAction.REPRIORITIZE, queue, id, priority=body.priority)
+        assert task is not None
+        return render_task(task)
+
+    @router.delete(
+        "/tasques/{queue}/{id}",
+        operation_id="delete-task",
+        summary="Delete a Task that is not claimed (its history stays)",
+        status_code=204,
+        responses=error_responses(400, 404, 409),
+    )
+    async def delete(queue: str, id: str) -> Response:
+        await admin.act_on_task(AdminAction.DELETE, queue, id)
+        return Response(status_code=204)
+
+    @router.post(
+        "/tasques/_bulk/{action}",
+        operation_id="bulk-action",
+        summary="Apply an action to every live Task matching a query",
+        description="dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader "
+        "works through in batches; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped "
+        "and counted.",
+        responses={**error_responses(400), 202: {"model": WireJobEnvelope}, 200: {"model": WireBulkPreview}},
+    )
+    async def bulk(action: AdminAction, body: BulkBody) -> Response:
+        query = body.query.to_query()
+        if body.dry_run:
+            preview = await admin.preview(action, query, priority=body.priority)
+            wire = WireBulkPreview(count=preview.count, sample=[wire_task(task) for task in preview.sample])
+            return render_model(wire)
+        job = await admin.start_job(action, query, priority=body.priority)
+        return render_model(WireJobEnvelope(job=_wire_job(job)), status=202)
+
+    @router.get(
+        "/admin/jobs/{id}",
+        operation_id="get-admin-job",
+        summary="Progress of a bulk action",
+        response_model=WireJobEnvelope,
+        responses=error_responses(404),
+    )
+    async def job(id: str) -> Response:
+        return render_model(WireJobEnvelope(job=_wire_job(await admin.get_job(id))))
+
+    return router

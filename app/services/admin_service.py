@@ -1,0 +1,183 @@
+"""Operating tasks by hand or by query: retry, requeue, reprioritize, cancel, delete; pausing queues.
+
+Bulk actions become admin jobs: the query is counted and stored, then the leader works through it one
+batch per pass, newest task first, saving the cursor and counters after each batch with a
+compare-and-swap. A server that dies mid-job loses at most the batch in flight, and redoing it is
+harmless: every change is a compare-and-swap, and a task that no longer allows the action (already
+retried, finished meanwhile) is counted as skipped, never changed twice.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from app.clock import Clock
+from app.domain.errors import InvalidInput, InvalidTransition, TasquesError, VersionConflict
+from app.domain.queue_names import ensure_valid_queue_name
+from app.domain.states import TaskState
+from app.domain.task import Task
+from app.services.completions import CompletionBoard
+from app.services.history import HistoryRecorder, outcome_event
+from app.services.paused_queues import NeverPaused, PausedQueues
+from app.services.policies import TaskPolicies
+from app.storage.port import AdminJob, AdminJobStore, QueueControlStore, QueueStats, TaskQuery, TaskStore
+
+
+class AdminAction(StrEnum):
+    RETRY = "retry"
+    REQUEUE = "requeue"
+    REPRIORITIZE = "reprioritize"
+    CANCEL = "cancel"
+    DELETE = "delete"
+
+
+class AdminStore(TaskStore, QueueControlStore, AdminJobStore, Protocol):
+    """Admin needs tasks, the paused set and job records."""
+
+
+@dataclass(frozen=True)
+class BulkPreview:
+    count: int
+    sample: list[Task]
+
+
+@dataclass(frozen=True)
+class QueueOverview:
+    queue: str
+    stats: QueueStats | None
+    paused: bool
+
+
+class AdminService:
+    def __init__(
+        self,
+        store: AdminStore,
+        *,
+        policies: TaskPolicies,
+        clock: Clock,
+        history: HistoryRecorder,
+        completions: CompletionBoard,
+        paused: PausedQueues | NeverPaused,
+    ) -> None:
+        self._paused = paused
+        self._store = store
+        self._policies = policies
+        self._clock = clock
+        self._history = history
+        self._completions = completions
+
+    async def act_on_task(
+        self, action: AdminAction, queue: str, task_id: str, *, priority: int | None = None
+    ) -> Task | None:
+        """One task, read-transition-CAS with bounded retries; ``delete`` returns None."""
+        ensure_valid_queue_name(queue)
+        _check_parameters(action, priority)
+        for _ in range(self._policies.limits.version_conflict_retry_times + 1):
+            current = await self._store.get_task(queue, task_id)
+            try:
+                return await self._apply(action, current, priority=priority, at=self._clock.now_utc())
+            except VersionConflict:
+                continue
+        raise VersionConflict(task_id)
+
+    async def preview(self, action: AdminAction, query: TaskQuery, *, priority: int | None) -> BulkPreview:
+        _check_parameters(action, priority)
+        _check_query(query)
+        page = await self._store.search_tasks(query, limit=10, cursor=None)
+        return BulkPreview(count=await self._store.count_tasks(query), sample=page.tasks)
+
+    async def start_job(self, action: AdminAction, query: TaskQuery, *, priority: int | None) -> AdminJob:
+        _check_parameters(action, priority)
+        _check_query(query)
+        at = self._clock.now_utc()
+        job = AdminJob(
+            id=uuid.uuid4().hex,
+            action=action.value,
+            query=query,
+            parameters={} if priority is None else {"priority": priority},
+            status="pending",
+            created_at=at,
+            updated_at=at,
+            total=await self._store.count_tasks(query),
+        )
+        return await self._store.create_admin_job(job)
+
+    async def get_job(self, job_id: str) -> AdminJob:
+        return await self._store.get_admin_job(job_id)
+
+    async def run_job_batch(self, job: AdminJob, *, batch_size: int) -> AdminJob:
+        """One batch of ``job``; the returned job carries the new cursor, counters and status."""
+        page = await self._store.search_tasks(job.query, limit=batch_size, cursor=job.cursor)
+        succeeded = skipped = 0
+        priority = job.parameters.get("priority")
+        for task in page.tasks:
+            try:
+                await self._apply(
+                    AdminAction(job.action),
+                    task,
+                    priority=priority if isinstance(priority, int) else None,
+                    at=self._clock.now_utc(),
+                )
+                succeeded += 1
+            except TasquesError:  # changed meanwhile, gone, or no longer allows the action
+                skipped += 1
+        finished = page.next_cursor is None
+        updated = replace(
+            job,
+            status="done" if finished else "running",
+            updated_at=self._clock.now_utc(),
+            processed=job.processed + len(page.tasks),
+            succeeded=job.succeeded + succeeded,
+            skipped=job.skipped + skipped,
+            cursor=page.next_cursor if not finished else job.cursor,
+        )
+        return await self._store.update_admin_job(job, updated)
+
+    async def pause(self, queue: str, *, paused: bool) -> frozenset[str]:
+        now_paused = await self._store.set_queue_paused(ensure_valid_queue_name(queue), paused=paused)
+        self._paused.changed(now_paused)
+        return now_paused
+
+    async def queues(self) -> list[QueueOverview]:
+        stats = {entry.queue: entry for entry in await self._store.queue_stats()}
+        paused = await self._store.paused_queues()
+        return [
+            QueueOverview(queue, stats.get(queue), queue in paused) for queue in sorted(set(stats) | paused)
+        ]
+
+    async def _apply(
+        self, action: AdminAction, task: Task, *, priority: int | None, at: datetime
+    ) -> Task | None:
+        if action is AdminAction.DELETE:
+            if task.state is TaskState.CLAIMED:
+                raise InvalidTransition(task.id, "deleted while claimed (cancel it first)", task.state.value)
+            await self._store.delete_task(task)
+            return None
+        transitions: dict[AdminAction, Callable[[Task], Task]] = {
+            AdminAction.RETRY: lambda current: current.retry(at=at),
+            AdminAction.REQUEUE: lambda current: current.requeue(at=at),
+            AdminAction.REPRIORITIZE: lambda current: current.reprioritize(at=at, priority=priority or 0),
+            AdminAction.CANCEL: lambda current: current.cancel(at=at, reason="cancelled by an admin action"),
+        }
+        stored = await self._store.update_task(task, transitions[action](task))
+        self._completions.publish([stored])
+        if action is AdminAction.CANCEL:
+            await self._history.record([outcome_event(stored, at=at)])
+        return stored
+
+
+def _check_parameters(action: AdminAction, priority: int | None) -> None:
+    if action is AdminAction.REPRIORITIZE and priority is None:
+        raise InvalidInput("reprioritize needs a priority")
+    if action is not AdminAction.REPRIORITIZE and priority is not None:
+        raise InvalidInput(f"{action.value} takes no priority")
+
+
+def _check_query(query: TaskQuery) -> None:
+    for queue in query.queues:
+        ensure_valid_queue_name(queue)
+    if query.include_archive:
+        raise InvalidInput("archived tasks are read-only: bulk actions apply to live tasks")
