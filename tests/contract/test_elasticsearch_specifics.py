@@ -112,6 +112,8 @@ def expected_setup(harness: ElasticsearchHarness) -> list[str]:
         *([f"ILM policy {names.archive_policy}", f"ILM policy {names.events_policy}"] if ilm else []),
         f"index {names.leader_locks}",
         f"index {names.recurring_tasks}",
+        f"index {names.queue_controls}",
+        f"index {names.admin_jobs}",
         f"archive alias {names.archive_alias}",
         f"events alias {names.events_alias}",
     ]

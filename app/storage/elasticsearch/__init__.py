@@ -1,10 +1,11 @@
 """The Elasticsearch backend: the only package that imports ``elasticsearch``.
 
 Rule: it implements ``app.storage.port.Store`` (tasks, maintenance queries, leader locks, recurring
-definitions, attempt history) with the domain and ``app.storage.documents``/``recurring_documents``/
-``event_documents`` only, and no client exception leaves it (failures become ``StoreUnavailable``, see
-``errors``). ``store`` holds the task paths and mixes in ``events``, ``locks``, ``recurring``,
-``maintenance`` and ``archive``.
+definitions, attempt history, paused queues, admin jobs) with the domain and ``app.storage.documents``/
+``recurring_documents``/``event_documents``/``admin_job_documents`` only, and no client exception leaves
+it (failures become ``StoreUnavailable``, see ``errors``). ``store`` holds the task paths and mixes in
+``events``, ``locks``, ``recurring``, ``maintenance``, ``archive``, ``search``, ``stats``,
+``queue_controls`` and ``admin_jobs``.
 
 Index layout (``indices``, ``templates/tasks.json``)
     One index per queue, ``{prefix}queue-{queue}``, auto-created on the first write from the composable
@@ -21,17 +22,18 @@ Index layout (``indices``, ``templates/tasks.json``)
     creation with ``InvalidInput``.
 
 Everything else under the prefix (``setup``; bodies in ``templates/``)
-    ``{prefix}leader_locks`` (doc id = lock name) and ``{prefix}recurring_tasks`` (doc id = definition
-    id): plain indices with explicit mappings. ``{prefix}archive``: a rollover alias over backing
-    indices ``{prefix}archive-000001``, ... shaped by the template ``{prefix}archived_tasks`` (task
-    mapping plus ``archived_at``). With ILM (``ilm_enabled``, the default) the template names the policy
-    ``{prefix}archive_policy``: rollover by age or primary shard size, delete ``archive_retention`` after
-    rollover. Without ILM (OpenSearch-style clusters, the emulator) the archive stays one index and
-    ``prune_archive(archived_before=...)`` is the only retention. ``verify_setup`` names every missing
-    or outdated piece. Finished tasks leave a tombstone in their queue index (``archive``).
-    ``{prefix}events``: the attempt history, a second rollover alias set up the same way (template
-    ``{prefix}task_events``, backing indices ``{prefix}events-000001``, ..., ILM policy
-    ``{prefix}events_policy`` deleting ``events_retention`` after rollover, one plain index without
+    ``{prefix}leader_locks`` (doc id = lock name), ``{prefix}recurring_tasks`` (doc id = definition id),
+    ``{prefix}queue_controls`` (one document, ``paused``: the sorted names of the paused queues) and
+    ``{prefix}admin_jobs`` (doc id = job id): plain indices with explicit mappings. ``{prefix}archive``: a
+    rollover alias over backing indices ``{prefix}archive-000001``, ... shaped by the template
+    ``{prefix}archived_tasks`` (task mapping plus ``archived_at``). With ILM (``ilm_enabled``, the
+    default) the template names the policy ``{prefix}archive_policy``: rollover by age or primary shard
+    size, delete ``archive_retention`` after rollover. Without ILM (OpenSearch-style clusters, the
+    emulator) the archive stays one index and ``prune_archive(archived_before=...)`` is the only
+    retention. ``verify_setup`` names every missing or outdated piece. Finished tasks leave a tombstone in
+    their queue index (``archive``). ``{prefix}events``: the attempt history, a second rollover alias set
+    up the same way (template ``{prefix}task_events``, backing indices ``{prefix}events-000001``, ..., ILM
+    policy ``{prefix}events_policy`` deleting ``events_retention`` after rollover, one plain index without
     ILM). Event documents (``app.storage.event_documents``) are never changed; ``events`` explains ids,
     idempotent appends and ordering. Template version 3 maps the task fields ``cancellation``,
     ``checkpoint`` and ``last_claimed.report_recorded_at``; setup also adds them to queue and archive
@@ -48,14 +50,17 @@ Writes (``writes``, ``bulk``)
     ``script.allowed_types: none`` (and the test emulator) run with ``scripted_updates=False``: a
     full-document ``index`` under the same CAS condition. A conditional ``index`` of a vanished
     document answers 409 "no document was found"; ``BulkItem.missing`` maps that to ``TaskNotFound``.
-    Bulk writes are sent without client retries (see ``bulk``).
+    Bulk writes are sent without client retries (see ``bulk``). ``delete_task`` is one conditional
+    ``delete`` of the live document, mapped the same way; it leaves no tombstone, so the id can be
+    created again at once, and archived tasks are refused before any request, as for writes.
 
 Claiming (``claim``)
     1. One search over the requested queue indices (``{prefix}queue-*`` for "all queues";
        ``ignore_unavailable``/``allow_no_indices`` so a queue never written to is simply empty) for
-       state in (queued, failed), ``run_at <= at``, ``remaining_attempts > 0``, sorted by priority desc,
-       run_at asc, last_enqueued_at asc, with ``seq_no_primary_term``; ``size`` over-fetches
-       ``amount * claim_search_multiplier`` hits.
+       state in (queued, failed), ``run_at <= at``, ``remaining_attempts > 0``, queue not among
+       ``ClaimRequest.excluded_queues`` (the paused ones; a request naming only paused queues sends
+       nothing), sorted by priority desc, run_at asc, last_enqueued_at asc, with
+       ``seq_no_primary_term``; ``size`` over-fetches ``amount * claim_search_multiplier`` hits.
     2. ``claim(task)`` (the domain transition, passed in) is applied to a window of the best
        ``amount - claimed`` hits, sent as one ``_bulk`` of conditional writes; 409s are skipped and
        counted in ``ClaimOutcome.conflicts``, and further windows top up from the remaining hits
@@ -82,10 +87,12 @@ Refresh and visibility
     A search hit can therefore be stale: its write then loses the CAS and counts as a conflict.
     Handing a just-enqueued task to a blocked claimer without waiting for a refresh is a service
     concern (realtime GET by id + ``update_task``), not a store one.
-    Three reads refresh first, each a small target, because they promise to see writes already made:
+    Four reads refresh first, each a small target, because they promise to see writes already made:
     ``count_outstanding``/``find_outstanding`` (the queue's index; a stale answer would double-enqueue
-    a recurring task), ``list_recurring`` (the definitions index) and ``list_events`` (the events
-    alias; a rare admin read). Appending events never refreshes. Lock reads are realtime GETs, and
+    a recurring task), ``list_recurring`` (the definitions index), ``list_admin_jobs`` (the admin jobs
+    index) and ``list_events`` (the events alias; a rare admin read). Appending events never
+    refreshes, nor does ``delete_task``; ``count_tasks`` is near-real-time like ``search_tasks``, whose
+    indices and query it shares. Lock, paused-queue and single admin job reads are realtime GETs, and
     reads of an archived task follow its tombstone to a realtime GET of the copy.
 """
 

@@ -37,11 +37,29 @@ def _search_target(names: IndexNames, queues: tuple[str, ...]) -> tuple[list[str
     return [names.all_queues], [{"terms": {"queue": sorted(set(queues))}}]
 
 
+def unpaused(queues: tuple[str, ...], excluded: frozenset[str]) -> tuple[str, ...] | None:
+    """The requested queues minus the excluded ones; None when every requested queue is excluded (there
+    is nothing to search). An empty request (every queue) stays empty: the search filters instead."""
+    if not queues or not excluded:
+        return queues
+    left = tuple(queue for queue in queues if queue not in excluded)
+    return left or None
+
+
 def candidate_search(
-    names: IndexNames, queues: tuple[str, ...], *, at: datetime, size: int
+    names: IndexNames,
+    queues: tuple[str, ...],
+    *,
+    at: datetime,
+    size: int,
+    excluded: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """``search`` keyword arguments: claimable tasks in claim order, with versions for the CAS."""
+    """``search`` keyword arguments: claimable tasks in claim order, with versions for the CAS.
+
+    ``excluded`` (paused queues) becomes a ``must_not``; callers drop excluded names from ``queues``
+    first (``unpaused``) so no paused queue's index is named."""
     indices, queue_filter = _search_target(names, queues)
+    exclusion = [{"terms": {"queue": sorted(excluded)}}] if excluded else []
     return {
         "index": indices,
         "ignore_unavailable": True,
@@ -56,7 +74,8 @@ def candidate_search(
                     {"terms": {"state": sorted(state.value for state in CLAIMABLE_STATES)}},
                     {"range": {"run_at": {"lte": format_stored_time(at)}}},
                     {"range": {"remaining_attempts": {"gt": 0}}},
-                ]
+                ],
+                "must_not": exclusion,
             }
         },
         # unmapped_type keeps a queue index created before ``setup`` from failing the whole search.

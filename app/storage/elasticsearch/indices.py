@@ -106,6 +106,15 @@ class IndexNames:
     def recurring_tasks(self) -> str:
         return f"{self.prefix}recurring_tasks"
 
+    @property
+    def queue_controls(self) -> str:
+        """One document, ``paused``: the sorted names of the paused queues."""
+        return f"{self.prefix}queue_controls"
+
+    @property
+    def admin_jobs(self) -> str:
+        return f"{self.prefix}admin_jobs"
+
     def queues(self, queues: tuple[str, ...]) -> list[str]:
         return [self.queue(queue) for queue in dict.fromkeys(queues)] or [self.all_queues]
 

@@ -1,6 +1,8 @@
 """Task listing: one search over the queue indices (and the archive alias when asked), newest first,
-paged with ``search_after``. Near-real-time: writes show up after the next refresh, and nothing here
-forces one. Tombstones left by archiving never match."""
+paged with ``search_after``; ``count_tasks`` is a ``_count`` over the same indices with the same query
+(``listed_tasks``), so a count always matches what the listing would page through. Near-real-time:
+writes show up after the next refresh, and nothing here forces one. Tombstones left by archiving never
+match."""
 
 from typing import Any
 
@@ -47,22 +49,33 @@ def _filters(query: TaskQuery) -> list[dict[str, Any]]:
     return filters
 
 
+def listed_tasks(names: IndexNames, query: TaskQuery) -> dict[str, Any]:
+    """``search``/``count`` keyword arguments naming the tasks ``query`` selects: the indices (the queue
+    indices, plus the archive alias when asked; a queue never written to is simply empty) and the query."""
+    indices = [names.all_queues, *([names.archive_alias] if query.include_archive else [])]
+    return {
+        "index": indices,
+        "ignore_unavailable": True,
+        "allow_no_indices": True,
+        "query": {"bool": {"filter": _filters(query), "must_not": [{"term": {"state": TOMBSTONE_STATE}}]}},
+    }
+
+
 class ElasticsearchSearchMethods:
     _client: AsyncElasticsearch
     names: IndexNames
 
+    async def count_tasks(self, query: TaskQuery) -> int:
+        with translated_errors("count tasks"):
+            response = await self._client.count(**listed_tasks(self.names, query))
+        return int(response.body["count"])
+
     async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
-        indices = [self.names.all_queues, *([self.names.archive_alias] if query.include_archive else [])]
         body: dict[str, Any] = {
-            "index": indices,
-            "ignore_unavailable": True,
-            "allow_no_indices": True,
+            **listed_tasks(self.names, query),
             "seq_no_primary_term": True,
             "track_total_hits": False,
             "size": min(limit + 1, MAX_CANDIDATES),
-            "query": {
-                "bool": {"filter": _filters(query), "must_not": [{"term": {"state": TOMBSTONE_STATE}}]}
-            },
             "sort": _SORT,
         }
         if cursor is not None:

@@ -145,6 +145,8 @@ async def install(
     await client.indices.put_index_template(**events_template_body(names, ilm_enabled=events.ilm_enabled))
     await _create_index_if_absent(client, names.leader_locks, template_data("leader_locks"))
     await _create_index_if_absent(client, names.recurring_tasks, template_data("recurring_tasks"))
+    await _create_index_if_absent(client, names.queue_controls, template_data("queue_controls"))
+    await _create_index_if_absent(client, names.admin_jobs, template_data("admin_jobs"))
     await _bootstrap_alias(client, names.archive_alias, names.archive_first_index)
     await _bootstrap_alias(client, names.events_alias, names.events_first_index)
     # Mappings that older templates lacked, on the indices those templates created.
@@ -212,6 +214,8 @@ async def missing(
         *([_policy_problems(client, names.events_policy, "events_policy")] if events.ilm_enabled else []),
         _index_problems(client, names.leader_locks),
         _index_problems(client, names.recurring_tasks),
+        _index_problems(client, names.queue_controls),
+        _index_problems(client, names.admin_jobs),
         _alias_problems(client, names.archive_alias, "archive"),
         _alias_problems(client, names.events_alias, "events"),
     ]

@@ -1,7 +1,8 @@
 """The whole ``Store`` on Elasticsearch; the package docstring explains the layout and the claim algorithm.
 
-Task reads, writes and claims live here; the attempt history, locks, recurring definitions, maintenance
-queries and the archive are mixed in from their modules, each over the same client and index names.
+Task reads, writes, deletes and claims live here; the attempt history, locks, recurring definitions,
+maintenance queries, the archive, task listing and counting, queue stats, paused queues and admin jobs are
+mixed in from their modules, each over the same client and index names.
 """
 
 from collections.abc import Callable, Sequence
@@ -9,7 +10,7 @@ from datetime import timedelta
 from random import Random
 from typing import Any, TypedDict, Unpack
 
-from elasticsearch import AsyncElasticsearch, AuthorizationException, NotFoundError
+from elasticsearch import AsyncElasticsearch, AuthorizationException, ConflictError, NotFoundError
 
 from app.domain.errors import (
     InvalidInput,
@@ -21,18 +22,21 @@ from app.domain.errors import (
 )
 from app.domain.task import Task
 from app.storage.documents import task_from_document
+from app.storage.elasticsearch.admin_jobs import ElasticsearchAdminJobMethods
 from app.storage.elasticsearch.archive import ElasticsearchArchiveMethods, is_archived_version, is_tombstone
 from app.storage.elasticsearch.bulk import BulkItem, expect_items, send_bulk
 from app.storage.elasticsearch.claim import (
     candidate_search,
     claim_in_windows,
     claimable_candidates,
+    unpaused,
 )
-from app.storage.elasticsearch.errors import translated_errors
+from app.storage.elasticsearch.errors import document_missing, translated_errors
 from app.storage.elasticsearch.events import ElasticsearchEventMethods
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.locks import ElasticsearchLockMethods
 from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethods
+from app.storage.elasticsearch.queue_controls import ElasticsearchQueueControlMethods
 from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
 from app.storage.elasticsearch.search import ElasticsearchSearchMethods
 from app.storage.elasticsearch.setup import ArchiveSettings, EventSettings, install, missing
@@ -66,6 +70,8 @@ class ElasticsearchTaskStore(
     ElasticsearchArchiveMethods,
     ElasticsearchSearchMethods,
     ElasticsearchStatsMethods,
+    ElasticsearchQueueControlMethods,
+    ElasticsearchAdminJobMethods,
 ):
     def __init__(
         self,
@@ -209,6 +215,29 @@ class ElasticsearchTaskStore(
             for (previous, updated), refusal in zip(changes, refusals, strict=True)
         ]
 
+    async def delete_task(self, previous: Task) -> None:
+        """A conditional delete of the live document, without a refresh and without a tombstone: the id
+        can be created again at once (only archiving keeps a dedup record). Attempt history stays."""
+        if (refusal := self._refusal(previous)) is not None:
+            raise refusal
+        expected = previous.metadata.version
+        assert expected is not None  # _refusal answers for unversioned tasks
+        with translated_errors("delete task"):
+            try:
+                await self._client.options(max_retries=0).delete(
+                    index=self.names.queue(previous.queue),
+                    id=previous.id,
+                    if_seq_no=expected.seq_num,
+                    if_primary_term=expected.primary_term,
+                )
+            except (ConflictError, NotFoundError) as error:
+                # 404: the document or its whole queue index is gone. A 409 is either a changed
+                # document or, with "no document was found", a vanished one; ``update_task`` tells
+                # them apart the same way.
+                if document_missing(error):
+                    raise TaskNotFound(previous.queue, previous.id) from None
+                raise VersionConflict(previous.id) from None
+
     @staticmethod
     def _refusal(previous: Task) -> VersionConflict | TaskNotFound | None:
         """The answer for a write that must not be sent, or None."""
@@ -232,13 +261,15 @@ class ElasticsearchTaskStore(
         raise StoreUnavailable(f"update task [{previous.id}] in queue [{previous.queue}]: {item.reason}")
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
-        if request.amount <= 0:
+        queues = unpaused(request.queues, request.excluded_queues)
+        if request.amount <= 0 or queues is None:
             return ClaimOutcome(claimed=[], conflicts=0)
         search = candidate_search(
             self.names,
-            request.queues,
+            queues,
             at=request.at,
             size=request.amount * self._claim_search_multiplier,
+            excluded=request.excluded_queues,
         )
         with translated_errors("claim search"):
             response = await self._client.search(**search)
