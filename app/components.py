@@ -249,6 +249,7 @@ def build_app(components: Components) -> FastAPI:
             recurring=components.recurring,
             waits=components.waits,
             finisher=components.finisher,
+            auth=components.settings.auth,
             admin=components.admin,
             clock=components.clock,
             history=components.history,

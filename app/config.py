@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from app.api.auth_settings import AuthSettings
 from app.domain.durations import GoDuration
 from app.maintenance.admin_jobs import AdminJobSettings
 from app.maintenance.archiver import ArchiverSettings
@@ -87,6 +88,7 @@ class Settings(BaseSettings):
     tasks: TaskPolicies = TaskPolicies()
     maintenance: MaintenanceSettings = MaintenanceSettings()
     observability: ObservabilitySettings = ObservabilitySettings()
+    auth: AuthSettings = AuthSettings()
 
     @classmethod
     def settings_customise_sources(

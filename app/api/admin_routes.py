@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
+from app.api.auth import require_queues
 from app.api.rendering import render_model, render_task
 from app.api.request_models import aware_utc
 from app.api.task_routes import error_responses
@@ -192,7 +193,8 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
         "and counted.",
         responses={**error_responses(400), 202: {"model": WireJobEnvelope}, 200: {"model": WireBulkPreview}},
     )
-    async def bulk(action: AdminAction, body: BulkBody) -> Response:
+    async def bulk(action: AdminAction, body: BulkBody, request: Request) -> Response:
+        require_queues(request, body.query.queues)
         query = body.query.to_query()
         if body.dry_run:
             preview = await admin.preview(action, query, priority=body.priority)

@@ -13,6 +13,8 @@ from prometheus_client import CollectorRegistry
 
 from app import __version__
 from app.api.admin_routes import admin_router
+from app.api.auth import Authentication
+from app.api.auth_settings import AuthSettings
 from app.api.batch_finish_routes import batch_finish_router
 from app.api.body_limit import BodySizeLimit
 from app.api.errors import install_error_handlers
@@ -23,6 +25,7 @@ from app.api.lifecycle_routes import lifecycle_router
 from app.api.recurring_routes import recurring_router
 from app.api.search_routes import search_router
 from app.api.task_routes import task_router
+from app.api.ui_routes import ui_router
 from app.clock import Clock
 from app.services.admin_service import AdminService
 from app.services.batch_finish import BatchFinisher
@@ -42,6 +45,7 @@ class ApiDependencies:
     recurring: RecurringService
     waits: WaitService
     finisher: BatchFinisher
+    auth: AuthSettings
     admin: AdminService
     clock: Clock
     history: HistoryRecorder
@@ -95,9 +99,11 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
             retry_after_seconds=dependencies.retry_after_seconds,
         )
     )
+    app.include_router(ui_router())
     FastAPIInstrumentor.instrument_app(
         app, tracer_provider=dependencies.tracer_provider, exclude_spans=["receive", "send"]
     )
     app.add_middleware(JsonBodies)
     app.add_middleware(BodySizeLimit, max_body_bytes=dependencies.max_body_bytes)
+    app.add_middleware(Authentication, settings=dependencies.auth)
     return app

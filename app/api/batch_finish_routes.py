@@ -1,8 +1,9 @@
 """Finishing many claimed tasks in one request (extension): ``POST /tasques/batch/finish``."""
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from app.api.auth import require_queues
 from app.api.errors import status_for
 from app.api.rendering import render_model
 from app.api.request_models import JsonObjectBody
@@ -54,7 +55,8 @@ def batch_finish_router(finisher: BatchFinisher) -> APIRouter:
         response_model=WireFinishResult,
         responses=error_responses(400),
     )
-    async def finish(body: FinishBatchBody, worker_id: WorkerId = None) -> Response:
+    async def finish(body: FinishBatchBody, request: Request, worker_id: WorkerId = None) -> Response:
+        require_queues(request, {item.queue for item in body.items})
         worker = claimant_from_headers(worker_id, None).worker_id
         items = [
             FinishItem(

@@ -19,6 +19,7 @@ _STATUS_BY_ERROR: list[tuple[type[errors.TasquesError], int]] = [
     (errors.NotClaimed, 400),
     (errors.ReportFromThePast, 400),
     (errors.NotOwnedByWorker, 403),
+    (errors.AccessDenied, 403),
     (errors.TaskNotFound, 404),
     (errors.RecurringTaskNotFound, 404),
     (errors.TaskAlreadyExists, 409),
@@ -37,7 +38,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "Bad input, or the task is not claimed"},
     403: {"description": "The task is claimed by another worker"},
     404: {"description": "No such task or recurring task"},
+    401: {"description": "Authentication is on and no valid credentials were sent"},
     409: {"description": "Conflict: duplicate id, superseded lease or a lost write race"},
+    429: {"description": "Rate limit exceeded; retry after Retry-After seconds"},
     413: {"description": "Request body too large"},
     503: {"description": "The store is unavailable; retry after Retry-After seconds"},
 }

@@ -1,8 +1,9 @@
 """Tasques' recurring task endpoints (tag ``recurring-tasks``) plus pause, resume and backfill."""
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import TypeAdapter
 
+from app.api.auth import require_queues
 from app.api.recurring_models import (
     BackfillBody,
     NewRecurringBody,
@@ -30,7 +31,8 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
         response_model=WireRecurringTask,
         responses=error_responses(400, 409),
     )
-    async def create(body: NewRecurringBody) -> Response:
+    async def create(body: NewRecurringBody, request: Request) -> Response:
+        require_queues(request, [body.task_definition.queue])
         created = await recurring.create(
             body.id, body.schedule_expression, body.task_definition.to_definition(), body.policy(current=None)
         )
@@ -65,7 +67,9 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
         response_model=WireRecurringTask,
         responses=error_responses(400, 404, 409),
     )
-    async def update(id: str, body: RecurringUpdateBody) -> Response:
+    async def update(id: str, body: RecurringUpdateBody, request: Request) -> Response:
+        if body.task_definition is not None:
+            require_queues(request, [body.task_definition.queue])
         current = await recurring.get(id)
         return render_model(
             wire_recurring(await recurring.update(id, body.change(current=current.overlap_policy)))

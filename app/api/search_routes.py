@@ -4,9 +4,10 @@ import json
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from app.api.auth import require_queues
 from app.api.request_models import aware_utc
 from app.api.task_routes import error_responses
 from app.api.wire_models import WireTask, wire_task
@@ -33,6 +34,7 @@ def search_router(tasks: TaskService) -> APIRouter:
         responses=error_responses(400),
     )
     async def search(
+        request: Request,
         queue: Annotated[list[str] | None, Query()] = None,
         state: Annotated[list[TaskState] | None, Query()] = None,
         kind: Annotated[list[str] | None, Query()] = None,
@@ -44,6 +46,7 @@ def search_router(tasks: TaskService) -> APIRouter:
         limit: Annotated[int, Query(ge=1)] = 50,
         cursor: str | None = None,
     ) -> Response:
+        require_queues(request, queue or [])
         query = TaskQuery(
             queues=tuple(queue or ()),
             states=tuple(state or ()),

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
+from app.api.auth import require_queues
 from app.api.errors import ERROR_RESPONSES
 from app.api.rendering import render_claimed, render_model, render_task
 from app.api.request_models import ClaimBody, DataBody, NewTaskBatchBody, NewTaskBody, ReportBody
@@ -71,6 +72,7 @@ def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) ->
         },
     )
     async def create_task(new_task: NewTaskBody, request: Request, wait: WaitQuery = None) -> Response:
+        require_queues(request, [new_task.queue])
         wait_for = _wait_duration(waits, wait)
         created = await tasks.create_task(new_task.to_new_task())
         if wait_for is None:
@@ -88,6 +90,7 @@ def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) ->
         responses=error_responses(400),
     )
     async def create_tasks(batch: NewTaskBatchBody, request: Request, wait: WaitQuery = None) -> Response:
+        require_queues(request, [item.queue for item in batch.tasks])
         wait_for = _wait_duration(waits, wait)
         results = await tasks.create_tasks([item.to_new_task() for item in batch.tasks])
         if wait_for is not None:
@@ -131,6 +134,7 @@ def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) ->
         responses=error_responses(400),
     )
     async def claim_tasks(claim: ClaimBody, request: Request, worker_id: WorkerId = None) -> Response:
+        require_queues(request, claim.queues)
         defaults = tasks.policies.defaults
         order = ClaimOrder(
             worker_id=claimant_from_headers(worker_id, None).worker_id,

@@ -46,18 +46,14 @@ class BulkOutcome:
         }
 
 
-def enqueue_file(
-    client: TasquesClient, source: Path, *, chunk_size: int, console: Console
-) -> BulkOutcome:
+def enqueue_file(client: TasquesClient, source: Path, *, chunk_size: int, console: Console) -> BulkOutcome:
     if str(source) == "-":
         tasks = list(_numbered_tasks(sys.stdin))
         return _send(client, tasks, total=len(tasks), chunk_size=chunk_size, console=console)
     with source.open(encoding="utf-8") as lines:
         total = sum(1 for _ in _numbered_tasks(lines))
     with source.open(encoding="utf-8") as lines:
-        return _send(
-            client, _numbered_tasks(lines), total=total, chunk_size=chunk_size, console=console
-        )
+        return _send(client, _numbered_tasks(lines), total=total, chunk_size=chunk_size, console=console)
 
 
 def _numbered_tasks(lines: Iterable[str]) -> Iterator[NumberedTask]:

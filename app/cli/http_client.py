@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx
 import typer
@@ -31,6 +32,7 @@ JsonOutputOption = Annotated[
 ]
 
 Json = Any
+QueryValue = str | int | list[str]  # a list repeats the parameter
 
 
 class ServerError(Exception):
@@ -51,7 +53,7 @@ class TasquesClient:
     def close(self) -> None:
         self._http.close()
 
-    def get(self, path: str, *, params: Mapping[str, str | int] | None = None) -> Json:
+    def get(self, path: str, *, params: Mapping[str, QueryValue] | None = None) -> Json:
         return self.request("GET", path, params=params)
 
     def post(self, path: str, body: Json = None, *, params: Mapping[str, str] | None = None) -> Json:
@@ -69,7 +71,7 @@ class TasquesClient:
         path: str,
         *,
         body: Json = None,
-        params: Mapping[str, str | int] | None = None,
+        params: Mapping[str, QueryValue] | None = None,
     ) -> Json:
         try:
             response = self._http.request(method, path, json=body, params=params)
@@ -80,6 +82,11 @@ class TasquesClient:
         raise ServerError(error_message(response), status=response.status_code)
 
 
+def path(*segments: str) -> str:
+    """``/a/b/c`` with each segment percent-encoded, so ids with '/', '?' or spaces stay one segment."""
+    return "/" + "/".join(quote(segment, safe="") for segment in segments)
+
+
 def error_message(response: httpx.Response) -> str:
     """The ``message`` of an ``ErrorBody``; else the start of whatever the body is."""
     try:
@@ -87,7 +94,7 @@ def error_message(response: httpx.Response) -> str:
     except json.JSONDecodeError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return body["message"]
+        return str(body["message"])
     return response.text.strip()[:500] or response.reason_phrase
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 Json = Any
 
@@ -33,7 +34,7 @@ class Output:
         if self.as_json:
             self.json(task)
         else:
-            self.console.print(_details(f"task {task['queue']}/{task['id']}", _task_rows(task)))
+            self._details(f"task {task['queue']}/{task['id']}", _task_rows(task))
 
     def tasks(self, tasks: Sequence[Json], *, title: str = "tasks") -> None:
         table = Table(title=title, title_justify="left")
@@ -56,7 +57,7 @@ class Output:
         if self.as_json:
             self.json(definition)
         else:
-            self.console.print(_details(f"recurring task {definition['id']}", _recurring_rows(definition)))
+            self._details(f"recurring task {definition['id']}", _recurring_rows(definition))
 
     def recurring_list(self, definitions: Sequence[Json]) -> None:
         if self.as_json:
@@ -79,15 +80,16 @@ class Output:
             )
         self.console.print(table)
 
-
-def _details(title: str, rows: Iterable[tuple[str, Json]]) -> Table:
-    table = Table(title=title, title_justify="left", show_header=False)
-    table.add_column("field", style="bold")
-    table.add_column("value", overflow="fold")
-    for name, value in rows:
-        if value is not None:
-            table.add_row(name, value if isinstance(value, str) else _compact(value))
-    return table
+    def _details(self, title: str, rows: Iterable[tuple[str, Json]]) -> None:
+        # The heading is its own line: a table title would wrap at the table's width.
+        self.console.print(Text(title, style="bold"))
+        table = Table(show_header=False)
+        table.add_column("field", style="bold")
+        table.add_column("value", overflow="fold")
+        for name, value in rows:
+            if value is not None:
+                table.add_row(name, value if isinstance(value, str) else _compact(value))
+        self.console.print(table)
 
 
 def _compact(value: Json) -> str:

@@ -165,3 +165,9 @@ class InvalidTransition(TasquesError):
         super().__init__(
             f"The Task [{task_id}] cannot be {action} in state [{state}]", id=task_id, state=state
         )
+
+
+class AccessDenied(TasquesError):
+    """Authenticated, but the credentials do not cover this action or queue."""
+
+    code = "forbidden"

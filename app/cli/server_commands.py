@@ -1,4 +1,4 @@
-"""``tasques serve | setup``."""
+"""``tasques serve | setup | openapi``: run the server, prepare its store (and Kibana), print the API."""
 
 import asyncio
 import logging
@@ -10,18 +10,29 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from app.cli.kibana_import import KibanaImportFailed, import_saved_objects
+from app.cli.kibana_objects import render_ndjson
 from app.config import CONFIG_PATH_VARIABLE, load_settings
 from app.domain.errors import TasquesError
 
-cli = typer.Typer(name="tasques", help="A horizontally scaled HTTP task server.", no_args_is_help=True)
 _console = Console(stderr=True)
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="YAML config file (else $TASQUES_CONFIG)", exists=True)
 ]
+KibanaUrlOption = Annotated[
+    str | None,
+    typer.Option("--kibana", envvar="TASQUES_KIBANA_URL", help="Also import the dashboards into this Kibana"),
+]
+KibanaUserOption = Annotated[
+    str | None, typer.Option("--kibana-user", envvar="TASQUES_KIBANA_USER", help="Basic auth user")
+]
+KibanaPasswordOption = Annotated[
+    str | None,
+    typer.Option("--kibana-password", envvar="TASQUES_KIBANA_PASSWORD", help="Basic auth password"),
+]
 
 
-@cli.command()
 def serve(
     config: ConfigOption = None,
     host: Annotated[str | None, typer.Option(help="Bind address (default: server.host)")] = None,
@@ -45,9 +56,14 @@ def serve(
     )
 
 
-@cli.command()
-def setup(config: ConfigOption = None) -> None:
-    """Create the store's schema, templates or indices. Safe to run again."""
+def setup(
+    config: ConfigOption = None,
+    kibana: KibanaUrlOption = None,
+    kibana_user: KibanaUserOption = None,
+    kibana_password: KibanaPasswordOption = None,
+) -> None:
+    """Create the store's schema, templates or indices (safe to run again); with --kibana, import the
+    data views and dashboard for the configured index prefix too."""
     from app.components import build_store
 
     settings = load_settings(config)
@@ -66,9 +82,24 @@ def setup(config: ConfigOption = None) -> None:
         _console.print(f"[red]setup failed:[/red] {error.message}")
         raise typer.Exit(code=1) from error
     _console.print(f"[green]setup complete[/green] on the {settings.storage.backend} backend")
+    if kibana is not None:
+        prefix = settings.storage.elasticsearch.index_prefix
+        if settings.storage.backend != "elasticsearch":
+            _console.print(
+                "[yellow]note:[/yellow] the sqlite backend writes no indices; the dashboards stay empty"
+            )
+        _import_into_kibana(kibana, prefix=prefix, username=kibana_user, password=kibana_password)
 
 
-@cli.command()
+def _import_into_kibana(url: str, *, prefix: str, username: str | None, password: str | None) -> None:
+    try:
+        imported = import_saved_objects(url, render_ndjson(prefix), username=username, password=password)
+    except KibanaImportFailed as error:
+        _console.print(f"[red]Kibana import failed:[/red] {error.message}")
+        raise typer.Exit(code=1) from error
+    _console.print(f"[green]imported {imported} saved objects[/green] into Kibana for index prefix {prefix}")
+
+
 def openapi() -> None:
     """Print the OpenAPI document (``make openapi`` commits it to openapi/openapi.json)."""
     import json
@@ -78,7 +109,3 @@ def openapi() -> None:
 
     document = build_app(build_components(Settings())).openapi()
     typer.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
-
-
-def main() -> None:
-    cli()

@@ -1,0 +1,169 @@
+"""API keys with scopes and queue patterns, Tasques-style basic auth, and per-key rate limits.
+
+The middleware authenticates every request except liveness/readiness/version and the OpenAPI document,
+checks the route's scope and any ``{queue}`` in the path, and leaves the principal in the request state;
+handlers whose queues arrive in the body (enqueue, claim, batch finish, recurring definitions) check them
+with ``require_queues``. Keys are compared by their SHA-256 and never logged.
+"""
+
+import base64
+import binascii
+import fnmatch
+import hashlib
+import hmac
+import math
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as AsgiScope
+
+from app.api.auth_settings import AuthSettings, Scope
+from app.api.errors import error_response
+from app.domain.errors import AccessDenied
+
+_OPEN = re.compile(r"^/(healthz|readyz|version|openapi\.json|docs|docs/.*|redoc)$")
+_WORK = re.compile(
+    r"^(POST /tasques/claims|DELETE /tasques/claims/[^/]+/[^/]+|PUT /tasques/(reports|done|failed|cancelled)/[^/]+/[^/]+"
+    r"|POST /tasques/batch/finish)$"
+)
+_ENQUEUE = re.compile(r"^(POST /tasques|POST /tasques/batch|POST /tasques/[^/]+/[^/]+/cancel)$")
+_QUEUE_IN_PATH = re.compile(
+    r"^/(?:tasques/(?:claims|reports|done|failed|cancelled)/(?P<a>[^/]+)/[^/]+"
+    r"|queues/(?P<b>[^/]+)/(?:pause|resume)"
+    r"|tasques/(?!_search$|_bulk/|batch/|claims$|batch$)(?P<c>[^/]+)/[^/]+(?:/[a-z]+)?)$"
+)
+
+
+@dataclass
+class Principal:
+    name: str
+    scopes: frozenset[Scope]
+    queue_patterns: tuple[str, ...] = ("*",)
+
+    def allows(self, scope: Scope) -> bool:
+        return Scope.ADMIN in self.scopes or scope in self.scopes
+
+    def allows_queue(self, queue: str) -> bool:
+        return any(fnmatch.fnmatchcase(queue, pattern) for pattern in self.queue_patterns)
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float = field(default_factory=time.monotonic)
+
+
+def required_scope(method: str, path: str) -> Scope | None:
+    """The scope a route needs; None for the open ones."""
+    if _OPEN.match(path):
+        return None
+    route = f"{method} {path}"
+    if _WORK.match(route):
+        return Scope.WORK
+    if _ENQUEUE.match(route):
+        return Scope.ENQUEUE
+    if method in {"GET", "HEAD"}:
+        return Scope.READ
+    return Scope.ADMIN
+
+
+def require_queues(request: Request, queues: Iterable[str]) -> None:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        return
+    for queue in queues:
+        if not principal.allows_queue(queue):
+            raise AccessDenied(
+                f"The credentials [{principal.name}] do not cover queue [{queue}]", queue=queue
+            )
+    if principal.queue_patterns != ("*",) and not list(queues):
+        raise AccessDenied(
+            f"The credentials [{principal.name}] are limited to some queues: name them", queues=[]
+        )
+
+
+class Authentication:
+    def __init__(self, app: ASGIApp, *, settings: AuthSettings) -> None:
+        self._app = app
+        self._settings = settings
+        self._keys = {key.sha256: key for key in settings.api_keys}
+        self._buckets: dict[str, _Bucket] = {}
+
+    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self._settings.enabled:
+            await self._app(scope, receive, send)
+            return
+        needed = required_scope(scope["method"], scope["path"])
+        if needed is None:
+            await self._app(scope, receive, send)
+            return
+        headers = {name.decode().lower(): value.decode("latin-1") for name, value in scope["headers"]}
+        principal = self._authenticate(headers)
+        if principal is None:
+            response = error_response(401, "Missing or unknown credentials", "unauthorized")
+            response.headers["WWW-Authenticate"] = 'Basic realm="tasques", Bearer'
+            await response(scope, receive, send)
+            return
+        refusal = self._refusal(principal, needed, scope["path"])
+        if refusal is not None:
+            await error_response(403, refusal, "forbidden")(scope, receive, send)
+            return
+        wait = self._rate_limited(principal.name)
+        if wait is not None:
+            response = error_response(429, f"Rate limit exceeded for [{principal.name}]", "rate_limited")
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self._app(scope, receive, send)
+
+    def _authenticate(self, headers: dict[str, str]) -> Principal | None:
+        key = headers.get("x-tasques-api-key")
+        authorization = headers.get("authorization", "")
+        if key is None and authorization.lower().startswith("bearer "):
+            key = authorization[7:].strip()
+        if key is not None:
+            found = self._keys.get(hashlib.sha256(key.encode()).hexdigest())
+            return Principal(found.name, frozenset(found.scopes), tuple(found.queues)) if found else None
+        if authorization.lower().startswith("basic "):
+            return self._basic(authorization[6:].strip())
+        return None
+
+    def _basic(self, encoded: str) -> Principal | None:
+        try:
+            name, _, password = base64.b64decode(encoded).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        for user in self._settings.basic_auth:
+            if user.name == name and hmac.compare_digest(user.password.get_secret_value(), password):
+                return Principal(name, frozenset({Scope.ADMIN}))
+        return None
+
+    def _refusal(self, principal: Principal, needed: Scope, path: str) -> str | None:
+        if not principal.allows(needed):
+            return f"The credentials [{principal.name}] lack the [{needed.value}] scope"
+        match = _QUEUE_IN_PATH.match(path)
+        queue = next((value for value in match.groups() if value), None) if match else None
+        if queue is not None and not principal.allows_queue(queue):
+            return f"The credentials [{principal.name}] do not cover queue [{queue}]"
+        return None
+
+    def _rate_limited(self, name: str) -> float | None:
+        """Seconds to wait, or None when the request may go ahead (token bucket per principal)."""
+        rate = self._settings.rate_limit_per_second
+        if rate <= 0:
+            return None
+        now = time.monotonic()
+        bucket = self._buckets.setdefault(
+            name, _Bucket(tokens=float(self._settings.rate_limit_burst), at=now)
+        )
+        bucket.tokens = min(self._settings.rate_limit_burst, bucket.tokens + (now - bucket.at) * rate)
+        bucket.at = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return None
+        return (1 - bucket.tokens) / rate

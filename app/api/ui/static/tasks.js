@@ -1,0 +1,240 @@
+import { api, isAbort } from "./api.js";
+import { renderBulkPanel } from "./bulk.js";
+import { taskTable } from "./tasktable.js";
+import { STATES, capitalise, errorText, h, hashFor, labelled } from "./dom.js";
+
+const PAGE_SIZES = [20, 50, 100, 200];
+
+function splitList(values) {
+  return values
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim())
+    .filter(Boolean);
+}
+
+function isoOrEmpty(value) {
+  if (!value) return "";
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? "" : at.toISOString();
+}
+
+// "2026-11-23T15:14:36.801Z" -> "2026-11-23T16:14" in the browser's zone, for <input type=datetime-local>.
+function toLocalInput(iso) {
+  const at = new Date(iso);
+  if (!iso || Number.isNaN(at.getTime())) return "";
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+// The applied filters live in the hash (#/tasks?queue=a&state=dead...), so a search can be bookmarked.
+export function filtersFrom(params) {
+  const limit = Number.parseInt(params.get("limit") ?? "", 10);
+  return {
+    queues: splitList(params.getAll("queue")),
+    states: params.getAll("state").filter((state) => STATES.includes(state)),
+    kinds: splitList(params.getAll("kind")),
+    worker_id: (params.get("worker_id") ?? "").trim(),
+    recurring_task_id: (params.get("recurring_task_id") ?? "").trim(),
+    created_after: isoOrEmpty(params.get("created_after")),
+    created_before: isoOrEmpty(params.get("created_before")),
+    include_archive: params.get("include_archive") === "1",
+    limit: PAGE_SIZES.includes(limit) ? limit : 50,
+  };
+}
+
+function filterPairs(filters) {
+  return [
+    ...filters.queues.map((queue) => ["queue", queue]),
+    ...filters.states.map((state) => ["state", state]),
+    ...filters.kinds.map((kind) => ["kind", kind]),
+    ["worker_id", filters.worker_id],
+    ["recurring_task_id", filters.recurring_task_id],
+    ["created_after", filters.created_after],
+    ["created_before", filters.created_before],
+  ];
+}
+
+function hashPairs(filters) {
+  return [
+    ...filterPairs(filters),
+    ["include_archive", filters.include_archive ? "1" : ""],
+    ["limit", filters.limit === 50 ? "" : filters.limit],
+  ];
+}
+
+function searchForm(filters) {
+  const text = (name, value, placeholder) =>
+    h("input", { type: "text", name, value, placeholder, autocomplete: "off", spellcheck: "false" });
+  const queue = text("queue", filters.queues.join(", "), "any, comma-separated");
+  queue.setAttribute("list", "known-queues");
+  const kind = text("kind", filters.kinds.join(", "), "any, comma-separated");
+  const worker = text("worker_id", filters.worker_id, "any");
+  const recurring = text("recurring_task_id", filters.recurring_task_id, "any");
+  const after = h("input", { type: "datetime-local", name: "created_after", value: toLocalInput(filters.created_after) });
+  const before = h("input", { type: "datetime-local", name: "created_before", value: toLocalInput(filters.created_before) });
+  const archive = h("input", { type: "checkbox", name: "include_archive", id: "f-archive", checked: filters.include_archive });
+  const limit = h(
+    "select",
+    { name: "limit" },
+    PAGE_SIZES.map((size) => h("option", { value: size, selected: size === filters.limit }, String(size))),
+  );
+  const states = h(
+    "fieldset",
+    { class: "states" },
+    h("legend", {}, "State"),
+    STATES.map((state) =>
+      h(
+        "label",
+        { class: "check" },
+        h("input", { type: "checkbox", name: "state", value: state, checked: filters.states.includes(state) }),
+        ` ${capitalise(state)}`,
+      ),
+    ),
+  );
+  const datalist = h("datalist", { id: "known-queues" });
+  const form = h(
+    "form",
+    { class: "filters", role: "search", "aria-label": "Task filters", id: "task-filters" },
+    h(
+      "div",
+      { class: "filter-row" },
+      labelled("f-queue", "Queue", queue),
+      labelled("f-kind", "Kind", kind),
+      labelled("f-worker", "Worker id", worker),
+      labelled("f-recurring", "Recurring task id", recurring),
+      labelled("f-after", "Created after", after),
+      labelled("f-before", "Created before", before),
+    ),
+    h(
+      "div",
+      { class: "filter-row" },
+      states,
+      h("div", { class: "field inline" }, archive, h("label", { for: "f-archive" }, "Include archive")),
+      labelled("f-limit", "Page size", limit),
+      h(
+        "div",
+        { class: "buttons" },
+        h("button", { type: "submit" }, "Search"),
+        h("button", { type: "button", class: "secondary", id: "f-clear" }, "Clear filters"),
+      ),
+    ),
+    datalist,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const applied = filtersFrom(
+      new URLSearchParams([
+        ...splitList(data.getAll("queue")).map((v) => ["queue", v]),
+        ...data.getAll("state").map((v) => ["state", v]),
+        ...splitList(data.getAll("kind")).map((v) => ["kind", v]),
+        ["worker_id", data.get("worker_id") ?? ""],
+        ["recurring_task_id", data.get("recurring_task_id") ?? ""],
+        ["created_after", isoOrEmpty(data.get("created_after"))],
+        ["created_before", isoOrEmpty(data.get("created_before"))],
+        ["include_archive", data.get("include_archive") ? "1" : ""],
+        ["limit", data.get("limit") ?? ""],
+      ]),
+    );
+    const target = hashFor(["tasks"], hashPairs(applied));
+    if (target === location.hash) window.dispatchEvent(new HashChangeEvent("hashchange"));
+    else location.hash = target;
+  });
+  form.querySelector("#f-clear").addEventListener("click", () => {
+    location.hash = "#/tasks";
+  });
+  return { form, datalist };
+}
+
+export async function renderTasks(root, { context, params, flash }) {
+  const filters = filtersFrom(params);
+  const { form, datalist } = searchForm(filters);
+  const status = h("p", { class: "muted", id: "results-status", "aria-live": "polite" });
+  const results = h("div", { id: "task-results" });
+  const previous = h("button", { type: "button", class: "secondary", id: "page-previous", disabled: true }, "← Previous page");
+  const next = h("button", { type: "button", class: "secondary", id: "page-next", disabled: true }, "Next page →");
+  const refreshButton = h("button", { type: "button", class: "secondary", id: "results-refresh" }, "Refresh");
+  const pager = h("nav", { class: "pager", "aria-label": "Result pages" }, previous, next, refreshButton);
+
+  root.append(
+    h("div", { class: "heading" }, h("h1", { tabindex: -1 }, "Tasks")),
+    form,
+    h("section", { "aria-labelledby": "results-heading" }, h("h2", { id: "results-heading", class: "sr-only" }, "Results"), status, results, pager),
+  );
+
+  // Cursor paging: cursors[i] fetches page i; the first page has none.
+  const cursors = [null];
+  let page = 0;
+  let loading = 0;
+
+  async function load(index) {
+    const ticket = ++loading;
+    status.textContent = "Searching…";
+    previous.disabled = next.disabled = true;
+    const query = [
+      ...filterPairs(filters),
+      ["include_archive", filters.include_archive ? "true" : ""],
+      ["limit", filters.limit],
+      ["cursor", cursors[index]],
+    ];
+    let data;
+    try {
+      ({ data } = await api.search(query, context.signal));
+    } catch (error) {
+      if (isAbort(error)) return;
+      if (ticket !== loading) return;
+      status.textContent = `Search failed: ${errorText(error)}`;
+      previous.disabled = page === 0;
+      return;
+    }
+    if (ticket !== loading) return;
+    page = index;
+    const tasks = data.tasks ?? [];
+    if (data.next_cursor) cursors[index + 1] = data.next_cursor;
+    else cursors.length = index + 1;
+    const first = index * filters.limit + 1;
+    status.textContent = tasks.length
+      ? `Tasks ${first}–${first + tasks.length - 1}${data.next_cursor ? "" : " (last page)"}, newest first`
+      : index === 0
+        ? "No task matches these filters."
+        : "No more tasks.";
+    results.replaceChildren(tasks.length ? taskTable(tasks, `Tasks ${first} to ${first + tasks.length - 1}`) : "");
+    previous.disabled = page === 0;
+    next.disabled = !cursors[page + 1];
+  }
+
+  previous.addEventListener("click", () => load(Math.max(0, page - 1)));
+  next.addEventListener("click", () => load(page + 1));
+  refreshButton.addEventListener("click", () => load(page));
+
+  root.append(
+    renderBulkPanel({
+      context,
+      flash,
+      query: bulkQuery(filters),
+      includeArchive: filters.include_archive,
+      onFinished: () => load(page),
+    }),
+  );
+
+  api
+    .queues(context.signal)
+    .then(({ data }) => {
+      for (const queue of data?.queues ?? []) datalist.append(h("option", { value: queue.queue }));
+    })
+    .catch(() => {});
+
+  await load(0);
+}
+
+function bulkQuery(filters) {
+  const query = {};
+  if (filters.queues.length) query.queues = filters.queues;
+  if (filters.states.length) query.states = filters.states;
+  if (filters.kinds.length) query.kinds = filters.kinds;
+  if (filters.worker_id) query.worker_id = filters.worker_id;
+  if (filters.recurring_task_id) query.recurring_task_id = filters.recurring_task_id;
+  if (filters.created_after) query.created_after = filters.created_after;
+  if (filters.created_before) query.created_before = filters.created_before;
+  return query;
+}
