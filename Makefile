@@ -7,12 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 PYTEST_ARGS ?=
 
-.PHONY: install run test check lint typecheck imports openapi openapi-check clean
+.PHONY: install run test check lint typecheck imports openapi openapi-check clients clients-check lint-deploy kibana clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/python/setup.py sdk/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The generated client and the worker SDK; compat mode puts their folders on sys.path so mypy sees them.
+	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e clients/python -e sdk/python
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -41,7 +43,40 @@ openapi-check: $(STAMP)
 	$(BIN)/tasques openapi | diff -u openapi/openapi.json - \
 		|| (echo "openapi/openapi.json is stale: run 'make openapi' and commit it" && exit 1)
 
-check: lint typecheck imports openapi-check test
+# clients/python and clients/typescript/src/generated are generated from openapi/openapi.json and
+# committed; clients/generate.sh writes them, here or into a scratch folder for the drift check.
+TS_CLIENT := clients/typescript
+TS_MODULES := $(TS_CLIENT)/node_modules/.package-lock.json
+
+$(TS_MODULES): $(TS_CLIENT)/package.json $(TS_CLIENT)/package-lock.json
+	cd $(TS_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(TS_MODULES)
+
+clients: openapi $(TS_MODULES)
+	clients/generate.sh clients
+
+clients-check: $(STAMP) $(TS_MODULES)
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	clients/generate.sh "$$scratch" && \
+	if ! { diff -ru -x '*.egg-info' -x __pycache__ -x build -x '.*_cache' clients/python "$$scratch/python" && \
+	       diff -ru $(TS_CLIENT)/src/generated "$$scratch/typescript/src/generated"; }; then \
+	  echo "clients/ is stale against openapi/openapi.json: run 'make clients' and commit clients/python and $(TS_CLIENT)/src/generated"; \
+	  exit 1; \
+	fi
+
+# Static checks of docker/, k8s/ and kibana/ (no Docker engine or cluster needed): hadolint, Kubernetes
+# schemas for the built-in kinds, then the structure tests (compose, ECK fields, wiring, Kibana objects).
+lint-deploy: $(STAMP)
+	$(BIN)/hadolint docker/Dockerfile
+	$(BIN)/kubernetes-validate --strict --quiet k8s/configmap.yaml k8s/deployment.yaml k8s/service.yaml \
+		k8s/hpa.yaml k8s/pdb.yaml k8s/setup-job.yaml
+	$(BIN)/pytest -q -p no:cacheprovider tests/deploy
+
+# kibana/tasques_saved_objects.ndjson is rendered from app/cli/kibana_objects.py for the default prefix.
+kibana: $(STAMP)
+	$(BIN)/tasques kibana export --prefix tasques_ > kibana/tasques_saved_objects.ndjson
+
+check: lint typecheck imports openapi-check lint-deploy test
 
 clean:
 	rm -rf $(VENV) .ci-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -6,6 +6,7 @@ so commands have one failure path: print the message, exit 1 (``failing_requests
 """
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -16,6 +17,8 @@ import typer
 from rich.console import Console
 
 SERVER_URL_VARIABLE = "TASQUES_SERVER_URL"
+# Sent as X-TASQUES-API-KEY when set, for servers with auth.api_keys configured.
+API_KEY_VARIABLE = "TASQUES_API_KEY"
 DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
 # Long enough for a server-side ?wait= of a few minutes plus a large batch; commands that wait longer
 # pass their own.
@@ -48,7 +51,9 @@ class ServerError(Exception):
 class TasquesClient:
     def __init__(self, base_url: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        api_key = os.environ.get(API_KEY_VARIABLE)
+        headers = {"X-TASQUES-API-KEY": api_key} if api_key else None
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
 
     def close(self) -> None:
         self._http.close()

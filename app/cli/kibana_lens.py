@@ -47,7 +47,9 @@ def metric(operation: str, field: str, label: str, **params: Json) -> Json:
     return column
 
 
-def top_values(field: str, *, size: int, order_by: str, label: str | None = None) -> Json:
+def top_values(
+    field: str, *, size: int, order_by: str, label: str | None = None, other_bucket: bool = True
+) -> Json:
     """A terms bucket on a keyword field, largest ``order_by`` column first."""
     return {
         "label": label or f"Top values of {field}",
@@ -61,7 +63,7 @@ def top_values(field: str, *, size: int, order_by: str, label: str | None = None
             "size": size,
             "orderBy": {"type": "column", "columnId": order_by},
             "orderDirection": "desc",
-            "otherBucket": True,
+            "otherBucket": other_bucket,
             "missingBucket": False,
         },
     }

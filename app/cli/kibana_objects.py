@@ -6,15 +6,8 @@ test fails when that file drifts from this module).
 
 Data views (time field ``metadata.created_at``; tombstones of archived tasks have none, so they never
 show): live tasks ``<prefix>queue-*``, archived tasks ``<prefix>archive*``, both together, and the
-attempt history ``<prefix>events*`` (time field ``at``). Payloads are not indexed (the mappings keep
-them ``enabled: false``), so the numbers the dashboard needs are runtime fields defined in the data
-views, computed at search time:
-
-* ``schedule_to_start_ms``: last claim time minus ``run_at``, the wait of the latest attempt (a failed
-  task moves ``run_at`` to its retry time, so it has none until claimed again);
-* ``run_duration_ms``: finish time minus claim time of the latest attempt;
-* ``failure_error``: the latest failure's ``error`` (else ``message``; "timed out" for the reaper's),
-  read from ``_source``; on the events view the same from each event's ``error`` as ``error_message``.
+attempt history ``<prefix>events*`` (time field ``at``), each with the runtime fields of
+``kibana_runtime_fields``. Charts are Lens objects (``kibana_lens``) on one dashboard.
 
 Object ids start with the prefix, so two deployments can share one Kibana.
 """
@@ -23,65 +16,12 @@ import json
 from typing import Any
 
 from app.cli.kibana_lens import CORE_MIGRATION_VERSION, LensChart, count, date_histogram, metric, top_values
+from app.cli.kibana_runtime_fields import EVENT_RUNTIME_FIELDS, TASK_FIELD_FORMATS, TASK_RUNTIME_FIELDS
 
 Json = Any
 DEFAULT_INDEX_PREFIX = "tasques_"
 DASHBOARD_MIGRATION_VERSION = "7.16.0"
 DATA_VIEW_MIGRATION_VERSION = "7.11.0"
-
-_FAILURE_MESSAGE = """
-if (failure == null) { return; }
-def message = failure;
-if (failure instanceof Map) {
-  if (failure.containsKey('error')) { message = failure.get('error'); }
-  else if (failure.containsKey('message')) { message = failure.get('message'); }
-  else if (failure.containsKey('timed_out')) { message = 'timed out'; }
-}
-String text = String.valueOf(message);
-emit(text.length() > 256 ? text.substring(0, 256) : text);
-"""
-
-TASK_RUNTIME_FIELDS: dict[str, Json] = {
-    "schedule_to_start_ms": {
-        "type": "long",
-        "script": {
-            "source": """
-if (doc['last_claimed.claimed_at'].size() == 0 || doc['run_at'].size() == 0) { return; }
-long claimed = doc['last_claimed.claimed_at'].value.toInstant().toEpochMilli();
-long due = doc['run_at'].value.toInstant().toEpochMilli();
-if (claimed >= due) { emit(claimed - due); }
-""".strip()
-        },
-    },
-    "run_duration_ms": {
-        "type": "long",
-        "script": {
-            "source": """
-if (doc['last_claimed.claimed_at'].size() == 0 || doc['last_claimed.result.at'].size() == 0) { return; }
-long claimed = doc['last_claimed.claimed_at'].value.toInstant().toEpochMilli();
-emit(doc['last_claimed.result.at'].value.toInstant().toEpochMilli() - claimed);
-""".strip()
-        },
-    },
-    "failure_error": {
-        "type": "keyword",
-        "script": {
-            "source": (
-                "def claim = params['_source']['last_claimed'];\n"
-                "def result = claim instanceof Map ? claim.get('result') : null;\n"
-                "def failure = result instanceof Map ? result.get('failure') : null;" + _FAILURE_MESSAGE
-            ).strip()
-        },
-    },
-}
-EVENT_RUNTIME_FIELDS: dict[str, Json] = {
-    "error_message": {
-        "type": "keyword",
-        "script": {"source": ("def failure = params['_source']['error'];" + _FAILURE_MESSAGE).strip()},
-    },
-}
-_MILLISECONDS = {"id": "duration", "params": {"inputFormat": "milliseconds", "outputFormat": "asSeconds"}}
-TASK_FIELD_FORMATS = {"schedule_to_start_ms": _MILLISECONDS, "run_duration_ms": _MILLISECONDS}
 
 
 def saved_objects(prefix: str = DEFAULT_INDEX_PREFIX) -> list[Json]:
@@ -171,10 +111,18 @@ def _charts(ids: _Ids) -> list[Json]:
         },
     ).xy(series="bar_horizontal_stacked", x="queue", y=["count"], split="state")
     enqueued = _per_minute(
-        ids, "enqueued", "tasques: tasks enqueued per minute", ids.all_tasks, "", "metadata.created_at"
+        ids.chart("enqueued-per-minute"),
+        title="tasques: tasks enqueued per minute",
+        data_view=ids.all_tasks,
+        query="",
+        time_field="metadata.created_at",
     )
     done = _per_minute(
-        ids, "done", "tasques: throughput, tasks done per minute", ids.events, 'kind : "done"', "at"
+        ids.chart("done-per-minute"),
+        title="tasques: throughput, tasks done per minute",
+        data_view=ids.events,
+        query='kind : "done"',
+        time_field="at",
     )
     failures_over_time = LensChart(
         ids.chart("failures-per-minute"),
@@ -220,17 +168,17 @@ def _charts(ids: _Ids) -> list[Json]:
         'state : "done"',
         {
             "id": top_values("id", size=25, order_by="duration", label="Task id"),
-            "queue": top_values("queue", size=1, order_by="duration", label="Queue"),
-            "kind": top_values("kind", size=1, order_by="duration", label="Kind"),
+            "queue": top_values("queue", size=1, order_by="duration", label="Queue", other_bucket=False),
+            "kind": top_values("kind", size=1, order_by="duration", label="Kind", other_bucket=False),
             "duration": metric("max", "run_duration_ms", "Run time"),
         },
     ).table(sort_by="duration")
     return [backlog, enqueued, done, failures_over_time, failures, delay, slowest]
 
 
-def _per_minute(ids: _Ids, name: str, title: str, data_view: str, query: str, time_field: str) -> Json:
+def _per_minute(object_id: str, *, title: str, data_view: str, query: str, time_field: str) -> Json:
     return LensChart(
-        ids.chart(f"{name}-per-minute"),
+        object_id,
         title,
         "Per minute, by queue.",
         data_view,

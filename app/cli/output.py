@@ -38,8 +38,10 @@ class Output:
 
     def tasks(self, tasks: Sequence[Json], *, title: str = "tasks") -> None:
         table = Table(title=title, title_justify="left")
-        for name in ("queue", "id", "kind", "state", "priority", "attempts", "run at", "created at"):
+        for name in ("queue", "id", "kind", "state", "priority", "attempts"):
             table.add_column(name, overflow="fold")
+        for name in ("run at (UTC)", "created at (UTC)"):
+            table.add_column(name, no_wrap=True)
         for task in tasks:
             table.add_row(
                 task["queue"],
@@ -48,8 +50,8 @@ class Output:
                 task["state"],
                 str(task["priority"]),
                 _attempts(task),
-                task["run_at"],
-                task["metadata"]["created_at"],
+                _to_the_second(task["run_at"]),
+                _to_the_second(task["metadata"]["created_at"]),
             )
         self.console.print(table)
 
@@ -94,6 +96,11 @@ class Output:
 
 def _compact(value: Json) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _to_the_second(moment: str) -> str:
+    """'2026-11-23T15:28:24.798429Z' -> '2026-11-23 15:28:24' (the server writes UTC)."""
+    return moment[:19].replace("T", " ")
 
 
 def _attempts(task: Json) -> str:

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import logging.config
 import os
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from app.cli.kibana_import import KibanaImportFailed, import_saved_objects
 from app.cli.kibana_objects import render_ndjson
 from app.config import CONFIG_PATH_VARIABLE, load_settings
 from app.domain.errors import TasquesError
+from app.observability.logs import logging_config
 
 _console = Console(stderr=True)
 
@@ -44,7 +46,8 @@ def serve(
         # Worker processes rebuild settings from the environment, so the path travels through it.
         os.environ[CONFIG_PATH_VARIABLE] = str(config.resolve())
     settings = load_settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    log_config = logging_config(settings.observability)
+    logging.config.dictConfig(log_config)
     uvicorn.run(
         "app.components:create_app_from_environment",
         factory=True,
@@ -52,7 +55,7 @@ def serve(
         port=settings.server.port if port is None else port,
         workers=workers,
         timeout_graceful_shutdown=int(settings.server.shutdown_timeout.total_seconds()),
-        log_level="info",
+        log_config=log_config,
     )
 
 
