@@ -22,6 +22,8 @@ from app.api.health_routes import ReadinessProbe, health_router
 from app.api.json_bodies import JsonBodies
 from app.api.leader_routes import LeaderStatusSource, leader_router
 from app.api.lifecycle_routes import lifecycle_router
+from app.api.pipeline_routes import pipeline_router
+from app.api.push_routes import push_router
 from app.api.recurring_routes import recurring_router
 from app.api.search_routes import search_router
 from app.api.task_routes import task_router
@@ -31,6 +33,8 @@ from app.services.admin_service import AdminService
 from app.services.batch_finish import BatchFinisher
 from app.services.claims import ClaimService
 from app.services.history import HistoryRecorder
+from app.services.pipelines import PipelineService
+from app.services.push_workers import PushWorkerService
 from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService
 from app.services.waiting import WaitService
@@ -50,6 +54,8 @@ class ApiDependencies:
     clock: Clock
     history: HistoryRecorder
     leader_status: LeaderStatusSource
+    pipelines: PipelineService
+    push_workers: PushWorkerService
     registry: CollectorRegistry
     before_scrape: Hook
     tracer_provider: TracerProvider | None
@@ -89,6 +95,8 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
     app.include_router(
         recurring_router(dependencies.recurring, max_backfill_fires=dependencies.max_backfill_fires)
     )
+    app.include_router(pipeline_router(dependencies.pipelines))
+    app.include_router(push_router(dependencies.push_workers))
     app.include_router(
         leader_router(dependencies.leader_status, dependencies.registry, dependencies.before_scrape)
     )

@@ -25,12 +25,16 @@ from app.api.auth_settings import AuthSettings, Scope
 from app.api.errors import error_response
 from app.domain.errors import AccessDenied
 
-_OPEN = re.compile(r"^/(healthz|readyz|version|openapi\.json|docs|docs/.*|redoc)$")
+# The dashboard's files hold no data (every API call they make is checked), so a browser can load the
+# page and then ask for a key.
+_OPEN = re.compile(r"^/(healthz|readyz|version|openapi\.json|docs|docs/.*|redoc|ui|ui/.*)$")
 _WORK = re.compile(
     r"^(POST /tasques/claims|DELETE /tasques/claims/[^/]+/[^/]+|PUT /tasques/(reports|done|failed|cancelled)/[^/]+/[^/]+"
     r"|POST /tasques/batch/finish)$"
 )
-_ENQUEUE = re.compile(r"^(POST /tasques|POST /tasques/batch|POST /tasques/[^/]+/[^/]+/cancel)$")
+_ENQUEUE = re.compile(
+    r"^(POST /tasques|POST /tasques/batch|POST /tasques/[^/]+/[^/]+/cancel|POST /pipelines)$"
+)
 _QUEUE_IN_PATH = re.compile(
     r"^/(?:tasques/(?:claims|reports|done|failed|cancelled)/(?P<a>[^/]+)/[^/]+"
     r"|queues/(?P<b>[^/]+)/(?:pause|resume)"
@@ -105,7 +109,9 @@ class Authentication:
         principal = self._authenticate(headers)
         if principal is None:
             response = error_response(401, "Missing or unknown credentials", "unauthorized")
-            response.headers["WWW-Authenticate"] = 'Basic realm="tasques", Bearer'
+            response.headers["WWW-Authenticate"] = (
+                'Basic realm="tasques"' if self._settings.basic_auth else 'Bearer realm="tasques"'
+            )
             await response(scope, receive, send)
             return
         refusal = self._refusal(principal, needed, scope["path"])

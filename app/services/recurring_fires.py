@@ -121,7 +121,9 @@ class RecurringFires:
         for fire in fires:
             buffered = await self._fire(recurring, fire, buffered, at=at, report=report)
         handled_through = fires[-1] if fires else handled
-        if handled_through != recurring.last_fire_at or buffered != recurring.buffered_fire_at:
+        # Before its first fire a definition's watermark is its creation time; no need to store that.
+        unchanged = handled_through == (recurring.last_fire_at or recurring.metadata.created_at)
+        if not unchanged or buffered != recurring.buffered_fire_at:
             updated = recurring.handled_through(handled_through, at=at, buffered=buffered)
             await self._store.update_recurring(recurring, updated)
 

@@ -19,6 +19,29 @@ export function isAbort(error) {
   return error instanceof DOMException && error.name === "AbortError";
 }
 
+// An API key typed into the dashboard lives in this tab's sessionStorage only. (Basic-auth users need
+// none: the browser asks for their name and password itself and resends them.)
+const KEY_STORAGE = "tasques.apiKey";
+
+export const apiKey = {
+  get() {
+    try {
+      return sessionStorage.getItem(KEY_STORAGE) ?? "";
+    } catch {
+      return "";
+    }
+  },
+  set(key) {
+    try {
+      if (key) sessionStorage.setItem(KEY_STORAGE, key);
+      else sessionStorage.removeItem(KEY_STORAGE);
+    } catch {
+      // storage disabled: the key lasts until the page is reloaded
+    }
+    window.dispatchEvent(new CustomEvent("tasques:credentials"));
+  },
+};
+
 function segment(value) {
   return encodeURIComponent(String(value));
 }
@@ -30,6 +53,8 @@ export async function request(method, path, { query = [], body, signal } = {}) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.append(name, String(value));
   }
   const init = { method, headers: { Accept: "application/json" }, signal, cache: "no-store" };
+  const key = apiKey.get();
+  if (key) init.headers["X-TASQUES-API-KEY"] = key;
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers["Content-Type"] = "application/json";
@@ -44,6 +69,7 @@ export async function request(method, path, { query = [], body, signal } = {}) {
       data = text;
     }
   }
+  if (response.status === 401) window.dispatchEvent(new CustomEvent("tasques:unauthorized"));
   if (!response.ok) throw new ApiError(response.status, data);
   return { status: response.status, data };
 }

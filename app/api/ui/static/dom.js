@@ -1,4 +1,4 @@
-// DOM building without innerHTML: every value reaches the page as a text node or an attribute value.
+// DOM building without HTML parsing: every value reaches the page as a text node or an attribute value.
 
 export const STATES = ["queued", "claimed", "failed", "done", "dead", "cancelled"];
 

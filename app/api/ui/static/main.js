@@ -1,4 +1,4 @@
-import { api, isAbort } from "./api.js";
+import { api, apiKey, isAbort } from "./api.js";
 import { h } from "./dom.js";
 import { renderQueues } from "./queues.js";
 import { renderRecurring } from "./recurring.js";
@@ -138,11 +138,43 @@ async function showLeader() {
     target.textContent = `${data.role === "leader" ? "Leader" : "Follower"} · server ${data.server_id}`;
     target.title = data.leader_id ? `Lock holder: ${data.leader_id}` : "No lock holder seen";
     target.classList.toggle("is-leader", data.role === "leader");
-  } catch {
-    target.textContent = "Server unreachable";
+  } catch (error) {
+    const status = error?.status;
+    target.textContent =
+      status === 401 ? "Credentials needed" : status === 403 ? "No read access" : "Server unreachable";
     target.classList.remove("is-leader");
   }
 }
+
+// Credentials: a 401 anywhere offers the API key form; a key in use can be forgotten.
+function showCredentials() {
+  document.getElementById("sign-out").hidden = !apiKey.get();
+}
+window.addEventListener("tasques:unauthorized", () => {
+  const panel = document.getElementById("sign-in");
+  if (!panel.hidden) return;
+  panel.hidden = false;
+  document.getElementById("api-key").focus();
+});
+window.addEventListener("tasques:credentials", showCredentials);
+document.getElementById("sign-in-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = document.getElementById("api-key");
+  const key = input.value.trim();
+  if (!key) return;
+  input.value = "";
+  document.getElementById("sign-in").hidden = true;
+  apiKey.set(key);
+  route();
+  showLeader();
+});
+document.getElementById("sign-out").addEventListener("click", () => {
+  apiKey.set("");
+  flash("API key forgotten.");
+  route();
+  showLeader();
+});
+showCredentials();
 
 // Served at .../ui as well as .../ui/: settle on the trailing slash so in-page links stay in this document.
 if (!location.pathname.endsWith("/")) {

@@ -50,7 +50,7 @@ export async function renderQueues(root, { context, flash }) {
     return h(
       "tr",
       { dataset: { queue: name }, class: paused ? "paused" : null },
-      h("th", { scope: "row" }, h("a", { href: hashFor(["tasks"], [["queue", name]]) }, name)),
+      h("th", { scope: "row" }, h("a", { href: hashFor(["tasks"], [["queue", name]]), dataset: { focusKey: `queue:${name}` } }, name)),
       STATES.map((state) => {
         const count = Number(counts[state] ?? 0);
         return h(
@@ -62,6 +62,7 @@ export async function renderQueues(root, { context, flash }) {
                 {
                   href: hashFor(["tasks"], [["queue", name], ["state", state]]),
                   "aria-label": `${count} ${state} in ${name}`,
+                  dataset: { focusKey: `count:${name}:${state}` },
                 },
                 String(count),
               )
@@ -104,6 +105,10 @@ export async function renderQueues(root, { context, flash }) {
       ({ data } = await api.queues(context.signal));
     } catch (error) {
       if (isAbort(error)) throw error;
+      if (error.status === 401) {
+        updated.textContent = "Sign in to see the queues.";
+        return false;
+      }
       if (isMissingRoute(error)) {
         updated.textContent = "This server has no queue overview (GET /queues answered 404).";
         return false;

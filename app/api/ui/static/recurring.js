@@ -46,7 +46,11 @@ export async function renderRecurring(root, { context, flash }) {
     return h(
       "tr",
       { dataset: { recurringId: item.id }, class: paused ? "paused" : null },
-      h("th", { scope: "row" }, h("a", { href: hashFor(["tasks"], [["recurring_task_id", item.id]]), title: "Tasks it enqueued" }, item.id)),
+      h("th", { scope: "row" }, h(
+          "a",
+          { href: hashFor(["tasks"], [["recurring_task_id", item.id]]), title: "Tasks it enqueued", dataset: { focusKey: `id:${item.id}` } },
+          item.id,
+        )),
       h("td", {}, h("code", {}, item.schedule_expression), item.jitter && item.jitter !== "0s" ? h("small", { class: "muted" }, ` ±${item.jitter}`) : null),
       h("td", {}, item.timezone ?? "UTC"),
       h(
@@ -88,6 +92,10 @@ export async function renderRecurring(root, { context, flash }) {
       ({ data } = await api.recurring(context.signal));
     } catch (error) {
       if (isAbort(error)) throw error;
+      if (error.status === 401) {
+        status.textContent = "Sign in to see the recurring tasks.";
+        return false;
+      }
       status.textContent = `Could not load the recurring tasks: ${errorText(error)} (retrying)`;
       return true;
     }

@@ -15,7 +15,9 @@ import {
 const RETRYABLE = new Set(["dead", "cancelled", "failed"]);
 const CANCELLABLE = new Set(["queued", "claimed", "failed"]);
 // Requeue makes a waiting task (queued for later, or failed and backing off) due now.
-const REQUEUEABLE = new Set(["queued", "failed"]);
+function requeueable(task) {
+  return task.state === "failed" || (task.state === "queued" && Date.parse(task.run_at) > Date.now());
+}
 const UNFINISHED = new Set(["queued", "claimed", "failed"]);
 const AUTO_REFRESH_MS = 5000;
 
@@ -163,7 +165,11 @@ export async function renderTask(root, { context, args, flash }) {
     try {
       const { data } = await run();
       const state = data?.state ?? data?.task?.state;
-      flash(`Task ${id}: ${name} done${state ? `, now ${state}` : ""}.`);
+      const done =
+        name === "cancel" && state === "claimed"
+          ? "cancellation requested: the worker is told at its next heartbeat"
+          : `${name} done${state ? `, now ${state}` : ""}`;
+      flash(`Task ${id}: ${done}.`);
     } catch (error) {
       const text = isMissingRoute(error) ? `this server has no ${name} endpoint` : errorText(error);
       flash(`Task ${id}: ${name} failed: ${text}`, "error");
@@ -182,7 +188,7 @@ export async function renderTask(root, { context, args, flash }) {
     retry.addEventListener("click", () => act("retry", () => api.retry(queue, id), retry));
     const requeue = h(
       "button",
-      { type: "button", class: "secondary", id: "action-requeue", disabled: !REQUEUEABLE.has(task.state), title: "Make it due now" },
+      { type: "button", class: "secondary", id: "action-requeue", disabled: !requeueable(task), title: "Make it due now" },
       "Requeue now",
     );
     requeue.addEventListener("click", () => act("requeue", () => api.requeue(queue, id), requeue));
@@ -261,8 +267,11 @@ export async function renderTask(root, { context, args, flash }) {
     }
     const task = taskOutcome.data;
     heading.replaceChildren("Task ", h("code", {}, task.id), " ", badge(task.state));
+    // A refresh keeps what the user was typing and where the keyboard focus was.
     const focusedId = document.activeElement?.id;
-    const typedReason = body.querySelector("#cancel-reason")?.value;
+    const typed = [...body.querySelectorAll("input[id]")]
+      .filter((input) => input.value !== input.defaultValue)
+      .map((input) => [input.id, input.value]);
     body.replaceChildren(
       actions(task),
       h(
@@ -279,6 +288,7 @@ export async function renderTask(root, { context, args, flash }) {
         h(
           "div",
           {},
+          section("attempts-h", "Attempt history", attemptsTimeline(attemptsOutcome)),
           section("claim-h", "Last claim", lastClaimedPanel(task.last_claimed)),
           section(
             "checkpoint-h",
@@ -294,11 +304,13 @@ export async function renderTask(root, { context, args, flash }) {
               ? definitionList([["Requested at", timeEl(task.cancellation.requested_at)], ["Reason", task.cancellation.reason ?? null]])
               : h("p", { class: "muted" }, "Not requested"),
           ),
-          section("attempts-h", "Attempt history", attemptsTimeline(attemptsOutcome)),
         ),
       ),
     );
-    if (typedReason) body.querySelector("#cancel-reason").value = typedReason;
+    for (const [inputId, value] of typed) {
+      const input = document.getElementById(inputId);
+      if (input && !input.disabled) input.value = value;
+    }
     if (focusedId) document.getElementById(focusedId)?.focus();
     autoRefresh = UNFINISHED.has(task.state);
   }

@@ -65,9 +65,11 @@ function hashPairs(filters) {
 function searchForm(filters) {
   const text = (name, value, placeholder) =>
     h("input", { type: "text", name, value, placeholder, autocomplete: "off", spellcheck: "false" });
-  const queue = text("queue", filters.queues.join(", "), "any, comma-separated");
+  const queue = text("queue", filters.queues.join(", "), "any");
   queue.setAttribute("list", "known-queues");
-  const kind = text("kind", filters.kinds.join(", "), "any, comma-separated");
+  queue.title = "One queue, or several separated by commas";
+  const kind = text("kind", filters.kinds.join(", "), "any");
+  kind.title = "One kind, or several separated by commas";
   const worker = text("worker_id", filters.worker_id, "any");
   const recurring = text("recurring_task_id", filters.recurring_task_id, "any");
   const after = h("input", { type: "datetime-local", name: "created_after", value: toLocalInput(filters.created_after) });
@@ -98,8 +100,8 @@ function searchForm(filters) {
     h(
       "div",
       { class: "filter-row" },
-      labelled("f-queue", "Queue", queue),
-      labelled("f-kind", "Kind", kind),
+      labelled("f-queue", "Queues", queue),
+      labelled("f-kind", "Kinds", kind),
       labelled("f-worker", "Worker id", worker),
       labelled("f-recurring", "Recurring task id", recurring),
       labelled("f-after", "Created after", after),
@@ -141,7 +143,8 @@ function searchForm(filters) {
     else location.hash = target;
   });
   form.querySelector("#f-clear").addEventListener("click", () => {
-    location.hash = "#/tasks";
+    if (location.hash === "#/tasks") window.dispatchEvent(new HashChangeEvent("hashchange"));
+    else location.hash = "#/tasks";
   });
   return { form, datalist };
 }
