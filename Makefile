@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy app tests
+	$(BIN)/mypy app tests sdk/python/tasques_worker examples/python_worker.py
 
 imports: $(STAMP)
 	$(BIN)/lint-imports
@@ -76,7 +76,7 @@ lint-deploy: $(STAMP)
 kibana: $(STAMP)
 	$(BIN)/tasques kibana export --prefix tasques_ > kibana/tasques_saved_objects.ndjson
 
-check: lint typecheck imports openapi-check lint-deploy test
+check: lint typecheck imports openapi-check clients-check lint-deploy test
 
 clean:
-	rm -rf $(VENV) .ci-artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .ci-artifacts .mypy_cache .ruff_cache .pytest_cache clients/typescript/node_modules clients/typescript/dist

@@ -68,7 +68,7 @@ def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) ->
         response_model=WireTask,
         responses={
             **error_responses(400, 409),
-            202: {"description": "wait ran out: the task, still unfinished"},
+            202: {"description": "wait ran out: the task, still unfinished", "model": WireTask},
         },
     )
     async def create_task(new_task: NewTaskBody, request: Request, wait: WaitQuery = None) -> Response:
@@ -87,7 +87,7 @@ def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) ->
         description="All items are validated first (one bad item: 400, nothing stored); then each is created "
         "or reported as a 409 conflict on its own.",
         response_model=WireBatchResult,
-        responses=error_responses(400),
+        responses={**error_responses(400), 202: {"description": "wait ran out", "model": WireBatchResult}},
     )
     async def create_tasks(batch: NewTaskBatchBody, request: Request, wait: WaitQuery = None) -> Response:
         require_queues(request, [item.queue for item in batch.tasks])
@@ -141,6 +141,7 @@ def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) ->
             queues=tuple(claim.queues),
             amount=defaults.claim_amount if claim.amount is None else claim.amount,
             block_for=defaults.block_for if claim.block_for is None else claim.block_for,
+            capabilities=frozenset(claim.capabilities) if claim.capabilities else None,
         )
         return render_claimed(await claims.claim(order, client_gone=request.is_disconnected))
 

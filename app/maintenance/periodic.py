@@ -67,5 +67,6 @@ async def run_pass(service: PeriodicService) -> PassResult | None:
 
 async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
+        async with asyncio.timeout(seconds):
+            await stop.wait()
     return stop.is_set()

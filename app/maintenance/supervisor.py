@@ -78,7 +78,8 @@ class Maintenance:
             except Exception:
                 _log.exception("leader elector tick failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self._renew_interval)
+                async with asyncio.timeout(self._renew_interval):
+                    await self._stop.wait()
 
     async def stop(self) -> None:
         self._stop.set()

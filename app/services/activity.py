@@ -6,6 +6,7 @@ from typing import Protocol
 
 from app.domain.history import TaskEvent
 from app.domain.task import Task
+from app.storage.port import Throttled
 
 
 class TaskActivity(Protocol):
@@ -16,6 +17,9 @@ class TaskActivity(Protocol):
     def recorded(self, events: Sequence[TaskEvent]) -> None: ...
 
     def conflicted(self, count: int) -> None: ...
+
+    def throttled(self, throttled: Sequence[Throttled]) -> None:
+        """Claimable tasks a claim pass left queued because a queue or key was at its limit."""
 
 
 class NoActivity:
@@ -29,4 +33,7 @@ class NoActivity:
         return None
 
     def conflicted(self, count: int) -> None:
+        return None
+
+    def throttled(self, throttled: Sequence[Throttled]) -> None:
         return None

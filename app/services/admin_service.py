@@ -49,6 +49,8 @@ class QueueOverview:
     queue: str
     stats: QueueStats | None
     paused: bool
+    unclaimable: int = 0
+    """Waiting tasks whose required capabilities no worker declared recently (flow control)."""
 
 
 class AdminService:
@@ -144,8 +146,11 @@ class AdminService:
     async def queues(self) -> list[QueueOverview]:
         stats = {entry.queue: entry for entry in await self._store.queue_stats()}
         paused = await self._store.paused_queues()
+        live_for = self._policies.flow_control.capabilities_live_for
+        unclaimable = await self._store.unclaimable_counts(seen_since=self._clock.now_utc() - live_for)
         return [
-            QueueOverview(queue, stats.get(queue), queue in paused) for queue in sorted(set(stats) | paused)
+            QueueOverview(queue, stats.get(queue), queue in paused, unclaimable.get(queue, 0))
+            for queue in sorted(set(stats) | paused)
         ]
 
     async def _apply(

@@ -2,6 +2,12 @@
 
 Fixes over Tasques: ``block_for`` of zero still makes one claim pass (Tasques returned ``[]`` without
 looking); tasks already claimed when a client disconnects are unclaimed rather than left to time out.
+
+Flow control (``app.services.flow_control``): every claim pass, the hand-off of just-enqueued tasks
+included, goes through ``TaskStore.claim_tasks`` with the configured limits and the worker's declared
+capabilities, so queue and key concurrency, rates, fairness and capability matching are decided by the
+store and hold across servers. A task held back by a limit stays queued and the claim simply returns
+fewer tasks (or keeps long-polling); the passes' throttled counts go to ``TaskActivity.throttled``.
 """
 
 import asyncio
@@ -10,14 +16,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from app.domain.errors import InvalidInput, NotClaimable, TaskNotFound, TasquesError, VersionConflict
+from app.domain.errors import InvalidInput, TasquesError
+from app.domain.flow import normalized_capabilities
 from app.domain.history import TaskEventKind, task_event
 from app.domain.ids import new_lease_token
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.task import Claimant, Task
 from app.services.arrivals import ArrivalWaiter
+from app.services.flow_control import FlowControl
 from app.services.task_service import TaskServiceDependencies
-from app.storage.port import ClaimRequest
+from app.storage.port import ClaimOutcome, ClaimRequest
 
 ClientGone = Callable[[], Awaitable[bool]]
 
@@ -28,6 +36,8 @@ class ClaimOrder:
     queues: tuple[str, ...]
     amount: int
     block_for: timedelta
+    capabilities: frozenset[str] | None = None
+    """What the worker declared (``gpu``, ``py3.12``...); tasks requiring more are not handed to it."""
 
 
 class ClaimService:
@@ -39,12 +49,18 @@ class ClaimService:
         self._history = dependencies.history
         self._activity = dependencies.activity
         self._paused = dependencies.paused
+        self._flow = FlowControl(dependencies.policies.flow_control, store=self._store, clock=self._clock)
+
+    @property
+    def flow(self) -> FlowControl:
+        return self._flow
 
     def validate(self, order: ClaimOrder) -> None:
         if not order.worker_id.strip():
             raise InvalidInput("Worker Id header [X-TASQUES-WORKER-ID] not sent")
         for queue in order.queues:
             ensure_valid_queue_name(queue)
+        normalized_capabilities(order.capabilities, field="capabilities")
         if not 0 <= order.amount <= self._limits.max_claim_amount:
             raise InvalidInput(f"amount must be between 0 and {self._limits.max_claim_amount}")
         if order.block_for > self._limits.max_block_for:
@@ -57,6 +73,7 @@ class ClaimService:
         started = self._clock.monotonic()
         deadline = started + max(order.block_for.total_seconds(), 0.0)
         claimed: list[Task] = []
+        await self._flow.saw(order.capabilities)
         try:
             result = await self._claim_until_done(order, deadline, claimed, client_gone)
             self._activity.claimed(result, request_seconds=self._clock.monotonic() - started)
@@ -83,15 +100,22 @@ class ClaimService:
                     claimed.clear()
                     return []
 
-    async def _claim_from_store(self, order: ClaimOrder, claimed: list[Task]) -> None:
+    async def _claim_from_store(
+        self, order: ClaimOrder, claimed: list[Task], offered: tuple[Task, ...] = ()
+    ) -> None:
         """Adds the tasks won to ``claimed`` as soon as the store answers, so a cancellation that arrives
-        while the store call is in flight still leaves them in the list that ``claim`` hands back."""
+        while the store call is in flight still leaves them in the list that ``claim`` hands back.
+
+        ``offered``: claim only from these just-enqueued tasks (the hand-off) instead of searching."""
         at = self._clock.now_utc()
         request = ClaimRequest(
             queues=order.queues,
             amount=order.amount - len(claimed),
             at=at,
             excluded_queues=await self._paused.current(),
+            flow=self._flow.options,
+            capabilities=order.capabilities or None,
+            offered=offered,
         )
         in_flight = asyncio.ensure_future(
             self._store.claim_tasks(
@@ -105,8 +129,13 @@ class ClaimService:
             claimed.extend((await in_flight).claimed)
             raise
         claimed.extend(outcome.claimed)
-        self._activity.conflicted(outcome.conflicts)
+        self._report(outcome)
         await self._record_claims(outcome.claimed)
+
+    def _report(self, outcome: ClaimOutcome) -> None:
+        self._activity.conflicted(outcome.conflicts)
+        if outcome.throttled:
+            self._activity.throttled(outcome.throttled)
 
     async def _record_claims(self, claimed: list[Task]) -> None:
         await self._history.record(
@@ -116,23 +145,16 @@ class ClaimService:
     async def _wait_for_arrivals(self, waiter: ArrivalWaiter, remaining: float) -> None:
         timeout = min(remaining, self._limits.claim_recheck_interval.total_seconds())
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(waiter.arrived.wait(), timeout)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that races it.
+            async with asyncio.timeout(timeout):
+                await waiter.arrived.wait()
 
     async def _claim_offered(self, order: ClaimOrder, offered: list[Task], claimed: list[Task]) -> None:
-        """Conditional claim by id of tasks just enqueued here; losers of the race are skipped."""
-        won: list[Task] = []
-        paused = await self._paused.current()
-        for task in sorted(offered, key=lambda task: (-task.priority, task.run_at, task.last_enqueued_at)):
-            at = self._clock.now_utc()
-            if len(claimed) >= order.amount or not task.is_claimable(at=at) or task.queue in paused:
-                continue
-            try:
-                updated = task.claim(worker_id=order.worker_id, at=at, lease_token=new_lease_token())
-                won.append(await self._store.update_task(task, updated))
-            except (VersionConflict, TaskNotFound, NotClaimable):
-                continue
-            claimed.append(won[-1])
-        await self._record_claims(won)
+        """Claim tasks just enqueued here straight from their creation versions (no search, so no wait
+        for a refresh); losers of the race are skipped, limits and capabilities apply as always."""
+        wanted = tuple(task for task in offered if task.is_claimable(at=self._clock.now_utc()))
+        if wanted and len(claimed) < order.amount:
+            await self._claim_from_store(order, claimed, offered=wanted)
 
     async def _release(self, order: ClaimOrder, claimed: list[Task]) -> None:
         """Hand tasks back when nobody is left to receive them; a failure leaves them to the reaper."""
@@ -142,4 +164,5 @@ class ClaimService:
                 released = await self._store.update_task(
                     task, task.unclaim(claimant, at=self._clock.now_utc())
                 )
+                await self._flow.released(task, released)
                 self._arrivals.publish([released])

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from app.domain.backoff import BackoffPolicy
 from app.domain.errors import InvalidInput
+from app.domain.flow import ensure_valid_flow_key, normalized_capabilities
 from app.domain.ids import ensure_valid_task_id, new_task_id
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.states import TaskState
@@ -26,6 +27,9 @@ class NewTask:
     backoff: BackoffPolicy | None = None
     recurring_task_id: str | None = None
     trace_context: dict[str, str] | None = None
+    concurrency_key: str | None = None
+    rate_limit_key: str | None = None
+    required_capabilities: tuple[str, ...] | None = None
 
     def to_task(self, policies: TaskPolicies, *, at: datetime) -> Task:
         ensure_valid_queue_name(self.queue)
@@ -56,4 +60,9 @@ class NewTask:
             recurring_task_id=self.recurring_task_id,
             backoff=self.backoff,
             trace_context=self.trace_context,
+            concurrency_key=ensure_valid_flow_key(self.concurrency_key, field="concurrency_key"),
+            rate_limit_key=ensure_valid_flow_key(self.rate_limit_key, field="rate_limit_key"),
+            required_capabilities=normalized_capabilities(
+                self.required_capabilities, field="required_capabilities"
+            ),
         )

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.backoff import BackoffPolicy
 from app.domain.durations import GoDuration
+from app.domain.flow import FlowLimit, FlowRules, RateLimit
 
 
 class QueueOverrides(BaseModel):
@@ -48,12 +49,68 @@ class TaskLimits(BaseModel):
     wait_recheck_interval: GoDuration = timedelta(milliseconds=250)
 
 
+class RateSettings(BaseModel):
+    """``limit`` claims per ``per``; up to ``burst`` (default: ``limit``) at once after a quiet spell."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    limit: int = Field(ge=1)
+    per: GoDuration = timedelta(seconds=1)
+    burst: int | None = Field(default=None, ge=1)
+
+    def to_rate(self) -> RateLimit:
+        return RateLimit(limit=self.limit, per=self.per, burst=self.burst or self.limit)
+
+
+class FlowLimitSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Tasks CLAIMED at once; 0 holds every task back (they stay queued).
+    max_concurrency: int | None = Field(default=None, ge=0)
+    rate: RateSettings | None = None
+
+    def to_limit(self) -> FlowLimit:
+        return FlowLimit(
+            max_concurrency=self.max_concurrency, rate=self.rate.to_rate() if self.rate else None
+        )
+
+
+class FlowControlSettings(BaseModel):
+    """Claim-time limits (see ``app.domain.flow`` and ``app.services.claims``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Queue name or fnmatch pattern -> limits, counted per matching queue.
+    queues: dict[str, FlowLimitSettings] = Field(default_factory=dict)
+    # Key pattern -> limits, counted per distinct key: max_concurrency applies to tasks' concurrency_key,
+    # rate to their rate_limit_key.
+    keys: dict[str, FlowLimitSettings] = Field(default_factory=dict)
+    # How many distinct concurrency keys one claim pass considers when rotating over keys.
+    fairness_window: int = Field(default=100, ge=1, le=10_000)
+    # Elasticsearch: a concurrency slot taken for a claim whose write has not landed yet is kept this
+    # long before another server may reclaim it (a server that died between the two writes).
+    pending_claim_grace: GoDuration = timedelta(seconds=30)
+    # Elasticsearch: rounds of re-reading limiter records after lost compare-and-swaps, per claim pass.
+    limiter_retry_times: int = Field(default=10, ge=0)
+    # A server records a worker's declared capability set in the store at most this often...
+    capabilities_record_interval: GoDuration = timedelta(seconds=10)
+    # ...and a set counts as live (for the "unclaimable" count in GET /queues) this long after.
+    capabilities_live_for: GoDuration = timedelta(minutes=5)
+
+    def rules(self) -> FlowRules:
+        return FlowRules(
+            queues=tuple((pattern, limit.to_limit()) for pattern, limit in self.queues.items()),
+            keys=tuple((pattern, limit.to_limit()) for pattern, limit in self.keys.items()),
+        )
+
+
 class TaskPolicies(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     defaults: TaskDefaults = TaskDefaults()
     queues: dict[str, QueueOverrides] = Field(default_factory=dict)
     limits: TaskLimits = TaskLimits()
+    flow_control: FlowControlSettings = FlowControlSettings()
 
     def retry_times_for(self, queue: str) -> int:
         override = self.queues.get(queue)

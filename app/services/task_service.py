@@ -16,6 +16,7 @@ from app.domain.task import Claimant, JsonObject, Task
 from app.services.activity import NoActivity, TaskActivity
 from app.services.arrivals import ArrivalBoard
 from app.services.completions import CompletionBoard
+from app.services.flow_control import FlowControl
 from app.services.history import HistoryRecorder, outcome_event
 from app.services.new_task import NewTask
 from app.services.paused_queues import NeverPaused, PausedQueues
@@ -49,6 +50,8 @@ class TaskService:
         self._history = dependencies.history
         self._completions = dependencies.completions
         self._activity = dependencies.activity
+        # Frees a task's concurrency slots as soon as a change here takes it out of CLAIMED.
+        self._flow = FlowControl(dependencies.policies.flow_control, store=self._store, clock=self._clock)
 
     @property
     def policies(self) -> TaskPolicies:
@@ -180,6 +183,7 @@ class TaskService:
                     raise
                 attempts_left -= 1
                 continue
+            await self._flow.released(current, stored)
             self._completions.publish([stored])
             await self._history.record(events_for(stored, at))
             return stored

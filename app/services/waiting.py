@@ -69,7 +69,8 @@ class WaitService:
                 if not pending or remaining <= 0 or self._closing.is_set():
                     return list(latest.values())
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(finished_here.wait(), min(remaining, recheck))
+                    async with asyncio.timeout(min(remaining, recheck)):
+                        await finished_here.wait()
                 finished_here.clear()
                 if client_gone is not None and await client_gone():
                     return list(latest.values())

@@ -1,0 +1,249 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...models.http_validation_error import HTTPValidationError
+from ...models.new_task_body import NewTaskBody
+from ...models.wire_task import WireTask
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    body: NewTaskBody,
+    wait: None | str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_wait: None | str | Unset
+    if isinstance(wait, Unset):
+        json_wait = UNSET
+    else:
+        json_wait = wait
+    params["wait"] = json_wait
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/tasques",
+        "params": params,
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorBody | HTTPValidationError | WireTask | None:
+    if response.status_code == 201:
+        response_201 = WireTask.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 202:
+        response_202 = cast(Any, None)
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorBody | HTTPValidationError | WireTask]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: NewTaskBody,
+    wait: None | str | Unset = UNSET,
+
+) -> Response[Any | ErrorBody | HTTPValidationError | WireTask]:
+    """ Add a new Task
+
+    Args:
+        wait (None | str | Unset): Extension: hold the request until the task is done, dead or
+            cancelled, up to this Go duration; 202 with the task if it is still unfinished then
+        body (NewTaskBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody | HTTPValidationError | WireTask]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+wait=wait,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: NewTaskBody,
+    wait: None | str | Unset = UNSET,
+
+) -> Any | ErrorBody | HTTPValidationError | WireTask | None:
+    """ Add a new Task
+
+    Args:
+        wait (None | str | Unset): Extension: hold the request until the task is done, dead or
+            cancelled, up to this Go duration; 202 with the task if it is still unfinished then
+        body (NewTaskBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody | HTTPValidationError | WireTask
+     """
+
+
+    return sync_detailed(
+        client=client,
+body=body,
+wait=wait,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: NewTaskBody,
+    wait: None | str | Unset = UNSET,
+
+) -> Response[Any | ErrorBody | HTTPValidationError | WireTask]:
+    """ Add a new Task
+
+    Args:
+        wait (None | str | Unset): Extension: hold the request until the task is done, dead or
+            cancelled, up to this Go duration; 202 with the task if it is still unfinished then
+        body (NewTaskBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody | HTTPValidationError | WireTask]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+wait=wait,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: NewTaskBody,
+    wait: None | str | Unset = UNSET,
+
+) -> Any | ErrorBody | HTTPValidationError | WireTask | None:
+    """ Add a new Task
+
+    Args:
+        wait (None | str | Unset): Extension: hold the request until the task is done, dead or
+            cancelled, up to this Go duration; 202 with the task if it is still unfinished then
+        body (NewTaskBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody | HTTPValidationError | WireTask
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+body=body,
+wait=wait,
+
+    )).parsed

@@ -1,0 +1,240 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...models.http_validation_error import HTTPValidationError
+from ...models.wire_task_result import WireTaskResult
+from typing import cast
+
+
+
+def _get_kwargs(
+    queue: str,
+    id: str,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/tasques/{queue}/{id}/result".format(queue=quote(str(queue), safe=""),id=quote(str(id), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | HTTPValidationError | WireTaskResult | None:
+    if response.status_code == 200:
+        response_200 = WireTaskResult.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 202:
+        response_202 = WireTaskResult.from_dict(response.json())
+
+
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | HTTPValidationError | WireTaskResult]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    queue: str,
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[ErrorBody | HTTPValidationError | WireTaskResult]:
+    """ Get a finished Task's result
+
+     200 with the result once the task is done, dead or cancelled; 202 while it is not finished; 404 once
+    the result is older than the result TTL.
+
+    Args:
+        queue (str):
+        id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | HTTPValidationError | WireTaskResult]
+     """
+
+
+    kwargs = _get_kwargs(
+        queue=queue,
+id=id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    queue: str,
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> ErrorBody | HTTPValidationError | WireTaskResult | None:
+    """ Get a finished Task's result
+
+     200 with the result once the task is done, dead or cancelled; 202 while it is not finished; 404 once
+    the result is older than the result TTL.
+
+    Args:
+        queue (str):
+        id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | HTTPValidationError | WireTaskResult
+     """
+
+
+    return sync_detailed(
+        queue=queue,
+id=id,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    queue: str,
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[ErrorBody | HTTPValidationError | WireTaskResult]:
+    """ Get a finished Task's result
+
+     200 with the result once the task is done, dead or cancelled; 202 while it is not finished; 404 once
+    the result is older than the result TTL.
+
+    Args:
+        queue (str):
+        id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | HTTPValidationError | WireTaskResult]
+     """
+
+
+    kwargs = _get_kwargs(
+        queue=queue,
+id=id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    queue: str,
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> ErrorBody | HTTPValidationError | WireTaskResult | None:
+    """ Get a finished Task's result
+
+     200 with the result once the task is done, dead or cancelled; 202 while it is not finished; 404 once
+    the result is older than the result TTL.
+
+    Args:
+        queue (str):
+        id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | HTTPValidationError | WireTaskResult
+     """
+
+
+    return (await asyncio_detailed(
+        queue=queue,
+id=id,
+client=client,
+
+    )).parsed

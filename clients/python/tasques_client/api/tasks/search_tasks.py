@@ -1,0 +1,418 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...models.http_validation_error import HTTPValidationError
+from ...models.task_state import TaskState
+from ...models.wire_task_page import WireTaskPage
+from ...types import UNSET, Unset
+from typing import cast
+import datetime
+
+
+
+def _get_kwargs(
+    *,
+    queue: list[str] | None | Unset = UNSET,
+    state: list[TaskState] | None | Unset = UNSET,
+    kind: list[str] | None | Unset = UNSET,
+    worker_id: None | str | Unset = UNSET,
+    recurring_task_id: None | str | Unset = UNSET,
+    created_after: datetime.datetime | None | Unset = UNSET,
+    created_before: datetime.datetime | None | Unset = UNSET,
+    include_archive: bool | Unset = False,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_queue: list[str] | None | Unset
+    if isinstance(queue, Unset):
+        json_queue = UNSET
+    elif isinstance(queue, list):
+        json_queue = queue
+
+
+    else:
+        json_queue = queue
+    params["queue"] = json_queue
+
+    json_state: list[str] | None | Unset
+    if isinstance(state, Unset):
+        json_state = UNSET
+    elif isinstance(state, list):
+        json_state = []
+        for state_type_0_item_data in state:
+            state_type_0_item = state_type_0_item_data.value
+            json_state.append(state_type_0_item)
+
+
+    else:
+        json_state = state
+    params["state"] = json_state
+
+    json_kind: list[str] | None | Unset
+    if isinstance(kind, Unset):
+        json_kind = UNSET
+    elif isinstance(kind, list):
+        json_kind = kind
+
+
+    else:
+        json_kind = kind
+    params["kind"] = json_kind
+
+    json_worker_id: None | str | Unset
+    if isinstance(worker_id, Unset):
+        json_worker_id = UNSET
+    else:
+        json_worker_id = worker_id
+    params["worker_id"] = json_worker_id
+
+    json_recurring_task_id: None | str | Unset
+    if isinstance(recurring_task_id, Unset):
+        json_recurring_task_id = UNSET
+    else:
+        json_recurring_task_id = recurring_task_id
+    params["recurring_task_id"] = json_recurring_task_id
+
+    json_created_after: None | str | Unset
+    if isinstance(created_after, Unset):
+        json_created_after = UNSET
+    elif isinstance(created_after, datetime.datetime):
+        json_created_after = created_after.isoformat()
+    else:
+        json_created_after = created_after
+    params["created_after"] = json_created_after
+
+    json_created_before: None | str | Unset
+    if isinstance(created_before, Unset):
+        json_created_before = UNSET
+    elif isinstance(created_before, datetime.datetime):
+        json_created_before = created_before.isoformat()
+    else:
+        json_created_before = created_before
+    params["created_before"] = json_created_before
+
+    params["include_archive"] = include_archive
+
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/tasques/_search",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | HTTPValidationError | WireTaskPage | None:
+    if response.status_code == 200:
+        response_200 = WireTaskPage.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | HTTPValidationError | WireTaskPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    queue: list[str] | None | Unset = UNSET,
+    state: list[TaskState] | None | Unset = UNSET,
+    kind: list[str] | None | Unset = UNSET,
+    worker_id: None | str | Unset = UNSET,
+    recurring_task_id: None | str | Unset = UNSET,
+    created_after: datetime.datetime | None | Unset = UNSET,
+    created_before: datetime.datetime | None | Unset = UNSET,
+    include_archive: bool | Unset = False,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+
+) -> Response[ErrorBody | HTTPValidationError | WireTaskPage]:
+    """ List Tasks, newest first
+
+     Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
+    the listing shows writes after the index refresh (1 s by default).
+
+    Args:
+        queue (list[str] | None | Unset):
+        state (list[TaskState] | None | Unset):
+        kind (list[str] | None | Unset):
+        worker_id (None | str | Unset):
+        recurring_task_id (None | str | Unset):
+        created_after (datetime.datetime | None | Unset):
+        created_before (datetime.datetime | None | Unset):
+        include_archive (bool | Unset):  Default: False.
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | HTTPValidationError | WireTaskPage]
+     """
+
+
+    kwargs = _get_kwargs(
+        queue=queue,
+state=state,
+kind=kind,
+worker_id=worker_id,
+recurring_task_id=recurring_task_id,
+created_after=created_after,
+created_before=created_before,
+include_archive=include_archive,
+limit=limit,
+cursor=cursor,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    queue: list[str] | None | Unset = UNSET,
+    state: list[TaskState] | None | Unset = UNSET,
+    kind: list[str] | None | Unset = UNSET,
+    worker_id: None | str | Unset = UNSET,
+    recurring_task_id: None | str | Unset = UNSET,
+    created_after: datetime.datetime | None | Unset = UNSET,
+    created_before: datetime.datetime | None | Unset = UNSET,
+    include_archive: bool | Unset = False,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+
+) -> ErrorBody | HTTPValidationError | WireTaskPage | None:
+    """ List Tasks, newest first
+
+     Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
+    the listing shows writes after the index refresh (1 s by default).
+
+    Args:
+        queue (list[str] | None | Unset):
+        state (list[TaskState] | None | Unset):
+        kind (list[str] | None | Unset):
+        worker_id (None | str | Unset):
+        recurring_task_id (None | str | Unset):
+        created_after (datetime.datetime | None | Unset):
+        created_before (datetime.datetime | None | Unset):
+        include_archive (bool | Unset):  Default: False.
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | HTTPValidationError | WireTaskPage
+     """
+
+
+    return sync_detailed(
+        client=client,
+queue=queue,
+state=state,
+kind=kind,
+worker_id=worker_id,
+recurring_task_id=recurring_task_id,
+created_after=created_after,
+created_before=created_before,
+include_archive=include_archive,
+limit=limit,
+cursor=cursor,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    queue: list[str] | None | Unset = UNSET,
+    state: list[TaskState] | None | Unset = UNSET,
+    kind: list[str] | None | Unset = UNSET,
+    worker_id: None | str | Unset = UNSET,
+    recurring_task_id: None | str | Unset = UNSET,
+    created_after: datetime.datetime | None | Unset = UNSET,
+    created_before: datetime.datetime | None | Unset = UNSET,
+    include_archive: bool | Unset = False,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+
+) -> Response[ErrorBody | HTTPValidationError | WireTaskPage]:
+    """ List Tasks, newest first
+
+     Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
+    the listing shows writes after the index refresh (1 s by default).
+
+    Args:
+        queue (list[str] | None | Unset):
+        state (list[TaskState] | None | Unset):
+        kind (list[str] | None | Unset):
+        worker_id (None | str | Unset):
+        recurring_task_id (None | str | Unset):
+        created_after (datetime.datetime | None | Unset):
+        created_before (datetime.datetime | None | Unset):
+        include_archive (bool | Unset):  Default: False.
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | HTTPValidationError | WireTaskPage]
+     """
+
+
+    kwargs = _get_kwargs(
+        queue=queue,
+state=state,
+kind=kind,
+worker_id=worker_id,
+recurring_task_id=recurring_task_id,
+created_after=created_after,
+created_before=created_before,
+include_archive=include_archive,
+limit=limit,
+cursor=cursor,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    queue: list[str] | None | Unset = UNSET,
+    state: list[TaskState] | None | Unset = UNSET,
+    kind: list[str] | None | Unset = UNSET,
+    worker_id: None | str | Unset = UNSET,
+    recurring_task_id: None | str | Unset = UNSET,
+    created_after: datetime.datetime | None | Unset = UNSET,
+    created_before: datetime.datetime | None | Unset = UNSET,
+    include_archive: bool | Unset = False,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+
+) -> ErrorBody | HTTPValidationError | WireTaskPage | None:
+    """ List Tasks, newest first
+
+     Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
+    the listing shows writes after the index refresh (1 s by default).
+
+    Args:
+        queue (list[str] | None | Unset):
+        state (list[TaskState] | None | Unset):
+        kind (list[str] | None | Unset):
+        worker_id (None | str | Unset):
+        recurring_task_id (None | str | Unset):
+        created_after (datetime.datetime | None | Unset):
+        created_before (datetime.datetime | None | Unset):
+        include_archive (bool | Unset):  Default: False.
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | HTTPValidationError | WireTaskPage
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+queue=queue,
+state=state,
+kind=kind,
+worker_id=worker_id,
+recurring_task_id=recurring_task_id,
+created_after=created_after,
+created_before=created_before,
+include_archive=include_archive,
+limit=limit,
+cursor=cursor,
+
+    )).parsed

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.report_body_checkpoint_type_0 import ReportBodyCheckpointType0
+  from ..models.report_body_data_type_0 import ReportBodyDataType0
+
+
+
+
+
+T = TypeVar("T", bound="ReportBody")
+
+
+
+@_attrs_define
+class ReportBody:
+    """ 
+        Attributes:
+            checkpoint (None | ReportBodyCheckpointType0 | Unset): Extension: progress to resume from; handed to the next
+                attempt
+            data (None | ReportBodyDataType0 | Unset):
+     """
+
+    checkpoint: None | ReportBodyCheckpointType0 | Unset = UNSET
+    data: None | ReportBodyDataType0 | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.report_body_checkpoint_type_0 import ReportBodyCheckpointType0 # noqa: PLC0415
+        from ..models.report_body_data_type_0 import ReportBodyDataType0 # noqa: PLC0415
+        checkpoint: dict[str, Any] | None | Unset
+        if isinstance(self.checkpoint, Unset):
+            checkpoint = UNSET
+        elif isinstance(self.checkpoint, ReportBodyCheckpointType0):
+            checkpoint = self.checkpoint.to_dict()
+        else:
+            checkpoint = self.checkpoint
+
+        data: dict[str, Any] | None | Unset
+        if isinstance(self.data, Unset):
+            data = UNSET
+        elif isinstance(self.data, ReportBodyDataType0):
+            data = self.data.to_dict()
+        else:
+            data = self.data
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+        })
+        if checkpoint is not UNSET:
+            field_dict["checkpoint"] = checkpoint
+        if data is not UNSET:
+            field_dict["data"] = data
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.report_body_checkpoint_type_0 import ReportBodyCheckpointType0 # noqa: PLC0415
+        from ..models.report_body_data_type_0 import ReportBodyDataType0 # noqa: PLC0415
+        d = dict(src_dict)
+        def _parse_checkpoint(data: object) -> None | ReportBodyCheckpointType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                checkpoint_type_0 = ReportBodyCheckpointType0.from_dict(data)
+
+
+
+                return checkpoint_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ReportBodyCheckpointType0 | Unset, data)
+
+        checkpoint = _parse_checkpoint(d.pop("checkpoint", UNSET))
+
+
+        def _parse_data(data: object) -> None | ReportBodyDataType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_0 = ReportBodyDataType0.from_dict(data)
+
+
+
+                return data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ReportBodyDataType0 | Unset, data)
+
+        data = _parse_data(d.pop("data", UNSET))
+
+
+        report_body = cls(
+            checkpoint=checkpoint,
+            data=data,
+        )
+
+
+        report_body.additional_properties = d
+        return report_body
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.wire_admin_job import WireAdminJob
+
+
+
+
+
+T = TypeVar("T", bound="WireJobEnvelope")
+
+
+
+@_attrs_define
+class WireJobEnvelope:
+    """ 
+        Attributes:
+            job (WireAdminJob):
+     """
+
+    job: WireAdminJob
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.wire_admin_job import WireAdminJob # noqa: PLC0415
+        job = self.job.to_dict()
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "job": job,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.wire_admin_job import WireAdminJob # noqa: PLC0415
+        d = dict(src_dict)
+        job = WireAdminJob.from_dict(d.pop("job"))
+
+
+
+
+        wire_job_envelope = cls(
+            job=job,
+        )
+
+
+        wire_job_envelope.additional_properties = d
+        return wire_job_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
