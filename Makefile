@@ -6,8 +6,9 @@ STAMP := $(VENV)/.install-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8080
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: install run test check lint typecheck imports openapi openapi-check clients clients-check lint-deploy kibana clean
+.PHONY: install run test check lint typecheck imports openapi openapi-check clients clients-check lint-deploy kibana bench clean
 
 $(STAMP): pyproject.toml clients/python/setup.py sdk/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +78,12 @@ kibana: $(STAMP)
 	$(BIN)/tasques kibana export --prefix tasques_ > kibana/tasques_saved_objects.ndjson
 
 check: lint typecheck imports openapi-check clients-check lint-deploy test
+
+# Benchmarks are not tests: starts its own servers and prints one table per backend (Elasticsearch too
+# when TASQUES_BENCH_ES_URL is set). BENCH_ARGS=--quick for a smoke run; BENCH_ARGS='--write-md --profile'
+# refreshes BENCHMARKS.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .ci-artifacts .mypy_cache .ruff_cache .pytest_cache clients/typescript/node_modules clients/typescript/dist
