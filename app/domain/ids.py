@@ -1,5 +1,13 @@
-"""Identifiers: task ids and lease tokens are 32 lowercase hex characters (a UUIDv4 without dashes)."""
+"""Identifiers: task ids and lease tokens are 32 lowercase hex characters, as Tasques' were.
 
+Generated task ids are time-ordered (a UUIDv7 layout: 48 bits of Unix milliseconds, then random bits):
+consecutive inserts land next to each other in the SQLite primary key and in Elasticsearch's id index
+instead of on random pages, which measured 2-5x faster bulk writes at 50k+ tasks (BENCHMARKS.md).
+Lease tokens stay fully random: they are capabilities, not keys.
+"""
+
+import os
+import time
 import uuid
 
 from app.domain.errors import InvalidInput
@@ -8,7 +16,13 @@ MAX_TASK_ID_BYTES = 512
 
 
 def new_task_id() -> str:
-    return uuid.uuid4().hex
+    millis = time.time_ns() // 1_000_000
+    random_bits = int.from_bytes(os.urandom(10), "big")
+    value = (millis & (2**48 - 1)) << 80 | random_bits
+    # Version 7 and RFC 4122 variant bits, so the id is also a valid UUIDv7 without its dashes.
+    value = (value & ~(0xF << 76)) | (0x7 << 76)
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)
+    return f"{value:032x}"
 
 
 def new_lease_token() -> str:
