@@ -7,16 +7,17 @@ Lease tokens stay fully random: they are capabilities, not keys.
 """
 
 import os
-import time
 import uuid
+from datetime import datetime
 
 from app.domain.errors import InvalidInput
 
 MAX_TASK_ID_BYTES = 512
 
 
-def new_task_id() -> str:
-    millis = time.time_ns() // 1_000_000
+def new_task_id(at: datetime) -> str:
+    """A time-ordered id for a task created at ``at`` (the domain takes time as an argument)."""
+    millis = int(at.timestamp() * 1000)
     random_bits = int.from_bytes(os.urandom(10), "big")
     value = (millis & (2**48 - 1)) << 80 | random_bits
     # Version 7 and RFC 4122 variant bits, so the id is also a valid UUIDv7 without its dashes.

@@ -40,7 +40,7 @@ class NewTask:
         timeout = self.processing_timeout or policies.processing_timeout_for(self.queue)
         if timeout <= timedelta(0):
             raise InvalidInput("processing_timeout must be positive")
-        task_id = new_task_id() if self.id is None else ensure_valid_task_id(self.id)
+        task_id = new_task_id(at) if self.id is None else ensure_valid_task_id(self.id)
         return Task(
             id=task_id,
             queue=self.queue,

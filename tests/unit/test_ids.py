@@ -1,14 +1,14 @@
 import re
-import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from app.domain.ids import new_lease_token, new_task_id
 
 
 def test_task_ids_are_32_hex_uuid7_and_ordered_by_time() -> None:
-    first = new_task_id()
-    time.sleep(0.002)  # ids are ordered at millisecond resolution; step past one millisecond
-    second = new_task_id()
+    at = datetime(2026, 11, 23, tzinfo=UTC)
+    first = new_task_id(at)
+    second = new_task_id(at + timedelta(milliseconds=1))
 
     assert re.fullmatch(r"[0-9a-f]{32}", first)
     assert uuid.UUID(first).version == 7
