@@ -13,12 +13,15 @@ from prometheus_client import CollectorRegistry
 
 from app.api.app import ApiDependencies, create_app
 from app.api.leader_routes import WireLeaderStatus
+from app.api.wire_models import wire_task
 from app.clock import Clock, SystemClock
 from app.config import Settings, load_settings
 from app.maintenance.admin_jobs import AdminJobRunner
 from app.maintenance.archiver import Archiver
 from app.maintenance.elector import LeaderElector, Role
 from app.maintenance.periodic import PeriodicService
+from app.maintenance.pipelines import PipelineRunner
+from app.maintenance.push_delivery import PushDelivery
 from app.maintenance.reaper import TimeoutReaper
 from app.maintenance.scheduler import RecurringScheduler
 from app.maintenance.supervisor import LeaderSupervisor, Maintenance
@@ -30,6 +33,11 @@ from app.services.batch_finish import BatchFinisher
 from app.services.claims import ClaimService
 from app.services.history import HistoryRecorder
 from app.services.paused_queues import PausedQueues
+from app.services.pipelines import PipelineService
+from app.services.pipelines_advance import PipelineAdvancer
+from app.services.push_dispatch import PushDispatcher, PushDispatcherDependencies
+from app.services.push_sender import HttpxPushSender
+from app.services.push_workers import PushWorkerService
 from app.services.recurring_fires import RecurringFires
 from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService, TaskServiceDependencies
@@ -82,6 +90,9 @@ class Components:
     metrics: TasquesMetrics
     clock: Clock
     tracing: TracerProvider | None
+    pipelines: PipelineService
+    push_workers: PushWorkerService
+    push: PushDispatcher
 
     async def start(self) -> None:
         if self.settings.storage.backend == "sqlite":
@@ -99,6 +110,7 @@ class Components:
     async def stop(self) -> None:
         self.arrivals.closing.set()
         await self.maintenance.stop()
+        await self.push.close(grace=self.settings.maintenance.push_delivery.shutdown_grace)
         await self.store.close()
         if self.tracing is not None:
             self.tracing.shutdown()  # flushes spans still batched for export
@@ -163,15 +175,33 @@ def build_components(
         max_fires_per_pass=maintenance_settings.scheduler.max_fires_per_pass,
         history=history,
     )
+    tasks = TaskService(dependencies)
+    claims = ClaimService(dependencies)
+    push = _build_push_dispatcher(settings, the_store, dependencies, tasks=tasks, claims=claims)
+    extra_services: list[PeriodicService] = [
+        PipelineRunner(
+            PipelineAdvancer(
+                the_store, tasks=tasks, clock=clock, page_size=maintenance_settings.pipelines.page_size
+            ),
+            settings=maintenance_settings.pipelines,
+        ),
+        PushDelivery(push, settings=maintenance_settings.push_delivery),
+    ]
     maintenance = _build_maintenance(
-        settings, the_store, dependencies, fires=fires, metrics=metrics, admin=admin
+        settings,
+        the_store,
+        dependencies,
+        fires=fires,
+        metrics=metrics,
+        admin=admin,
+        extra_services=extra_services,
     )
     return Components(
         settings=settings,
         store=the_store,
         arrivals=arrivals,
-        tasks=TaskService(dependencies),
-        claims=ClaimService(dependencies),
+        tasks=tasks,
+        claims=claims,
         recurring=RecurringService(the_store, policies=settings.tasks, clock=clock, fires=fires),
         waits=WaitService(
             the_store,
@@ -194,6 +224,33 @@ def build_components(
         metrics=metrics,
         clock=clock,
         tracing=provider,
+        pipelines=PipelineService(the_store, tasks=tasks, policies=settings.tasks, clock=clock),
+        push_workers=PushWorkerService(the_store, policies=settings.tasks, clock=clock),
+        push=push,
+    )
+
+
+def _build_push_dispatcher(
+    settings: Settings,
+    store: Store,
+    dependencies: TaskServiceDependencies,
+    *,
+    tasks: TaskService,
+    claims: ClaimService,
+) -> PushDispatcher:
+    config = settings.maintenance.push_delivery
+    return PushDispatcher(
+        PushDispatcherDependencies(
+            store=store,
+            claims=claims,
+            tasks=tasks,
+            sender=HttpxPushSender(timeout=config.request_timeout.total_seconds()),
+            # Workers receive a task exactly as a claim response would show it.
+            render=lambda task: wire_task(task, for_claimer=True).model_dump(mode="json", exclude_none=True),
+            clock=dependencies.clock,
+            backoff=config.backoff,
+            rng=dependencies.random,
+        )
     )
 
 
@@ -205,6 +262,7 @@ def _build_maintenance(
     fires: RecurringFires,
     metrics: TasquesMetrics,
     admin: AdminService,
+    extra_services: list[PeriodicService],
 ) -> Maintenance:
     config = settings.maintenance
     clock, rng = dependencies.clock, dependencies.random
@@ -227,6 +285,7 @@ def _build_maintenance(
             store_keeps_retention=settings.storage.backend == "elasticsearch"
             and settings.storage.elasticsearch.ilm_enabled,
         ),
+        *extra_services,
     ]
     supervisor = LeaderSupervisor(services, clock=clock, rng=rng)
 
@@ -254,6 +313,8 @@ def build_app(components: Components) -> FastAPI:
             clock=components.clock,
             history=components.history,
             leader_status=components.leader_status,
+            pipelines=components.pipelines,
+            push_workers=components.push_workers,
             registry=components.metrics.registry,
             before_scrape=components.refresh_metrics,
             tracer_provider=components.tracing,

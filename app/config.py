@@ -19,6 +19,8 @@ from app.domain.durations import GoDuration
 from app.maintenance.admin_jobs import AdminJobSettings
 from app.maintenance.archiver import ArchiverSettings
 from app.maintenance.elector import ElectorSettings
+from app.maintenance.pipelines import PipelineSettings
+from app.maintenance.push_delivery import PushDeliverySettings
 from app.maintenance.reaper import ReaperSettings
 from app.maintenance.scheduler import SchedulerSettings
 from app.observability.settings import ObservabilitySettings
@@ -76,6 +78,8 @@ class MaintenanceSettings(_Section):
     scheduler: SchedulerSettings = SchedulerSettings()
     archiver: ArchiverSettings = ArchiverSettings()
     admin_jobs: AdminJobSettings = AdminJobSettings()
+    pipelines: PipelineSettings = PipelineSettings()
+    push_delivery: PushDeliverySettings = PushDeliverySettings()
 
 
 class Settings(BaseSettings):

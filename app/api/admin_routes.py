@@ -57,6 +57,11 @@ class WireQueue(BaseModel):
     counts: dict[str, int]
     oldest_queued_age_seconds: float | None = None
     paused: bool
+    unclaimable: int | None = Field(
+        default=None,
+        description="Extension: waiting tasks whose required_capabilities no worker declared in a claim "
+        "within tasks.flow_control.capabilities_live_for",
+    )
 
 
 class WireQueues(BaseModel):
@@ -121,6 +126,7 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
                     else None
                 ),
                 paused=entry.paused,
+                unclaimable=entry.unclaimable,
             )
             for entry in await admin.queues()
         ]

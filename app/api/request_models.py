@@ -82,6 +82,25 @@ class NewTaskBody(_Body):
     args: JsonObjectBody | None = None
     context: JsonObjectBody | None = None
     backoff: BackoffBody | None = Field(default=None, description="Extension: retry backoff for this task")
+    concurrency_key: StrictStr | None = Field(
+        default=None,
+        max_length=200,
+        examples=["tenant:42"],
+        description="Extension: tasks sharing this key count against its concurrency limit "
+        "(tasks.flow_control.keys) and claims rotate across keys",
+    )
+    rate_limit_key: StrictStr | None = Field(
+        default=None,
+        max_length=200,
+        examples=["openai:gpt"],
+        description="Extension: claims of tasks sharing this key count against its rate limit",
+    )
+    required_capabilities: list[StrictStr] | None = Field(
+        default=None,
+        max_length=32,
+        examples=[["gpu"]],
+        description="Extension: only workers declaring all of these in their claim get this task",
+    )
 
     def to_new_task(self) -> NewTask:
         return NewTask(
@@ -95,6 +114,11 @@ class NewTaskBody(_Body):
             args=self.args,
             context=self.context,
             backoff=self.backoff.to_policy() if self.backoff else None,
+            concurrency_key=self.concurrency_key,
+            rate_limit_key=self.rate_limit_key,
+            required_capabilities=tuple(self.required_capabilities)
+            if self.required_capabilities is not None
+            else None,
         )
 
 
@@ -106,6 +130,13 @@ class ClaimBody(_Body):
     queues: list[StrictStr] = Field(description="Queues to claim from; an empty list means every queue")
     amount: StrictInt | None = Field(default=None, ge=0, examples=[1])
     block_for: DurationText | None = None
+    capabilities: list[StrictStr] | None = Field(
+        default=None,
+        max_length=32,
+        examples=[["gpu", "py3.12"]],
+        description="Extension: what this worker offers; tasks with required_capabilities are handed "
+        "only to workers declaring all of them",
+    )
 
 
 class DataBody(_Body):

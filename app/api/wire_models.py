@@ -101,6 +101,11 @@ class WireTask(_Wire):
         description="Extension, claim responses only: send it back as X-TASQUES-LEASE-TOKEN to be fenced "
         "against superseded claims",
     )
+    concurrency_key: str | None = Field(default=None, description="Extension: the task's concurrency key")
+    rate_limit_key: str | None = Field(default=None, description="Extension: the task's rate-limit key")
+    required_capabilities: list[str] | None = Field(
+        default=None, description="Extension: what a claiming worker must declare to get this task"
+    )
 
 
 class ErrorBody(_Wire):
@@ -140,6 +145,9 @@ def wire_task(task: Task, *, for_claimer: bool = False) -> WireTask:
         ),
         trace_context=task.trace_context if for_claimer else None,
         lease_token=task.lease_token if for_claimer else None,
+        concurrency_key=task.concurrency_key,
+        rate_limit_key=task.rate_limit_key,
+        required_capabilities=list(task.required_capabilities) if task.required_capabilities else None,
     )
 
 

@@ -171,3 +171,31 @@ class AccessDenied(TasquesError):
     """Authenticated, but the credentials do not cover this action or queue."""
 
     code = "forbidden"
+
+
+class PipelineNotFound(TasquesError):
+    code = "pipeline_not_found"
+
+    def __init__(self, pipeline_id: str) -> None:
+        super().__init__(f"Could not find pipeline [{pipeline_id}]", id=pipeline_id)
+
+
+class PipelineAlreadyExists(TasquesError):
+    code = "pipeline_already_exists"
+
+    def __init__(self, pipeline_id: str) -> None:
+        super().__init__(f"Pipeline with Id [{pipeline_id}] already exists", id=pipeline_id)
+
+
+class PushWorkerNotFound(TasquesError):
+    code = "push_worker_not_found"
+
+    def __init__(self, worker_id: str) -> None:
+        super().__init__(f"Could not find push worker [{worker_id}]", id=worker_id)
+
+
+class PushWorkerAlreadyExists(TasquesError):
+    code = "push_worker_already_exists"
+
+    def __init__(self, worker_id: str) -> None:
+        super().__init__(f"Push worker with Id [{worker_id}] already exists", id=worker_id)

@@ -117,6 +117,11 @@ class Task(BaseModel):
     checkpoint: Checkpoint | None = None
     # W3C trace context of the producer (traceparent, tracestate), so worker spans join its trace.
     trace_context: dict[str, str] | None = None
+    # Flow control (app.domain.flow): the concurrency group, which claims also rotate over for fairness;
+    # the rate-limit group; and what a claiming worker must declare (sorted, unique) to be handed this.
+    concurrency_key: str | None = None
+    rate_limit_key: str | None = None
+    required_capabilities: tuple[str, ...] | None = None
 
     @property
     def remaining_attempts(self) -> int:
@@ -128,6 +133,12 @@ class Task(BaseModel):
 
     def is_claimable(self, *, at: datetime) -> bool:
         return self.state in CLAIMABLE_STATES and self.run_at <= at and self.remaining_attempts > 0
+
+    def runs_on(self, capabilities: frozenset[str] | None) -> bool:
+        """Whether a worker declaring ``capabilities`` (None: declared nothing) may be handed this task."""
+        if not self.required_capabilities:
+            return True
+        return capabilities is not None and capabilities.issuperset(self.required_capabilities)
 
     def claim(self, *, worker_id: str, at: datetime, lease_token: str) -> Self:
         if self.state not in CLAIMABLE_STATES or self.remaining_attempts <= 0:

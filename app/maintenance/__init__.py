@@ -1,4 +1,5 @@
-"""Leader election and the leader-only periodic services (timeout reaper, recurring scheduler, archiver).
+"""Leader election and the leader-only periodic services (timeout reaper, recurring scheduler, archiver,
+admin jobs, pipeline advancer, push delivery).
 
 Rule: imports services, the store port and the domain; never a backend, never HTTP. Services never ask
 "am I leader?": the ``LeaderElector`` (a follower/leader state machine over the lock record) tells the

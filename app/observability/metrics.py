@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from app.domain.history import TaskEvent, TaskEventKind
 from app.domain.states import TaskState
 from app.domain.task import Task
-from app.storage.port import QueueStats
+from app.storage.port import QueueStats, Throttled
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 _OUTCOMES = frozenset(TaskEventKind) - {TaskEventKind.CLAIMED, TaskEventKind.REPORTED}
@@ -54,6 +54,14 @@ class TasquesMetrics:
         self.conflicts = Counter(
             "tasques_version_conflicts", "Lost compare-and-swap races", registry=registry
         )
+        # Labelled by queue and by the kind of limit, never by key: keys (tenants, API accounts) are
+        # unbounded, and one series per key would be a cardinality leak.
+        self.throttled_total = Counter(
+            "tasques_claims_throttled",
+            "Claimable tasks a claim pass left queued because a queue or key limit was reached",
+            ["queue", "scope", "limit"],
+            registry=registry,
+        )
 
     def enqueued(self, tasks: Sequence[Task]) -> None:
         for task in tasks:
@@ -75,6 +83,12 @@ class TasquesMetrics:
     def conflicted(self, count: int) -> None:
         if count:
             self.conflicts.inc(count)
+
+    def throttled(self, throttled: Sequence[Throttled]) -> None:
+        for entry in throttled:
+            self.throttled_total.labels(
+                queue=entry.queue, scope=entry.scope.value, limit=entry.limit.value
+            ).inc(entry.count)
 
     def observe_queues(self, stats: Sequence[QueueStats], *, now: datetime) -> None:
         self.tasks.clear()

@@ -8,15 +8,16 @@ conflict and never a second task), and only then records the decision with a com
 compare-and-swap means someone else advanced the pipeline: the next pass re-reads it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from app.clock import Clock
-from app.domain.errors import PipelineNotFound, TaskAlreadyExists, TasquesError, VersionConflict
+from app.domain.errors import InvalidInput, PipelineNotFound, TaskAlreadyExists, TasquesError, VersionConflict
 from app.domain.task import Task
+from app.services.new_task import NewTask
 from app.services.pipelines_plan import PipelineState, TaskKey, decide, keys_to_read
 from app.services.task_service import TaskService
-from app.storage.port import Pipeline, PipelineStore, TaskStore
+from app.storage.port import CreateResult, Pipeline, PipelineStore, TaskStore
 
 
 class PipelineAdvanceStore(TaskStore, PipelineStore, Protocol):
@@ -69,15 +70,32 @@ class PipelineAdvancer:
         decision = decide(pipeline, tasks, at=self._clock.now_utc())
         if decision.updated is None:
             return
-        if decision.create:
-            for result in await self._tasks.create_tasks(decision.create):
-                if isinstance(result, TaskAlreadyExists):
-                    report.duplicates += 1
-                else:
-                    report.created += 1
+        updated = decision.updated
         try:
-            await self._store.update_pipeline(pipeline, decision.updated)
+            results = await self._create(decision.create)
+        except InvalidInput as error:
+            # The stored definition no longer makes a valid task (limits or defaults changed since the
+            # submission): retrying every pass would never succeed, so the pipeline fails, saying why.
+            updated = replace(
+                pipeline, state=PipelineState.FAILED.value, error=error.message, updated_at=updated.updated_at
+            )
+            results = []
+        for result in results:
+            if isinstance(result, TaskAlreadyExists):
+                report.duplicates += 1
+            else:
+                report.created += 1
+        try:
+            await self._store.update_pipeline(pipeline, updated)
         except (VersionConflict, PipelineNotFound):
             report.conflicts += 1
             return
-        report.finished += decision.updated.state != PipelineState.RUNNING
+        report.finished += updated.state != PipelineState.RUNNING
+
+    async def _create(self, new_tasks: list[NewTask]) -> list[CreateResult]:
+        """In batches the task service accepts (the limit may have shrunk since the submission)."""
+        size = self._tasks.policies.limits.max_batch_size
+        results: list[CreateResult] = []
+        for start in range(0, len(new_tasks), size):
+            results += await self._tasks.create_tasks(new_tasks[start : start + size])
+        return results

@@ -1,7 +1,8 @@
 """Push delivery: the leader claims tasks on each registered HTTP worker's behalf and POSTs them to it.
 
-Claiming goes through the normal claim path (``ClaimService``, so paused queues, claim order, leases and
-history behave as for any worker) with the worker id ``push:<id>``. A worker never holds more than its
+Claiming goes through the normal claim path (``ClaimService``, so paused queues, claim order, flow
+limits, capability matching, leases and history behave as for any worker) with the worker id
+``push:<id>`` and the capabilities the worker registered. A worker never holds more than its
 ``max_in_flight`` tasks: before claiming, the dispatcher counts the tasks currently claimed by
 ``push:<id>`` — the ones a search finds (which covers claims a previous leader made) plus the ones this
 dispatcher claimed itself (which covers claims too recent for a near-real-time search) — each checked by
@@ -156,7 +157,11 @@ class PushDispatcher:
         if room <= 0:
             return
         order = ClaimOrder(
-            worker_id=claiming_worker_id(worker.id), queues=worker.queues, amount=room, block_for=timedelta(0)
+            worker_id=claiming_worker_id(worker.id),
+            queues=worker.queues,
+            amount=room,
+            block_for=timedelta(0),
+            capabilities=frozenset(worker.capabilities) or None,
         )
         claimed = await self._claims.claim(order)
         held.update((task.queue, task.id) for task in claimed)

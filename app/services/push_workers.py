@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from app.clock import Clock
 from app.domain.errors import InvalidInput
+from app.domain.flow import normalized_capabilities
 from app.domain.queue_names import ensure_valid_queue_name
 from app.services.policies import TaskPolicies
 from app.storage.port import PushWorker, PushWorkerStore
@@ -72,13 +73,12 @@ class PushWorkerService:
             raise InvalidInput(f"max_in_flight must be between 1 and {limit}")
         if not MIN_SECRET_LENGTH <= len(new.secret) <= MAX_SECRET_LENGTH:
             raise InvalidInput(f"secret must be {MIN_SECRET_LENGTH} to {MAX_SECRET_LENGTH} characters long")
-        if any(not capability.strip() for capability in new.capabilities):
-            raise InvalidInput("capabilities must not be blank")
+        capabilities = normalized_capabilities(new.capabilities, field="capabilities") or ()
         return PushWorker(
             id=worker_id,
             url=new.url,
             queues=tuple(dict.fromkeys(new.queues)),
-            capabilities=tuple(dict.fromkeys(new.capabilities)),
+            capabilities=capabilities,
             max_in_flight=new.max_in_flight,
             secret=new.secret,
             created_at=self._clock.now_utc(),

@@ -3,6 +3,10 @@
 It keeps Tasques' Elasticsearch ``_source`` shape (``remaining_attempts`` instead of ``attempted``,
 ``processing_timeout`` in integer nanoseconds, omitted keys instead of nulls) so documents written by
 Go Tasques stay readable. Extensions are additive keys: ``last_claimed.lease_token`` and ``backoff``.
+
+Flow control keys (``concurrency_key``, ``rate_limit_key``, ``required_capabilities``) are written only
+when set. ``required_capabilities_count`` is derived, written beside ``required_capabilities`` for
+Elasticsearch's ``terms_set`` query (``minimum_should_match_field``), and ignored on read.
 """
 
 from datetime import UTC, datetime
@@ -53,6 +57,11 @@ def task_to_document(task: Task) -> Document:
         document["cancellation"] = {"requested_at": format_stored_time(task.cancellation.requested_at)}
         _put_if_set(document["cancellation"], "reason", task.cancellation.reason)
     _put_if_set(document, "trace_context", task.trace_context)
+    _put_if_set(document, "concurrency_key", task.concurrency_key)
+    _put_if_set(document, "rate_limit_key", task.rate_limit_key)
+    if task.required_capabilities:
+        document["required_capabilities"] = list(task.required_capabilities)
+        document["required_capabilities_count"] = len(task.required_capabilities)
     if task.checkpoint is not None:
         document["checkpoint"] = {
             "at": format_stored_time(task.checkpoint.at),
@@ -89,6 +98,9 @@ def task_from_document(document: Document, version: Version) -> Task:
         cancellation=_cancellation_from_document(document.get("cancellation")),
         checkpoint=_checkpoint_from_document(document.get("checkpoint")),
         trace_context=document.get("trace_context"),
+        concurrency_key=document.get("concurrency_key"),
+        rate_limit_key=document.get("rate_limit_key"),
+        required_capabilities=_capabilities_from_document(document.get("required_capabilities")),
     )
 
 
@@ -179,3 +191,10 @@ def _checkpoint_from_document(document: Document | None) -> Checkpoint | None:
     return Checkpoint(
         at=parse_stored_time(document["at"]), attempt=int(document["attempt"]), data=document["data"]
     )
+
+
+def _capabilities_from_document(value: Any) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    # ES hands back a single-valued keyword list as written, but a hand-written document may hold a string.
+    return tuple(sorted({value} if isinstance(value, str) else set(value)))

@@ -15,35 +15,86 @@ removes the record after the dedup window; ``get_task`` finds archived tasks too
 
 Any failure to reach the store raises ``StoreUnavailable``; a write that raised it may or may not have
 been applied, and every write is idempotent under CAS, so callers can retry by re-reading.
+
+Flow control at claim time (``ClaimRequest.flow``, ``FlowStore``): a claim never takes a task that would
+put a queue or key over its concurrency limit (tasks CLAIMED at once) or its rate (token bucket), nor one
+whose ``required_capabilities`` the claimer did not declare; such tasks are skipped, stay as they are
+(never failed) and are reported in ``ClaimOutcome.throttled``. Claims rotate over concurrency keys. The
+guarantee holds across servers sharing the store: SQLite counts CLAIMED tasks inside the claim's
+IMMEDIATE transaction; Elasticsearch keeps one limiter record per queue/key (holders, or a token bucket)
+changed by compare-and-swap before the tasks' own conditional writes. A limit may be under-used for a
+while (a slot stays held until released or reclaimed), never exceeded.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from app.domain.errors import TaskAlreadyExists, TaskNotFound, VersionConflict
+from app.domain.flow import FlowRules, LimitKind, ScopeKind
 from app.domain.history import TaskEvent
-from app.domain.recurring import RecurringTask
+from app.domain.recurring import RecurringTask, TaskDefinition
 from app.domain.states import TaskState
 from app.domain.task import Task, Version
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FlowOptions:
+    """The limits a claim obeys and how hard a store works at them."""
+
+    rules: FlowRules = field(default_factory=FlowRules)
+    fairness_window: int = 100
+    """How many distinct concurrency keys with claimable tasks one claim pass rotates over."""
+    pending_grace: timedelta = timedelta(seconds=30)
+    """Elasticsearch: how long a limiter slot whose task still looks unclaimed is kept for the claim
+    that took it (its task write may still be on its way) before another claim may reclaim it."""
+    limiter_retries: int = 10
+    """Elasticsearch: rounds of re-reading limiter records after lost compare-and-swaps."""
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimRequest:
-    """``queues`` empty means every queue. ``at`` is both the claim time and the ``run_at`` cut-off."""
+    """``queues`` empty means every queue. ``at`` is both the claim time and the ``run_at`` cut-off.
+
+    Claim order: tasks are grouped by ``concurrency_key`` (tasks without one form one group); groups
+    take turns, least recently served by this store object first (then the group whose best task is
+    best), and within a group tasks go best first: priority desc, run_at asc, enqueued asc. With one
+    group that is plain best-first order.
+    """
 
     queues: tuple[str, ...]
     amount: int
     at: datetime
     excluded_queues: frozenset[str] = frozenset()
     """Paused queues: never claimed from, even when ``queues`` is empty (every queue)."""
+    flow: FlowOptions = FlowOptions()
+    capabilities: frozenset[str] | None = None
+    """What the claimer declared; None: nothing. Only tasks whose required capabilities it covers."""
+    offered: tuple[Task, ...] = ()
+    """When set, claim only from these tasks (just created through this server, with the versions the
+    store returned) instead of searching: the in-process hand-off, under the same limits and filters."""
+
+
+@dataclass(frozen=True, slots=True)
+class Throttled:
+    """Claimable candidates a claim pass skipped because of one limit, by queue and scope.
+
+    A measure of pressure for metrics, not a task count: a pass looks at a backend-dependent number of
+    candidates (SQLite counts the best ``amount`` it left out, Elasticsearch the search hits it turned
+    away), and a task held back over several passes counts in each."""
+
+    queue: str
+    scope: ScopeKind
+    limit: LimitKind
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimOutcome:
     claimed: list[Task]
     conflicts: int
+    throttled: tuple[Throttled, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,7 +170,24 @@ class TaskStore(Protocol):
         Near-real-time on Elasticsearch: a write shows up after the next refresh."""
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
-        """Claim up to ``amount`` claimable tasks, best first: priority desc, run_at asc, enqueued asc."""
+        """Claim up to ``amount`` claimable tasks in claim order (see ``ClaimRequest``), within
+        ``request.flow`` limits, covered by ``request.capabilities``, outside ``excluded_queues``."""
+
+    async def release_claims(self, tasks: Sequence[Task]) -> None:
+        """``tasks``, as they were while CLAIMED, have left CLAIMED (or changed lease): free the
+        concurrency slots their leases hold. An optimisation, never needed for correctness: a claim that
+        finds a limit full checks every holder against its task (realtime) and reclaims the stale ones,
+        so tasks finished by paths that do not call this (reaper, batch finish, admin actions, a crash)
+        free their slots at the next claim that needs them. Best effort; nothing on SQLite, which counts
+        CLAIMED tasks instead of keeping holders."""
+
+    async def record_capabilities(self, capabilities: frozenset[str], *, at: datetime) -> None:
+        """Remember that a claimer declared this capability set at ``at`` (one record per distinct set,
+        last write wins)."""
+
+    async def unclaimable_counts(self, *, seen_since: datetime) -> dict[str, int]:
+        """Per queue, waiting (queued or failed) tasks whose required capabilities no set recorded at or
+        after ``seen_since`` covers: work no live worker can take. Near-real-time on Elasticsearch."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +323,86 @@ class AdminJobStore(Protocol):
         """Newest first; reflects writes already made."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pipeline:
+    """A chain, group or chord of tasks, advanced by the leader (``app.services.pipelines_advance``).
+
+    The planned tasks are ``steps`` (then ``callback`` for a chord), with deterministic ids
+    ``<id>.<index>`` and ``<id>.callback``. ``enqueued`` counts the planned tasks known to have been
+    created, in plan order; the next one may or may not exist yet (a crash between its create-only
+    insert and the compare-and-swap that counts it), which is why it is always created again, never
+    assumed.
+    """
+
+    id: str
+    kind: str  # chain | group | chord
+    steps: tuple[TaskDefinition, ...]
+    callback: TaskDefinition | None = None
+    on_member_dead: str = "fail"  # chord only: fail | skip
+    state: str = "running"  # running | done | failed
+    enqueued: int = 0
+    created_at: datetime
+    updated_at: datetime
+    error: str | None = None
+    version: Version | None = None
+
+
+class PipelineStore(Protocol):
+    async def create_pipeline(self, pipeline: Pipeline) -> Pipeline:
+        """Create-only: ``PipelineAlreadyExists`` when the id exists."""
+
+    async def get_pipeline(self, pipeline_id: str) -> Pipeline:
+        """Realtime read; raises ``PipelineNotFound``."""
+
+    async def update_pipeline(self, previous: Pipeline, updated: Pipeline) -> Pipeline:
+        """CAS on ``previous.version``: ``VersionConflict`` or ``PipelineNotFound``."""
+
+    async def list_pipelines(self, *, state: str | None, after_id: str | None, limit: int) -> list[Pipeline]:
+        """By id ascending, ids greater than ``after_id``; near-real-time on Elasticsearch (a pipeline
+        shows up after the next refresh, and its version may be stale: a CAS on it can conflict)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PushWorker:
+    """An HTTP worker the leader pushes tasks to, with its delivery (back-off) state.
+
+    ``secret`` signs every delivery, so it is stored as given; it is never returned by the API nor
+    logged (``repr`` leaves it out).
+    """
+
+    id: str
+    url: str
+    queues: tuple[str, ...]
+    capabilities: tuple[str, ...] = ()
+    max_in_flight: int
+    secret: str = field(repr=False)
+    created_at: datetime
+    consecutive_failures: int = 0
+    retry_at: datetime | None = None
+    """No delivery before this instant (set after a failed delivery, cleared by a successful one)."""
+    last_error: str | None = None
+    last_failure_at: datetime | None = None
+    version: Version | None = None
+
+
+class PushWorkerStore(Protocol):
+    async def create_push_worker(self, worker: PushWorker) -> PushWorker:
+        """Create-only: ``PushWorkerAlreadyExists`` when the id exists."""
+
+    async def get_push_worker(self, worker_id: str) -> PushWorker:
+        """Realtime read; raises ``PushWorkerNotFound``."""
+
+    async def update_push_worker(self, previous: PushWorker, updated: PushWorker) -> PushWorker:
+        """CAS on ``previous.version``: ``VersionConflict`` or ``PushWorkerNotFound``."""
+
+    async def delete_push_worker(self, previous: PushWorker) -> None:
+        """CAS delete: ``VersionConflict`` or ``PushWorkerNotFound``."""
+
+    async def list_push_workers(self) -> list[PushWorker]:
+        """Every registration, by id; near-real-time on Elasticsearch (read one with
+        ``get_push_worker`` for its latest state)."""
+
+
 class Store(
     TaskStore,
     MaintenanceStore,
@@ -263,6 +411,8 @@ class Store(
     EventStore,
     QueueControlStore,
     AdminJobStore,
+    PipelineStore,
+    PushWorkerStore,
     Protocol,
 ):
     """Everything a backend provides."""

@@ -30,6 +30,7 @@ async def test_queues_overview_and_pause(api: httpx.AsyncClient) -> None:
             "counts": {"queued": 1, "dead": 1},
             "oldest_queued_age_seconds": overview[0]["oldest_queued_age_seconds"],
             "paused": True,
+            "unclaimable": 0,
         }
     ]
     assert resumed.json()["paused"] is False

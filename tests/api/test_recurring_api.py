@@ -134,5 +134,7 @@ async def test_leader_status_and_metrics(api: httpx.AsyncClient, components: Com
         "leader-service:recurring-scheduler",
         "leader-service:archiver",
         "leader-service:admin-jobs",
+        "leader-service:pipelines",
+        "leader-service:push-delivery",
     }
     assert "tasques_leader 1.0" in metrics.text

@@ -114,6 +114,9 @@ def expected_setup(harness: ElasticsearchHarness) -> list[str]:
         f"index {names.recurring_tasks}",
         f"index {names.queue_controls}",
         f"index {names.admin_jobs}",
+        f"index {names.pipelines}",
+        f"index {names.push_workers}",
+        f"index {names.flow_control}",
         f"archive alias {names.archive_alias}",
         f"events alias {names.events_alias}",
     ]
@@ -194,7 +197,15 @@ def deep_subset(part: Any, whole: Any) -> bool:
 def test_the_fields_setup_adds_to_older_indices_are_the_template_s_own() -> None:
     properties = task_template_body(IndexNames("p_"))["template"]["mappings"]["properties"]
     added = task_properties_added_since_version_2()
-    assert set(added) == {"cancellation", "checkpoint", "last_claimed"}
+    assert set(added) == {
+        "cancellation",
+        "checkpoint",
+        "last_claimed",
+        "concurrency_key",
+        "rate_limit_key",
+        "required_capabilities",
+        "required_capabilities_count",
+    }
     assert deep_subset(added, properties)
 
 

@@ -24,7 +24,9 @@ Index layout (``indices``, ``templates/tasks.json``)
 Everything else under the prefix (``setup``; bodies in ``templates/``)
     ``{prefix}leader_locks`` (doc id = lock name), ``{prefix}recurring_tasks`` (doc id = definition id),
     ``{prefix}queue_controls`` (one document, ``paused``: the sorted names of the paused queues) and
-    ``{prefix}admin_jobs`` (doc id = job id): plain indices with explicit mappings. ``{prefix}archive``: a
+    ``{prefix}admin_jobs`` (doc id = job id), ``{prefix}pipelines`` (doc id = pipeline id) and
+    ``{prefix}push_workers`` (doc id = worker id; the signing secret unmapped, in ``_source`` only):
+    plain indices with explicit mappings. ``{prefix}archive``: a
     rollover alias over backing indices ``{prefix}archive-000001``, ... shaped by the template
     ``{prefix}archived_tasks`` (task mapping plus ``archived_at``). With ILM (``ilm_enabled``, the
     default) the template names the policy ``{prefix}archive_policy``: rollover by age or primary shard
@@ -36,8 +38,11 @@ Everything else under the prefix (``setup``; bodies in ``templates/``)
     policy ``{prefix}events_policy`` deleting ``events_retention`` after rollover, one plain index without
     ILM). Event documents (``app.storage.event_documents``) are never changed; ``events`` explains ids,
     idempotent appends and ordering. Template version 3 maps the task fields ``cancellation``,
-    ``checkpoint`` and ``last_claimed.report_recorded_at``; setup also adds them to queue and archive
-    indices an older template created.
+    ``checkpoint`` and ``last_claimed.report_recorded_at``; version 4 the flow control fields
+    ``concurrency_key``, ``rate_limit_key``, ``required_capabilities`` and
+    ``required_capabilities_count``; setup also adds them to queue and archive indices an older
+    template created. ``{prefix}flow_control`` (plain index) holds the limiter records and the
+    capability sets claimers declared (``flow_limiters``, ``flow``).
 
 Writes (``writes``, ``bulk``)
     Creation is a ``_bulk`` of ``create`` actions (create-only: a taken id is ``TaskAlreadyExists``).
@@ -77,6 +82,30 @@ Claiming (``claim``)
        ``amount * claim_search_multiplier`` hits, and every contender's first window targets the
        same best hits, costing the losers one extra round trip.
     The result is sorted by claim order.
+
+Flow control at claim time (``flow_claim``, ``flow_limiters``, ``flow``)
+    Every claim goes through ``flow_claim.FlowClaim``. Without configured limits it is the algorithm
+    above plus two things. Capabilities: a ``terms_set`` filter (the task's ``required_capabilities``
+    must all be among the declared ones; ``minimum_should_match_field`` reads the stored count, so no
+    script is needed and the emulator runs it too), re-checked by the domain on every hit. Fairness:
+    the search also lists ``fairness_window`` concurrency keys with claimable tasks (a ``composite``
+    aggregation in key order, resuming after the last key the previous claim listed, so with more
+    keys than the window every key comes up in turn); hits are interleaved one per key per round, the
+    key this store object served least recently first, and when a key whose turn it is has no hit
+    among the over-fetched best (another key's backlog filled them) a second search fetches that
+    key's best. Spreading after a lost window then applies to the interleaved list.
+    With limits, there are no transactions to count CLAIMED tasks in, so each limited queue or key has
+    a limiter record in ``{prefix}flow_control``: holders of its concurrency slots, or a token bucket.
+    Slots and tokens are taken by compare-and-swap on those records *before* the tasks' own
+    conditional writes, and a claim that then loses its task write gives them back; so N servers
+    together never hold more than the limit. A holder whose task has left CLAIMED (or never got
+    there, past ``pending_grace``) is stale: the next claim that finds the limiter full checks the
+    holders against their tasks by realtime multi-get and drops the stale ones in the same CAS; the
+    services' ``release_claims`` after done/failed/unclaim only makes it sooner. Queues and keys found
+    at their limit are left out of a further search (``must_not``), up to three searches per pass,
+    so a saturated key's backlog cannot hide other keys' tasks. Costs: per limited claim pass, one
+    limiter multi-get and one limiter ``_bulk`` more (plus a task multi-get when a limiter is full),
+    and contention on a hot limiter record turns into CAS retries (``limiter_retries``).
 
 Refresh and visibility
     Nothing on these paths forces a refresh: each refresh cuts a Lucene segment, and forced ones on

@@ -4,7 +4,8 @@ See the package docstring for the walk order and why top-ups are spread out.
 """
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from random import Random
 from typing import Any
@@ -46,6 +47,66 @@ def unpaused(queues: tuple[str, ...], excluded: frozenset[str]) -> tuple[str, ..
     return left or None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Narrowing:
+    """Flow control's part of a candidate search."""
+
+    capabilities: frozenset[str] | None = None
+    """What the claimer declared: only tasks whose required capabilities it covers."""
+    excluded: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Field (``concurrency_key``, ``rate_limit_key``) -> values at their limit, left out."""
+    keys: tuple[str, ...] = ()
+    """When set, only tasks with one of these concurrency keys."""
+    key_window: int = 0
+    """When positive, also list up to this many concurrency keys with claimable tasks (a
+    ``composite`` aggregation, in key order): the keys a fair claim rotates over."""
+    keys_after: str = ""
+    """Where that list starts: after the last key the previous claim listed, so that with more keys
+    than the window every key still comes up in turn."""
+
+
+def capabilities_clause(capabilities: frozenset[str] | None) -> dict[str, Any]:
+    """Tasks a claimer declaring ``capabilities`` may take: no requirements, or all of them declared.
+
+    ``terms_set`` with ``minimum_should_match_field`` counts how many of the declared terms a task's
+    ``required_capabilities`` holds and wants at least ``required_capabilities_count`` (stored with
+    the task): every requirement is declared. It needs that field mapped on every searched index,
+    which the task template (version 4) and ``setup`` see to."""
+    no_requirements = {"bool": {"must_not": [{"exists": {"field": "required_capabilities"}}]}}
+    if not capabilities:
+        return no_requirements
+    covered = {
+        "terms_set": {
+            "required_capabilities": {
+                "terms": sorted(capabilities),
+                "minimum_should_match_field": "required_capabilities_count",
+            }
+        }
+    }
+    return {"bool": {"should": [no_requirements, covered], "minimum_should_match": 1}}
+
+
+def _narrowed(narrowing: Narrowing) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Filter and must_not clauses for ``narrowing``."""
+    filters = [capabilities_clause(narrowing.capabilities)]
+    if narrowing.keys:
+        filters.append({"terms": {"concurrency_key": sorted(narrowing.keys)}})
+    must_not = [
+        {"terms": {name: sorted(values)}} for name, values in sorted(narrowing.excluded.items()) if values
+    ]
+    return filters, must_not
+
+
+def _key_aggregation(window: int, after: str) -> dict[str, Any]:
+    composite: dict[str, Any] = {
+        "size": window,
+        "sources": [{"key": {"terms": {"field": "concurrency_key"}}}],
+    }
+    if after:
+        composite["after"] = {"key": after}
+    return {"keys": {"composite": composite}}
+
+
 def candidate_search(
     names: IndexNames,
     queues: tuple[str, ...],
@@ -53,14 +114,24 @@ def candidate_search(
     at: datetime,
     size: int,
     excluded: frozenset[str] = frozenset(),
+    narrowing: Narrowing | None = None,
 ) -> dict[str, Any]:
     """``search`` keyword arguments: claimable tasks in claim order, with versions for the CAS.
 
-    ``excluded`` (paused queues) becomes a ``must_not``; callers drop excluded names from ``queues``
-    first (``unpaused``) so no paused queue's index is named."""
+    ``excluded`` (paused queues, and queues at a limit) becomes a ``must_not``; callers drop excluded
+    names from ``queues`` first (``unpaused``) so no paused queue's index is named. ``narrowing``
+    defaults to a claimer that declared no capabilities."""
     indices, queue_filter = _search_target(names, queues)
     exclusion = [{"terms": {"queue": sorted(excluded)}}] if excluded else []
+    narrowing = narrowing or Narrowing()
+    flow_filters, flow_exclusions = _narrowed(narrowing)
+    aggregations = (
+        {"aggs": _key_aggregation(narrowing.key_window, narrowing.keys_after)}
+        if narrowing.key_window > 0
+        else {}
+    )
     return {
+        **aggregations,
         "index": indices,
         "ignore_unavailable": True,
         "allow_no_indices": True,
@@ -74,8 +145,9 @@ def candidate_search(
                     {"terms": {"state": sorted(state.value for state in CLAIMABLE_STATES)}},
                     {"range": {"run_at": {"lte": format_stored_time(at)}}},
                     {"range": {"remaining_attempts": {"gt": 0}}},
+                    *flow_filters,
                 ],
-                "must_not": exclusion,
+                "must_not": [*exclusion, *flow_exclusions],
             }
         },
         # unmapped_type keeps a queue index created before ``setup`` from failing the whole search.
@@ -166,19 +238,42 @@ async def claim_in_windows(
             # Raising now would strand the tasks already won until the reaper times them out.
             logger.warning("claim top-up failed; returning the %d tasks already claimed", len(claimed))
             break
-        lost_before = conflicts
-        for (_, updated), item in zip(window, items, strict=True):
-            if item.succeeded and item.version is not None:
-                claimed.append(with_version(updated, item.version))
-            elif item.conflicted:
-                conflicts += 1
-            elif not item.missing:
-                failures.append(item.reason)
-        if conflicts > lost_before:
+        settled = settle_window(window, items)
+        claimed.extend(settled.won)
+        conflicts += settled.conflicts
+        failures.extend(settled.failures)
+        if settled.conflicts:
             remaining = spread_top_up(remaining, random=random)
+    report_failures(failures, claimed=len(claimed))
+    return ClaimOutcome(claimed=sorted(claimed, key=claim_order_key), conflicts=conflicts)
+
+
+@dataclass
+class SettledWindow:
+    won: list[Task] = field(default_factory=list)
+    lost: list[tuple[Task, Task]] = field(default_factory=list)
+    """Transitions not applied (conflict, vanished or failed): their limiter slots go back."""
+    conflicts: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def settle_window(window: Sequence[tuple[Task, Task]], items: Sequence[BulkItem]) -> SettledWindow:
+    settled = SettledWindow()
+    for (previous, updated), item in zip(window, items, strict=True):
+        if item.succeeded and item.version is not None:
+            settled.won.append(with_version(updated, item.version))
+            continue
+        settled.lost.append((previous, updated))
+        if item.conflicted:
+            settled.conflicts += 1
+        elif not item.missing:
+            settled.failures.append(item.reason)
+    return settled
+
+
+def report_failures(failures: Sequence[str], *, claimed: int) -> None:
     if failures and not claimed:
         # Silence here would hide a cluster that rejects every claim (scripts disabled, read-only index).
         raise StoreUnavailable(f"claim: {len(failures)} writes failed, first: {failures[0]}")
     if failures:
         logger.warning("claim: %d writes failed, first: %s", len(failures), failures[0])
-    return ClaimOutcome(claimed=sorted(claimed, key=claim_order_key), conflicts=conflicts)

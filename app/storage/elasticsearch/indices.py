@@ -115,6 +115,19 @@ class IndexNames:
     def admin_jobs(self) -> str:
         return f"{self.prefix}admin_jobs"
 
+    @property
+    def pipelines(self) -> str:
+        return f"{self.prefix}pipelines"
+
+    @property
+    def push_workers(self) -> str:
+        return f"{self.prefix}push_workers"
+
+    @property
+    def flow_control(self) -> str:
+        """Limiter records (holders, token buckets) and recently seen capability sets."""
+        return f"{self.prefix}flow_control"
+
     def queues(self, queues: tuple[str, ...]) -> list[str]:
         return [self.queue(queue) for queue in dict.fromkeys(queues)] or [self.all_queues]
 

@@ -147,6 +147,9 @@ async def install(
     await _create_index_if_absent(client, names.recurring_tasks, template_data("recurring_tasks"))
     await _create_index_if_absent(client, names.queue_controls, template_data("queue_controls"))
     await _create_index_if_absent(client, names.admin_jobs, template_data("admin_jobs"))
+    await _create_index_if_absent(client, names.pipelines, template_data("pipelines"))
+    await _create_index_if_absent(client, names.push_workers, template_data("push_workers"))
+    await _create_index_if_absent(client, names.flow_control, template_data("flow_control"))
     await _bootstrap_alias(client, names.archive_alias, names.archive_first_index)
     await _bootstrap_alias(client, names.events_alias, names.events_first_index)
     # Mappings that older templates lacked, on the indices those templates created.
@@ -216,6 +219,9 @@ async def missing(
         _index_problems(client, names.recurring_tasks),
         _index_problems(client, names.queue_controls),
         _index_problems(client, names.admin_jobs),
+        _index_problems(client, names.pipelines),
+        _index_problems(client, names.push_workers),
+        _index_problems(client, names.flow_control),
         _alias_problems(client, names.archive_alias, "archive"),
         _alias_problems(client, names.events_alias, "events"),
     ]

@@ -25,17 +25,15 @@ from app.storage.documents import task_from_document
 from app.storage.elasticsearch.admin_jobs import ElasticsearchAdminJobMethods
 from app.storage.elasticsearch.archive import ElasticsearchArchiveMethods, is_archived_version, is_tombstone
 from app.storage.elasticsearch.bulk import BulkItem, expect_items, send_bulk
-from app.storage.elasticsearch.claim import (
-    candidate_search,
-    claim_in_windows,
-    claimable_candidates,
-    unpaused,
-)
 from app.storage.elasticsearch.errors import document_missing, translated_errors
 from app.storage.elasticsearch.events import ElasticsearchEventMethods
+from app.storage.elasticsearch.flow import ElasticsearchFlowMethods
+from app.storage.elasticsearch.flow_claim import FlowClaim
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.locks import ElasticsearchLockMethods
 from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethods
+from app.storage.elasticsearch.pipelines import ElasticsearchPipelineMethods
+from app.storage.elasticsearch.push_workers import ElasticsearchPushWorkerMethods
 from app.storage.elasticsearch.queue_controls import ElasticsearchQueueControlMethods
 from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
 from app.storage.elasticsearch.search import ElasticsearchSearchMethods
@@ -47,6 +45,7 @@ from app.storage.elasticsearch.writes import (
     response_version,
     with_version,
 )
+from app.storage.flow_planning import KeyRotation
 from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, UpdateResult
 
 
@@ -72,6 +71,9 @@ class ElasticsearchTaskStore(
     ElasticsearchStatsMethods,
     ElasticsearchQueueControlMethods,
     ElasticsearchAdminJobMethods,
+    ElasticsearchFlowMethods,
+    ElasticsearchPipelineMethods,
+    ElasticsearchPushWorkerMethods,
 ):
     def __init__(
         self,
@@ -106,6 +108,7 @@ class ElasticsearchTaskStore(
         self._claim_search_multiplier = claim_search_multiplier
         self._scripted_updates = scripted_updates
         self._random = random or Random()
+        self._rotation = KeyRotation()
 
     @classmethod
     def connect(
@@ -261,28 +264,15 @@ class ElasticsearchTaskStore(
         raise StoreUnavailable(f"update task [{previous.id}] in queue [{previous.queue}]: {item.reason}")
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
-        queues = unpaused(request.queues, request.excluded_queues)
-        if request.amount <= 0 or queues is None:
+        """A search, fair ordering, limiter records, one ``_bulk`` per window: ``flow_claim``."""
+        if request.amount <= 0:
             return ClaimOutcome(claimed=[], conflicts=0)
-        search = candidate_search(
-            self.names,
-            queues,
-            at=request.at,
-            size=request.amount * self._claim_search_multiplier,
-            excluded=request.excluded_queues,
-        )
-        with translated_errors("claim search"):
-            response = await self._client.search(**search)
-        candidates = claimable_candidates(response.body["hits"]["hits"], at=request.at)
-        if not candidates:
-            return ClaimOutcome(claimed=[], conflicts=0)
-        return await claim_in_windows(
-            candidates,
-            amount=request.amount,
-            claim=claim,
-            write=lambda window: self._write(window, action="claim tasks"),
-            random=self._random,
-        )
+
+        async def write(window: list[tuple[Task, Task]]) -> list[BulkItem]:
+            return await self._write(window, action="claim tasks")
+
+        parts = self._flow_claim_parts(request, write=write, get_tasks=self.get_tasks)
+        return await FlowClaim(parts, request, claim).run()
 
     async def _write(self, changes: Sequence[tuple[Task, Task]], *, action: str) -> list[BulkItem]:
         """One bulk of compare-and-swap writes; every ``previous`` must carry its version."""

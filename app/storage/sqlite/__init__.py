@@ -7,6 +7,10 @@ processes may share one database file on one machine. A claim selects and update
 IMMEDIATE transaction, so claimers never conflict here; the CAS version column still fences every other
 write. Tasks are stored as the shared JSON document plus the columns the claim order needs; the partial
 index ``tasks_claim_order`` serves "claimable, by queue, priority desc, run_at asc, enqueued asc".
+
+Flow control (``claim``, ``flow``) lives in the same claim transaction: CLAIMED rows are counted per
+limited queue and ``concurrency_key`` and token buckets read, so limits are exact across every process
+sharing the file, and nothing has to be released when a task leaves CLAIMED.
 """
 
 from app.storage.sqlite.store import SqliteTaskStore

@@ -11,14 +11,16 @@ PRIMARY_TERM = 1
 
 TASK_COLUMNS = (
     "state, priority, run_at_us, enqueued_at_us, remaining_attempts, times_out_at_us, modified_at_us, "
-    "recurring_task_id, document"
+    "recurring_task_id, concurrency_key, rate_limit_key, required_capabilities, document"
 )
 INSERT_TASK = (
-    f"INSERT INTO tasks (queue, id, {TASK_COLUMNS}, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+    f"INSERT INTO tasks (queue, id, {TASK_COLUMNS}, version) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
 )
 UPDATE_TASK = (
     "UPDATE tasks SET state = ?, priority = ?, run_at_us = ?, enqueued_at_us = ?, remaining_attempts = ?, "
-    "times_out_at_us = ?, modified_at_us = ?, recurring_task_id = ?, document = ?, version = version + 1 "
+    "times_out_at_us = ?, modified_at_us = ?, recurring_task_id = ?, concurrency_key = ?, "
+    "rate_limit_key = ?, required_capabilities = ?, document = ?, version = version + 1 "
     "WHERE queue = ? AND id = ? AND version = ?"
 )
 
@@ -42,6 +44,9 @@ def task_row_values(task: Task) -> tuple[Any, ...]:
         micros(claim.times_out_at) if claim else None,
         micros(task.metadata.modified_at),
         task.recurring_task_id,
+        task.concurrency_key,
+        task.rate_limit_key,
+        json.dumps(list(task.required_capabilities)) if task.required_capabilities else None,
         dumps(task_to_document(task)),
     )
 

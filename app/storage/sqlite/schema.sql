@@ -91,6 +91,26 @@ CREATE TABLE IF NOT EXISTS admin_jobs (
     document TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- Tasks claimed by one worker: the push dispatcher counts each push worker's held tasks every pass
+-- (and GET /tasques/_search?state=claimed&worker_id=... uses it too).
+CREATE INDEX IF NOT EXISTS tasks_by_claimer
+    ON tasks (state, json_extract(document, '$.last_claimed.worker_id'));
+
+CREATE TABLE IF NOT EXISTS pipelines (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS pipelines_by_state ON pipelines (state, id);
+
+CREATE TABLE IF NOT EXISTS push_workers (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS schema_info (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

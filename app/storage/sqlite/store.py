@@ -4,23 +4,26 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 
 from app.domain.errors import StoreNotSetUp, TaskAlreadyExists, TaskNotFound, VersionConflict
 from app.domain.task import Task
+from app.storage.flow_planning import KeyRotation
 from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, UpdateResult
 from app.storage.sqlite.admin import SqliteAdminMethods
+from app.storage.sqlite.claim import claim_in_transaction, look_ahead
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.events import SqliteEventMethods
+from app.storage.sqlite.flow import FLOW_TABLES, SqliteFlowMethods, migrate
 from app.storage.sqlite.locks import SqliteLockMethods
 from app.storage.sqlite.maintenance import SqliteMaintenanceMethods
+from app.storage.sqlite.pipelines import SqlitePipelineMethods
+from app.storage.sqlite.push_workers import SqlitePushWorkerMethods
 from app.storage.sqlite.recurring import SqliteRecurringMethods
 from app.storage.sqlite.rows import (
     INSERT_TASK,
     UPDATE_TASK,
-    micros,
     task_from_row,
     task_row_values,
     with_version,
@@ -29,8 +32,10 @@ from app.storage.sqlite.search import SqliteSearchMethods
 from app.storage.sqlite.stats import SqliteStatsMethods
 
 _CLAIM_ORDER = "ORDER BY priority DESC, run_at_us ASC, enqueued_at_us ASC"
-_TABLES = frozenset(
-    {"tasks", "archived_tasks", "dedup_records", "leader_locks", "recurring_tasks", "schema_info"}
+_TABLES = (
+    frozenset({"tasks", "archived_tasks", "dedup_records", "leader_locks", "recurring_tasks", "schema_info"})
+    | {"pipelines", "push_workers"}
+    | FLOW_TABLES
 )
 
 
@@ -42,16 +47,21 @@ class SqliteTaskStore(
     SqliteSearchMethods,
     SqliteStatsMethods,
     SqliteAdminMethods,
+    SqliteFlowMethods,
+    SqlitePipelineMethods,
+    SqlitePushWorkerMethods,
 ):
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5_000) -> None:
         self.path = Path(path)
         self._connections = SqliteConnections(self.path, busy_timeout_ms=busy_timeout_ms)
+        self._rotation = KeyRotation()
 
     async def setup(self) -> None:
         schema = resources.files("app.storage.sqlite").joinpath("schema.sql").read_text()
         async with self._connections.write_transaction() as writer:
             for statement in filter(str.strip, schema.split(";")):
                 await writer.execute_fetchall(statement)
+            await migrate(writer)
 
     async def verify_setup(self) -> None:
         async with self._connections.reader() as reader:
@@ -142,28 +152,22 @@ class SqliteTaskStore(
             return [await _compare_and_swap(writer, previous, updated) for previous, updated in changes]
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
-        claimed: list[Task] = []
-        if not await self._any_claimable(request):
+        """See ``app.storage.sqlite.claim``: limits, fairness and the claims in one IMMEDIATE transaction."""
+        if request.amount <= 0:
+            return ClaimOutcome(claimed=[], conflicts=0)
+        ahead = await look_ahead(self._connections, request)
+        if not ahead.claimable:
             # Idle blocked claimers re-check often; a read keeps them off the single write lock.
-            return ClaimOutcome(claimed=claimed, conflicts=0)
+            return ClaimOutcome(claimed=[], conflicts=0)
         async with self._connections.write_transaction() as writer:
-            condition, parameters = _claimable_condition(request)
-            rows = await writer.execute_fetchall(
-                f"SELECT document, version FROM tasks WHERE {condition} {_CLAIM_ORDER} LIMIT ?",
-                (*parameters, request.amount),
+            return await claim_in_transaction(
+                writer,
+                request,
+                claim,
+                rotation=self._rotation,
+                compare_and_swap=_compare_and_swap,
+                keyed=ahead.keyed,
             )
-            for row in rows:
-                candidate = task_from_row(row)
-                result = await _compare_and_swap(writer, candidate, claim(candidate))
-                if isinstance(result, Task):
-                    claimed.append(result)
-        return ClaimOutcome(claimed=claimed, conflicts=0)
-
-    async def _any_claimable(self, request: ClaimRequest) -> bool:
-        condition, parameters = _claimable_condition(request)
-        async with self._connections.reader() as reader:
-            rows = await reader.execute_fetchall(f"SELECT 1 FROM tasks WHERE {condition} LIMIT 1", parameters)
-        return bool(rows)
 
 
 async def _compare_and_swap(writer: aiosqlite.Connection, previous: Task, updated: Task) -> UpdateResult:
@@ -180,15 +184,3 @@ async def _compare_and_swap(writer: aiosqlite.Connection, previous: Task, update
         "SELECT 1 FROM tasks WHERE queue = ? AND id = ?", (previous.queue, previous.id)
     )
     return VersionConflict(previous.id) if exists else TaskNotFound(previous.queue, previous.id)
-
-
-def _claimable_condition(request: ClaimRequest) -> tuple[str, tuple[Any, ...]]:
-    condition = "state IN ('queued', 'failed') AND run_at_us <= ? AND remaining_attempts > 0"
-    parameters: list[Any] = [micros(request.at)]
-    if request.queues:
-        condition += f" AND queue IN ({', '.join('?' * len(request.queues))})"
-        parameters.extend(request.queues)
-    if request.excluded_queues:
-        condition += f" AND queue NOT IN ({', '.join('?' * len(request.excluded_queues))})"
-        parameters.extend(sorted(request.excluded_queues))
-    return condition, tuple(parameters)

@@ -1,0 +1,162 @@
+"""Flow control's store methods on Elasticsearch: the claim pass's candidate search and parts, slot
+releases, capability sets and the count of tasks no live worker can take.
+
+Capability sets are documents ``capabilities|<sha256 of the sorted set>`` in ``{prefix}flow_control``
+holding the set and ``seen_at``, written with a plain ``index`` (last write wins: servers only ever move
+it forward, give or take clock skew). ``unclaimable_counts`` searches them (near-real-time) and then
+counts, per queue, waiting tasks with requirements that none of the recent sets covers (one
+``terms_set`` per set in a ``must_not``).
+"""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from random import Random
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+
+from app.domain.flow import LimiterScope, LimitKind, ScopeKind
+from app.domain.states import CLAIMABLE_STATES
+from app.domain.task import Task
+from app.storage.documents import format_stored_time
+from app.storage.elasticsearch.claim import (
+    MAX_CANDIDATES,
+    Narrowing,
+    WriteBatch,
+    candidate_search,
+    capabilities_clause,
+    claimable_candidates,
+    unpaused,
+)
+from app.storage.elasticsearch.errors import translated_errors
+from app.storage.elasticsearch.flow_claim import CandidatePage, FlowClaimParts
+from app.storage.elasticsearch.flow_limiters import GetTasks, LimiterRecord, LimiterRecords
+from app.storage.elasticsearch.indices import IndexNames
+from app.storage.flow_planning import KeyRotation
+from app.storage.port import ClaimRequest
+
+RELEASE_ATTEMPTS = 10
+MAX_CAPABILITY_SETS = 1_000
+
+
+class ElasticsearchFlowMethods:
+    _client: AsyncElasticsearch
+    names: IndexNames
+    _claim_search_multiplier: int
+    _random: Random
+    _rotation: KeyRotation
+
+    @property
+    def _limiters(self) -> LimiterRecords:
+        return LimiterRecords(self._client, self.names.flow_control)
+
+    def _flow_claim_parts(
+        self, request: ClaimRequest, *, write: WriteBatch, get_tasks: GetTasks
+    ) -> FlowClaimParts:
+        async def search(narrowing: Narrowing, excluded: frozenset[str], size: int) -> CandidatePage:
+            return await self._candidate_page(request, narrowing, excluded, size)
+
+        return FlowClaimParts(
+            search=search,
+            write=write,
+            limiters=self._limiters,
+            get_tasks=get_tasks,
+            rotation=self._rotation,
+            random=self._random,
+            multiplier=self._claim_search_multiplier,
+        )
+
+    async def _candidate_page(
+        self, request: ClaimRequest, narrowing: Narrowing, excluded: frozenset[str], size: int
+    ) -> CandidatePage:
+        queues = unpaused(request.queues, excluded)
+        if queues is None:
+            return CandidatePage(tasks=[], complete=True)
+        search = candidate_search(
+            self.names, queues, at=request.at, size=size, excluded=excluded, narrowing=narrowing
+        )
+        with translated_errors("claim search"):
+            response = await self._client.search(**search)
+        hits = response.body["hits"]["hits"]
+        keys = [str(bucket["key"]["key"]) for bucket in _key_buckets(response.body)]
+        return CandidatePage(
+            tasks=claimable_candidates(hits, at=request.at),
+            complete=len(hits) < min(size, MAX_CANDIDATES),
+            keys=keys,
+            # A short list reached the last key: the next claim starts from the first again.
+            keys_after=keys[-1] if narrowing.key_window and len(keys) >= narrowing.key_window else "",
+        )
+
+    async def release_claims(self, tasks: Sequence[Task]) -> None:
+        tokens: dict[LimiterScope, set[str]] = {}
+        for task in tasks:
+            if not task.lease_token:
+                continue
+            scopes = [LimiterScope(LimitKind.CONCURRENCY, ScopeKind.QUEUE, task.queue)]
+            if task.concurrency_key is not None:
+                scopes.append(LimiterScope(LimitKind.CONCURRENCY, ScopeKind.KEY, task.concurrency_key))
+            for scope in scopes:
+                tokens.setdefault(scope, set()).add(task.lease_token)
+
+        def released(record: LimiterRecord) -> LimiterRecord | None:
+            return record.without(tokens[record.scope]) if record.version is not None else None
+
+        await self._limiters.change(tokens, released, attempts=RELEASE_ATTEMPTS)
+
+    async def record_capabilities(self, capabilities: frozenset[str], *, at: datetime) -> None:
+        if not capabilities:
+            return
+        listed = sorted(capabilities)
+        digest = hashlib.sha256(json.dumps(listed).encode()).hexdigest()
+        document = {"kind": "capabilities", "capabilities": listed, "seen_at": format_stored_time(at)}
+        with translated_errors("record capabilities"):
+            await self._client.options(max_retries=0).index(
+                index=self.names.flow_control, id=f"capabilities|{digest}", document=document
+            )
+
+    async def unclaimable_counts(self, *, seen_since: datetime) -> dict[str, int]:
+        with translated_errors("unclaimable counts"):
+            seen = await self._client.search(
+                index=self.names.flow_control,
+                size=MAX_CAPABILITY_SETS,
+                query={
+                    "bool": {
+                        "filter": [
+                            {"term": {"kind": "capabilities"}},
+                            {"range": {"seen_at": {"gte": format_stored_time(seen_since)}}},
+                        ]
+                    }
+                },
+            )
+            sets = [frozenset(hit["_source"]["capabilities"]) for hit in seen.body["hits"]["hits"]]
+            response = await self._client.search(**_unclaimable_search(self.names, sets))
+        buckets = response.body.get("aggregations", {}).get("queues", {}).get("buckets", [])
+        return {str(bucket["key"]): int(bucket["doc_count"]) for bucket in buckets}
+
+
+def _key_buckets(body: dict[str, Any]) -> list[dict[str, Any]]:
+    buckets: list[dict[str, Any]] = body.get("aggregations", {}).get("keys", {}).get("buckets", [])
+    return buckets
+
+
+def _unclaimable_search(names: IndexNames, sets: Sequence[frozenset[str]]) -> dict[str, Any]:
+    return {
+        "index": names.all_queues,
+        "ignore_unavailable": True,
+        "allow_no_indices": True,
+        "size": 0,
+        "track_total_hits": False,
+        "query": {
+            "bool": {
+                "filter": [
+                    {"terms": {"state": sorted(state.value for state in CLAIMABLE_STATES)}},
+                    {"range": {"remaining_attempts": {"gt": 0}}},
+                    {"exists": {"field": "required_capabilities"}},
+                ],
+                "must_not": [capabilities_clause(capabilities) for capabilities in sets],
+            }
+        },
+        "aggs": {"queues": {"terms": {"field": "queue", "size": 10_000}}},
+    }
