@@ -6,6 +6,7 @@ from .backoff_body import BackoffBody
 from .backoff_strategy import BackoffStrategy
 from .bulk_body import BulkBody
 from .cancel_body import CancelBody
+from .chord_body import ChordBody
 from .claim_body import ClaimBody
 from .data_body import DataBody
 from .data_body_data_type_0 import DataBodyDataType0
@@ -15,6 +16,9 @@ from .finish_batch_body import FinishBatchBody
 from .finish_item_body import FinishItemBody
 from .finish_item_body_data_type_0 import FinishItemBodyDataType0
 from .http_validation_error import HTTPValidationError
+from .member_dead_policy import MemberDeadPolicy
+from .new_pipeline_body import NewPipelineBody
+from .new_push_worker_body import NewPushWorkerBody
 from .new_recurring_body import NewRecurringBody
 from .new_task_batch_body import NewTaskBatchBody
 from .new_task_body import NewTaskBody
@@ -22,6 +26,8 @@ from .new_task_body_args_type_0 import NewTaskBodyArgsType0
 from .new_task_body_context_type_0 import NewTaskBodyContextType0
 from .outcome import Outcome
 from .overlap_policy import OverlapPolicy
+from .pipeline_kind import PipelineKind
+from .pipeline_state import PipelineState
 from .priority_body import PriorityBody
 from .query_body import QueryBody
 from .recurring_update_body import RecurringUpdateBody
@@ -46,6 +52,7 @@ from .wire_bulk_preview import WireBulkPreview
 from .wire_cancellation import WireCancellation
 from .wire_checkpoint import WireCheckpoint
 from .wire_checkpoint_data import WireCheckpointData
+from .wire_delivery_state import WireDeliveryState
 from .wire_finish_item import WireFinishItem
 from .wire_finish_result import WireFinishResult
 from .wire_health import WireHealth
@@ -53,6 +60,10 @@ from .wire_job_envelope import WireJobEnvelope
 from .wire_last_claimed import WireLastClaimed
 from .wire_leader_status import WireLeaderStatus
 from .wire_metadata import WireMetadata
+from .wire_pipeline import WirePipeline
+from .wire_pipeline_member import WirePipelineMember
+from .wire_pipeline_member_role import WirePipelineMemberRole
+from .wire_push_worker import WirePushWorker
 from .wire_queue import WireQueue
 from .wire_queue_counts import WireQueueCounts
 from .wire_queues import WireQueues
@@ -86,6 +97,7 @@ __all__ = (
     "BackoffStrategy",
     "BulkBody",
     "CancelBody",
+    "ChordBody",
     "ClaimBody",
     "DataBody",
     "DataBodyDataType0",
@@ -95,6 +107,9 @@ __all__ = (
     "FinishItemBody",
     "FinishItemBodyDataType0",
     "HTTPValidationError",
+    "MemberDeadPolicy",
+    "NewPipelineBody",
+    "NewPushWorkerBody",
     "NewRecurringBody",
     "NewTaskBatchBody",
     "NewTaskBody",
@@ -102,6 +117,8 @@ __all__ = (
     "NewTaskBodyContextType0",
     "Outcome",
     "OverlapPolicy",
+    "PipelineKind",
+    "PipelineState",
     "PriorityBody",
     "QueryBody",
     "RecurringUpdateBody",
@@ -126,6 +143,7 @@ __all__ = (
     "WireCancellation",
     "WireCheckpoint",
     "WireCheckpointData",
+    "WireDeliveryState",
     "WireFinishItem",
     "WireFinishResult",
     "WireHealth",
@@ -133,6 +151,10 @@ __all__ = (
     "WireLastClaimed",
     "WireLeaderStatus",
     "WireMetadata",
+    "WirePipeline",
+    "WirePipelineMember",
+    "WirePipelineMemberRole",
+    "WirePushWorker",
     "WireQueue",
     "WireQueueCounts",
     "WireQueues",

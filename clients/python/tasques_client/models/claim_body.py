@@ -27,11 +27,14 @@ class ClaimBody:
             queues (list[str]): Queues to claim from; an empty list means every queue
             amount (int | None | Unset):
             block_for (None | str | Unset):
+            capabilities (list[str] | None | Unset): Extension: what this worker offers; tasks with required_capabilities
+                are handed only to workers declaring all of them
      """
 
     queues: list[str]
     amount: int | None | Unset = UNSET
     block_for: None | str | Unset = UNSET
+    capabilities: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -55,6 +58,16 @@ class ClaimBody:
         else:
             block_for = self.block_for
 
+        capabilities: list[str] | None | Unset
+        if isinstance(self.capabilities, Unset):
+            capabilities = UNSET
+        elif isinstance(self.capabilities, list):
+            capabilities = self.capabilities
+
+
+        else:
+            capabilities = self.capabilities
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -65,6 +78,8 @@ class ClaimBody:
             field_dict["amount"] = amount
         if block_for is not UNSET:
             field_dict["block_for"] = block_for
+        if capabilities is not UNSET:
+            field_dict["capabilities"] = capabilities
 
         return field_dict
 
@@ -96,10 +111,29 @@ class ClaimBody:
         block_for = _parse_block_for(d.pop("block_for", UNSET))
 
 
+        def _parse_capabilities(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                capabilities_type_0 = cast(list[str], data)
+
+                return capabilities_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        capabilities = _parse_capabilities(d.pop("capabilities", UNSET))
+
+
         claim_body = cls(
             queues=queues,
             amount=amount,
             block_for=block_for,
+            capabilities=capabilities,
         )
 
 

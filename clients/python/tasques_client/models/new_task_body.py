@@ -33,10 +33,15 @@ class NewTaskBody:
             queue (str):
             args (NewTaskBodyArgsType0 | None | Unset):
             backoff (BackoffBody | None | Unset): Extension: retry backoff for this task
+            concurrency_key (None | str | Unset): Extension: tasks sharing this key count against its concurrency limit
+                (tasks.flow_control.keys) and claims rotate across keys
             context (NewTaskBodyContextType0 | None | Unset):
             id (None | str | Unset): Idempotency key, unique per queue
             priority (int | None | Unset):
             processing_timeout (None | str | Unset):
+            rate_limit_key (None | str | Unset): Extension: claims of tasks sharing this key count against its rate limit
+            required_capabilities (list[str] | None | Unset): Extension: only workers declaring all of these in their claim
+                get this task
             retry_times (int | None | Unset):
             run_at (datetime.datetime | None | Unset):
      """
@@ -45,10 +50,13 @@ class NewTaskBody:
     queue: str
     args: NewTaskBodyArgsType0 | None | Unset = UNSET
     backoff: BackoffBody | None | Unset = UNSET
+    concurrency_key: None | str | Unset = UNSET
     context: NewTaskBodyContextType0 | None | Unset = UNSET
     id: None | str | Unset = UNSET
     priority: int | None | Unset = UNSET
     processing_timeout: None | str | Unset = UNSET
+    rate_limit_key: None | str | Unset = UNSET
+    required_capabilities: list[str] | None | Unset = UNSET
     retry_times: int | None | Unset = UNSET
     run_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -81,6 +89,12 @@ class NewTaskBody:
         else:
             backoff = self.backoff
 
+        concurrency_key: None | str | Unset
+        if isinstance(self.concurrency_key, Unset):
+            concurrency_key = UNSET
+        else:
+            concurrency_key = self.concurrency_key
+
         context: dict[str, Any] | None | Unset
         if isinstance(self.context, Unset):
             context = UNSET
@@ -107,6 +121,22 @@ class NewTaskBody:
         else:
             processing_timeout = self.processing_timeout
 
+        rate_limit_key: None | str | Unset
+        if isinstance(self.rate_limit_key, Unset):
+            rate_limit_key = UNSET
+        else:
+            rate_limit_key = self.rate_limit_key
+
+        required_capabilities: list[str] | None | Unset
+        if isinstance(self.required_capabilities, Unset):
+            required_capabilities = UNSET
+        elif isinstance(self.required_capabilities, list):
+            required_capabilities = self.required_capabilities
+
+
+        else:
+            required_capabilities = self.required_capabilities
+
         retry_times: int | None | Unset
         if isinstance(self.retry_times, Unset):
             retry_times = UNSET
@@ -132,6 +162,8 @@ class NewTaskBody:
             field_dict["args"] = args
         if backoff is not UNSET:
             field_dict["backoff"] = backoff
+        if concurrency_key is not UNSET:
+            field_dict["concurrency_key"] = concurrency_key
         if context is not UNSET:
             field_dict["context"] = context
         if id is not UNSET:
@@ -140,6 +172,10 @@ class NewTaskBody:
             field_dict["priority"] = priority
         if processing_timeout is not UNSET:
             field_dict["processing_timeout"] = processing_timeout
+        if rate_limit_key is not UNSET:
+            field_dict["rate_limit_key"] = rate_limit_key
+        if required_capabilities is not UNSET:
+            field_dict["required_capabilities"] = required_capabilities
         if retry_times is not UNSET:
             field_dict["retry_times"] = retry_times
         if run_at is not UNSET:
@@ -199,6 +235,16 @@ class NewTaskBody:
         backoff = _parse_backoff(d.pop("backoff", UNSET))
 
 
+        def _parse_concurrency_key(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        concurrency_key = _parse_concurrency_key(d.pop("concurrency_key", UNSET))
+
+
         def _parse_context(data: object) -> NewTaskBodyContextType0 | None | Unset:
             if data is None:
                 return data
@@ -249,6 +295,34 @@ class NewTaskBody:
         processing_timeout = _parse_processing_timeout(d.pop("processing_timeout", UNSET))
 
 
+        def _parse_rate_limit_key(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rate_limit_key = _parse_rate_limit_key(d.pop("rate_limit_key", UNSET))
+
+
+        def _parse_required_capabilities(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                required_capabilities_type_0 = cast(list[str], data)
+
+                return required_capabilities_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        required_capabilities = _parse_required_capabilities(d.pop("required_capabilities", UNSET))
+
+
         def _parse_retry_times(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -284,10 +358,13 @@ class NewTaskBody:
             queue=queue,
             args=args,
             backoff=backoff,
+            concurrency_key=concurrency_key,
             context=context,
             id=id,
             priority=priority,
             processing_timeout=processing_timeout,
+            rate_limit_key=rate_limit_key,
+            required_capabilities=required_capabilities,
             retry_times=retry_times,
             run_at=run_at,
         )

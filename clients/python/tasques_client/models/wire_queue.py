@@ -30,12 +30,15 @@ class WireQueue:
             paused (bool):
             queue (str):
             oldest_queued_age_seconds (float | None | Unset):
+            unclaimable (int | None | Unset): Extension: waiting tasks whose required_capabilities no worker declared in a
+                claim within tasks.flow_control.capabilities_live_for
      """
 
     counts: WireQueueCounts
     paused: bool
     queue: str
     oldest_queued_age_seconds: float | None | Unset = UNSET
+    unclaimable: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -56,6 +59,12 @@ class WireQueue:
         else:
             oldest_queued_age_seconds = self.oldest_queued_age_seconds
 
+        unclaimable: int | None | Unset
+        if isinstance(self.unclaimable, Unset):
+            unclaimable = UNSET
+        else:
+            unclaimable = self.unclaimable
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -66,6 +75,8 @@ class WireQueue:
         })
         if oldest_queued_age_seconds is not UNSET:
             field_dict["oldest_queued_age_seconds"] = oldest_queued_age_seconds
+        if unclaimable is not UNSET:
+            field_dict["unclaimable"] = unclaimable
 
         return field_dict
 
@@ -94,11 +105,22 @@ class WireQueue:
         oldest_queued_age_seconds = _parse_oldest_queued_age_seconds(d.pop("oldest_queued_age_seconds", UNSET))
 
 
+        def _parse_unclaimable(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        unclaimable = _parse_unclaimable(d.pop("unclaimable", UNSET))
+
+
         wire_queue = cls(
             counts=counts,
             paused=paused,
             queue=queue,
             oldest_queued_age_seconds=oldest_queued_age_seconds,
+            unclaimable=unclaimable,
         )
 
 

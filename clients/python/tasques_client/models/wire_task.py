@@ -51,11 +51,15 @@ class WireTask:
                 should end it with PUT /tasques/cancelled/{queue}/{id}
             cancellation (None | Unset | WireCancellation): Extension: set once cancellation was requested
             checkpoint (None | Unset | WireCheckpoint): Extension: the last checkpoint a worker saved; resume from it
+            concurrency_key (None | str | Unset): Extension: the task's concurrency key
             context (None | Unset | WireTaskContextType0):
             last_claimed (None | Unset | WireLastClaimed):
             lease_token (None | str | Unset): Extension, claim responses only: send it back as X-TASQUES-LEASE-TOKEN to be
                 fenced against superseded claims
+            rate_limit_key (None | str | Unset): Extension: the task's rate-limit key
             recurring_task_id (None | str | Unset):
+            required_capabilities (list[str] | None | Unset): Extension: what a claiming worker must declare to get this
+                task
             trace_context (None | Unset | WireTaskTraceContextType0): Extension, claim responses only: the producer's W3C
                 trace context (traceparent, tracestate), so the worker's spans join the producer's trace
      """
@@ -76,10 +80,13 @@ class WireTask:
     cancel_requested: bool | None | Unset = UNSET
     cancellation: None | Unset | WireCancellation = UNSET
     checkpoint: None | Unset | WireCheckpoint = UNSET
+    concurrency_key: None | str | Unset = UNSET
     context: None | Unset | WireTaskContextType0 = UNSET
     last_claimed: None | Unset | WireLastClaimed = UNSET
     lease_token: None | str | Unset = UNSET
+    rate_limit_key: None | str | Unset = UNSET
     recurring_task_id: None | str | Unset = UNSET
+    required_capabilities: list[str] | None | Unset = UNSET
     trace_context: None | Unset | WireTaskTraceContextType0 = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -156,6 +163,12 @@ class WireTask:
         else:
             checkpoint = self.checkpoint
 
+        concurrency_key: None | str | Unset
+        if isinstance(self.concurrency_key, Unset):
+            concurrency_key = UNSET
+        else:
+            concurrency_key = self.concurrency_key
+
         context: dict[str, Any] | None | Unset
         if isinstance(self.context, Unset):
             context = UNSET
@@ -178,11 +191,27 @@ class WireTask:
         else:
             lease_token = self.lease_token
 
+        rate_limit_key: None | str | Unset
+        if isinstance(self.rate_limit_key, Unset):
+            rate_limit_key = UNSET
+        else:
+            rate_limit_key = self.rate_limit_key
+
         recurring_task_id: None | str | Unset
         if isinstance(self.recurring_task_id, Unset):
             recurring_task_id = UNSET
         else:
             recurring_task_id = self.recurring_task_id
+
+        required_capabilities: list[str] | None | Unset
+        if isinstance(self.required_capabilities, Unset):
+            required_capabilities = UNSET
+        elif isinstance(self.required_capabilities, list):
+            required_capabilities = self.required_capabilities
+
+
+        else:
+            required_capabilities = self.required_capabilities
 
         trace_context: dict[str, Any] | None | Unset
         if isinstance(self.trace_context, Unset):
@@ -218,14 +247,20 @@ class WireTask:
             field_dict["cancellation"] = cancellation
         if checkpoint is not UNSET:
             field_dict["checkpoint"] = checkpoint
+        if concurrency_key is not UNSET:
+            field_dict["concurrency_key"] = concurrency_key
         if context is not UNSET:
             field_dict["context"] = context
         if last_claimed is not UNSET:
             field_dict["last_claimed"] = last_claimed
         if lease_token is not UNSET:
             field_dict["lease_token"] = lease_token
+        if rate_limit_key is not UNSET:
+            field_dict["rate_limit_key"] = rate_limit_key
         if recurring_task_id is not UNSET:
             field_dict["recurring_task_id"] = recurring_task_id
+        if required_capabilities is not UNSET:
+            field_dict["required_capabilities"] = required_capabilities
         if trace_context is not UNSET:
             field_dict["trace_context"] = trace_context
 
@@ -365,6 +400,16 @@ class WireTask:
         checkpoint = _parse_checkpoint(d.pop("checkpoint", UNSET))
 
 
+        def _parse_concurrency_key(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        concurrency_key = _parse_concurrency_key(d.pop("concurrency_key", UNSET))
+
+
         def _parse_context(data: object) -> None | Unset | WireTaskContextType0:
             if data is None:
                 return data
@@ -415,6 +460,16 @@ class WireTask:
         lease_token = _parse_lease_token(d.pop("lease_token", UNSET))
 
 
+        def _parse_rate_limit_key(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rate_limit_key = _parse_rate_limit_key(d.pop("rate_limit_key", UNSET))
+
+
         def _parse_recurring_task_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -423,6 +478,24 @@ class WireTask:
             return cast(None | str | Unset, data)
 
         recurring_task_id = _parse_recurring_task_id(d.pop("recurring_task_id", UNSET))
+
+
+        def _parse_required_capabilities(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                required_capabilities_type_0 = cast(list[str], data)
+
+                return required_capabilities_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        required_capabilities = _parse_required_capabilities(d.pop("required_capabilities", UNSET))
 
 
         def _parse_trace_context(data: object) -> None | Unset | WireTaskTraceContextType0:
@@ -462,10 +535,13 @@ class WireTask:
             cancel_requested=cancel_requested,
             cancellation=cancellation,
             checkpoint=checkpoint,
+            concurrency_key=concurrency_key,
             context=context,
             last_claimed=last_claimed,
             lease_token=lease_token,
+            rate_limit_key=rate_limit_key,
             recurring_task_id=recurring_task_id,
+            required_capabilities=required_capabilities,
             trace_context=trace_context,
         )
 

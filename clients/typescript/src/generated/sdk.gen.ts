@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { BackfillRecurringTaskData, BackfillRecurringTaskErrors, BackfillRecurringTaskResponses, BulkActionData, BulkActionErrors, BulkActionResponses, CancelTaskData, CancelTaskErrors, CancelTaskResponses, ClaimTasksData, ClaimTasksErrors, ClaimTasksResponses, CreateRecurringTaskData, CreateRecurringTaskErrors, CreateRecurringTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, CreateTasksData, CreateTasksErrors, CreateTasksResponses, DeleteExistingRecurringTaskData, DeleteExistingRecurringTaskErrors, DeleteExistingRecurringTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, FinishClaimedTasksData, FinishClaimedTasksErrors, FinishClaimedTasksResponses, GetAdminJobData, GetAdminJobErrors, GetAdminJobResponses, GetExistingRecurringTaskData, GetExistingRecurringTaskErrors, GetExistingRecurringTaskResponses, GetExistingTaskData, GetExistingTaskErrors, GetExistingTaskResponses, GetTaskAttemptsData, GetTaskAttemptsErrors, GetTaskAttemptsResponses, GetTaskResultData, GetTaskResultErrors, GetTaskResultResponses, HealthzData, HealthzResponses, LeaderStatusData, LeaderStatusResponses, ListExistingRecurringTasksData, ListExistingRecurringTasksErrors, ListExistingRecurringTasksResponses, ListQueuesData, ListQueuesResponses, MarkClaimedTaskCancelledData, MarkClaimedTaskCancelledErrors, MarkClaimedTaskCancelledResponses, MarkClaimedTaskDoneData, MarkClaimedTaskDoneErrors, MarkClaimedTaskDoneResponses, MarkClaimedTaskFailedData, MarkClaimedTaskFailedErrors, MarkClaimedTaskFailedResponses, MetricsData, MetricsResponses, PauseQueueData, PauseQueueErrors, PauseQueueResponses, PauseRecurringTaskData, PauseRecurringTaskErrors, PauseRecurringTaskResponses, ReadyzData, ReadyzErrors, ReadyzResponses, ReportOnClaimedTaskData, ReportOnClaimedTaskErrors, ReportOnClaimedTaskResponses, ReprioritizeTaskData, ReprioritizeTaskErrors, ReprioritizeTaskResponses, RequeueTaskData, RequeueTaskErrors, RequeueTaskResponses, ResumeQueueData, ResumeQueueErrors, ResumeQueueResponses, ResumeRecurringTaskData, ResumeRecurringTaskErrors, ResumeRecurringTaskResponses, RetryTaskData, RetryTaskErrors, RetryTaskResponses, SearchTasksData, SearchTasksErrors, SearchTasksResponses, UnclaimExistingTaskData, UnclaimExistingTaskErrors, UnclaimExistingTaskResponses, UpdateExistingRecurringTaskData, UpdateExistingRecurringTaskErrors, UpdateExistingRecurringTaskResponses, VersionData, VersionResponses } from './types.gen.js';
+import type { BackfillRecurringTaskData, BackfillRecurringTaskErrors, BackfillRecurringTaskResponses, BulkActionData, BulkActionErrors, BulkActionResponses, CancelTaskData, CancelTaskErrors, CancelTaskResponses, ClaimTasksData, ClaimTasksErrors, ClaimTasksResponses, CreatePipelineData, CreatePipelineErrors, CreatePipelineResponses, CreateRecurringTaskData, CreateRecurringTaskErrors, CreateRecurringTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, CreateTasksData, CreateTasksErrors, CreateTasksResponses, DeleteExistingRecurringTaskData, DeleteExistingRecurringTaskErrors, DeleteExistingRecurringTaskResponses, DeletePushWorkerData, DeletePushWorkerErrors, DeletePushWorkerResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, FinishClaimedTasksData, FinishClaimedTasksErrors, FinishClaimedTasksResponses, GetAdminJobData, GetAdminJobErrors, GetAdminJobResponses, GetExistingRecurringTaskData, GetExistingRecurringTaskErrors, GetExistingRecurringTaskResponses, GetExistingTaskData, GetExistingTaskErrors, GetExistingTaskResponses, GetPipelineData, GetPipelineErrors, GetPipelineResponses, GetPushWorkerData, GetPushWorkerErrors, GetPushWorkerResponses, GetTaskAttemptsData, GetTaskAttemptsErrors, GetTaskAttemptsResponses, GetTaskResultData, GetTaskResultErrors, GetTaskResultResponses, HealthzData, HealthzResponses, LeaderStatusData, LeaderStatusResponses, ListExistingRecurringTasksData, ListExistingRecurringTasksErrors, ListExistingRecurringTasksResponses, ListPushWorkersData, ListPushWorkersErrors, ListPushWorkersResponses, ListQueuesData, ListQueuesResponses, MarkClaimedTaskCancelledData, MarkClaimedTaskCancelledErrors, MarkClaimedTaskCancelledResponses, MarkClaimedTaskDoneData, MarkClaimedTaskDoneErrors, MarkClaimedTaskDoneResponses, MarkClaimedTaskFailedData, MarkClaimedTaskFailedErrors, MarkClaimedTaskFailedResponses, MetricsData, MetricsResponses, PauseQueueData, PauseQueueErrors, PauseQueueResponses, PauseRecurringTaskData, PauseRecurringTaskErrors, PauseRecurringTaskResponses, ReadyzData, ReadyzErrors, ReadyzResponses, RegisterPushWorkerData, RegisterPushWorkerErrors, RegisterPushWorkerResponses, ReportOnClaimedTaskData, ReportOnClaimedTaskErrors, ReportOnClaimedTaskResponses, ReprioritizeTaskData, ReprioritizeTaskErrors, ReprioritizeTaskResponses, RequeueTaskData, RequeueTaskErrors, RequeueTaskResponses, ResumeQueueData, ResumeQueueErrors, ResumeQueueResponses, ResumeRecurringTaskData, ResumeRecurringTaskErrors, ResumeRecurringTaskResponses, RetryTaskData, RetryTaskErrors, RetryTaskResponses, SearchTasksData, SearchTasksErrors, SearchTasksResponses, UnclaimExistingTaskData, UnclaimExistingTaskErrors, UnclaimExistingTaskResponses, UpdateExistingRecurringTaskData, UpdateExistingRecurringTaskErrors, UpdateExistingRecurringTaskResponses, VersionData, VersionResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -37,6 +37,25 @@ export const leaderStatus = <ThrowOnError extends boolean = false>(options?: Opt
  * Prometheus metrics
  */
 export const metrics = <ThrowOnError extends boolean = false>(options?: Options<MetricsData, ThrowOnError>) => (options?.client ?? client).get<MetricsResponses, unknown, ThrowOnError>({ url: '/metrics', ...options });
+
+/**
+ * Enqueue a chain, group or chord of tasks (extension)
+ *
+ * Give exactly one of chain, group or chord. Tasks get deterministic ids (<id>.<index>, <id>.callback) and carry context.pipeline; the leader enqueues each follow-up task once, even across a crash or failover.
+ */
+export const createPipeline = <ThrowOnError extends boolean = false>(options: Options<CreatePipelineData, ThrowOnError>) => (options.client ?? client).post<CreatePipelineResponses, CreatePipelineErrors, ThrowOnError>({
+    url: '/pipelines',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A pipeline with the state of each of its tasks (extension)
+ */
+export const getPipeline = <ThrowOnError extends boolean = false>(options: Options<GetPipelineData, ThrowOnError>) => (options.client ?? client).get<GetPipelineResponses, GetPipelineErrors, ThrowOnError>({ url: '/pipelines/{id}', ...options });
 
 /**
  * Queues with counts per state
@@ -323,3 +342,34 @@ export const retryTask = <ThrowOnError extends boolean = false>(options: Options
  * Server name, version and backend
  */
 export const version = <ThrowOnError extends boolean = false>(options?: Options<VersionData, ThrowOnError>) => (options?.client ?? client).get<VersionResponses, unknown, ThrowOnError>({ url: '/version', ...options });
+
+/**
+ * List push workers (extension)
+ */
+export const listPushWorkers = <ThrowOnError extends boolean = false>(options?: Options<ListPushWorkersData, ThrowOnError>) => (options?.client ?? client).get<ListPushWorkersResponses, ListPushWorkersErrors, ThrowOnError>({ url: '/workers/push', ...options });
+
+/**
+ * Register an HTTP worker that tasks are pushed to (extension)
+ *
+ * The leader claims tasks for it (worker id push:<id>, at most max_in_flight at once) and POSTs each as {task, worker_id, lease_token, sent_at}, signed with the secret. The worker answers 202 (it reports later through the normal endpoints) or 200 {"outcome": "done" | "failed", "data": {...}}. Unreachable workers and non-2xx answers are backed off; their task is unclaimed.
+ */
+export const registerPushWorker = <ThrowOnError extends boolean = false>(options: Options<RegisterPushWorkerData, ThrowOnError>) => (options.client ?? client).post<RegisterPushWorkerResponses, RegisterPushWorkerErrors, ThrowOnError>({
+    url: '/workers/push',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Stop pushing to a worker (extension)
+ *
+ * Returns the registration as it was. Tasks it holds stay claimed: it may still report them, or the reaper times them out.
+ */
+export const deletePushWorker = <ThrowOnError extends boolean = false>(options: Options<DeletePushWorkerData, ThrowOnError>) => (options.client ?? client).delete<DeletePushWorkerResponses, DeletePushWorkerErrors, ThrowOnError>({ url: '/workers/push/{id}', ...options });
+
+/**
+ * A push worker and its delivery state (extension)
+ */
+export const getPushWorker = <ThrowOnError extends boolean = false>(options: Options<GetPushWorkerData, ThrowOnError>) => (options.client ?? client).get<GetPushWorkerResponses, GetPushWorkerErrors, ThrowOnError>({ url: '/workers/push/{id}', ...options });

@@ -86,6 +86,26 @@ export type CancelBody = {
 };
 
 /**
+ * ChordBody
+ */
+export type ChordBody = {
+    /**
+     * Enqueued once every member finished; gets their results in context.pipeline.results
+     */
+    callback: TaskDefinitionBody;
+    /**
+     * Group
+     *
+     * Tasks run in parallel
+     */
+    group: Array<TaskDefinitionBody>;
+    /**
+     * fail: a member that ends dead or cancelled fails the pipeline and the callback never runs; skip: the callback runs anyway, with null for that member's result and its index listed in context.pipeline.failed_members
+     */
+    on_member_dead?: MemberDeadPolicy;
+};
+
+/**
  * ClaimBody
  */
 export type ClaimBody = {
@@ -97,6 +117,12 @@ export type ClaimBody = {
      * Block For
      */
     block_for?: string | null;
+    /**
+     * Capabilities
+     *
+     * Extension: what this worker offers; tasks with required_capabilities are handed only to workers declaring all of them
+     */
+    capabilities?: Array<string> | null;
     /**
      * Queues
      *
@@ -192,6 +218,78 @@ export type HttpValidationError = {
 };
 
 /**
+ * MemberDeadPolicy
+ */
+export type MemberDeadPolicy = 'fail' | 'skip';
+
+/**
+ * NewPipelineBody
+ */
+export type NewPipelineBody = {
+    /**
+     * Chain
+     *
+     * Steps run one after another; each gets the previous step's result in context.pipeline.previous_result
+     */
+    chain?: Array<TaskDefinitionBody> | null;
+    chord?: ChordBody | null;
+    /**
+     * Group
+     *
+     * Tasks run in parallel
+     */
+    group?: Array<TaskDefinitionBody> | null;
+    /**
+     * Id
+     *
+     * Optional; the same id again gives 409. Task ids are <id>.<index>
+     */
+    id?: string | null;
+};
+
+/**
+ * NewPushWorkerBody
+ */
+export type NewPushWorkerBody = {
+    /**
+     * Capabilities
+     *
+     * What this worker can do
+     */
+    capabilities?: Array<string>;
+    /**
+     * Id
+     *
+     * Optional; letters, digits, '.', '_', '-'
+     */
+    id?: string | null;
+    /**
+     * Max In Flight
+     *
+     * Most tasks the worker holds at once
+     */
+    max_in_flight?: number;
+    /**
+     * Queues
+     *
+     * Queues to serve; an empty list means every queue
+     */
+    queues: Array<string>;
+    /**
+     * Secret
+     *
+     * Shared secret (16 to 1024 characters): each delivery carries X-Tasques-Signature: sha256=<hex HMAC-SHA256 of the body>. Never returned.
+     */
+    secret: string;
+    /**
+     * Url
+     *
+     * Tasks are POSTed here
+     */
+    url: string;
+};
+
+/**
  * NewRecurringBody
  */
 export type NewRecurringBody = {
@@ -263,6 +361,12 @@ export type NewTaskBody = {
      */
     backoff?: BackoffBody | null;
     /**
+     * Concurrency Key
+     *
+     * Extension: tasks sharing this key count against its concurrency limit (tasks.flow_control.keys) and claims rotate across keys
+     */
+    concurrency_key?: string | null;
+    /**
      * Context
      */
     context?: {
@@ -291,6 +395,18 @@ export type NewTaskBody = {
      */
     queue: string;
     /**
+     * Rate Limit Key
+     *
+     * Extension: claims of tasks sharing this key count against its rate limit
+     */
+    rate_limit_key?: string | null;
+    /**
+     * Required Capabilities
+     *
+     * Extension: only workers declaring all of these in their claim get this task
+     */
+    required_capabilities?: Array<string> | null;
+    /**
      * Retry Times
      */
     retry_times?: number | null;
@@ -315,6 +431,16 @@ export type Outcome = 'done' | 'failed' | 'cancelled';
  * cancel_other: cancel the outstanding tasks (queued ones end, running ones are asked to stop), then enqueue.
  */
 export type OverlapPolicy = 'skip' | 'allow_all' | 'buffer_one' | 'cancel_other';
+
+/**
+ * PipelineKind
+ */
+export type PipelineKind = 'chain' | 'group' | 'chord';
+
+/**
+ * PipelineState
+ */
+export type PipelineState = 'running' | 'done' | 'failed';
 
 /**
  * PriorityBody
@@ -716,6 +842,30 @@ export type WireCheckpoint = {
 };
 
 /**
+ * WireDeliveryState
+ */
+export type WireDeliveryState = {
+    /**
+     * Consecutive Failures
+     */
+    consecutive_failures: number;
+    /**
+     * Last Error
+     */
+    last_error?: string | null;
+    /**
+     * Last Failure At
+     */
+    last_failure_at?: string | null;
+    /**
+     * Retry At
+     *
+     * No delivery before this (backing off)
+     */
+    retry_at?: string | null;
+};
+
+/**
  * WireFinishItem
  */
 export type WireFinishItem = {
@@ -838,6 +988,111 @@ export type WireMetadata = {
 };
 
 /**
+ * WirePipeline
+ */
+export type WirePipeline = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Error
+     *
+     * Why the pipeline failed
+     */
+    error?: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    kind: PipelineKind;
+    /**
+     * Members
+     */
+    members: Array<WirePipelineMember>;
+    /**
+     * Chords only
+     */
+    on_member_dead?: MemberDeadPolicy | null;
+    state: PipelineState;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * WirePipelineMember
+ */
+export type WirePipelineMember = {
+    /**
+     * Id
+     *
+     * The task id: <pipeline id>.<index>, or <pipeline id>.callback
+     */
+    id: string;
+    /**
+     * Index
+     */
+    index: number;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Queue
+     */
+    queue: string;
+    /**
+     * Role
+     */
+    role: 'step' | 'member' | 'callback';
+    /**
+     * State
+     *
+     * The task's state, or pending while it is not created yet
+     */
+    state: string;
+};
+
+/**
+ * WirePushWorker
+ */
+export type WirePushWorker = {
+    /**
+     * Capabilities
+     */
+    capabilities: Array<string>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    delivery: WireDeliveryState;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Max In Flight
+     */
+    max_in_flight: number;
+    /**
+     * Queues
+     */
+    queues: Array<string>;
+    /**
+     * Url
+     */
+    url: string;
+    /**
+     * Worker Id
+     *
+     * The X-TASQUES-WORKER-ID its tasks are claimed under: push:<id>
+     */
+    worker_id: string;
+};
+
+/**
  * WireQueue
  */
 export type WireQueue = {
@@ -859,6 +1114,12 @@ export type WireQueue = {
      * Queue
      */
     queue: string;
+    /**
+     * Unclaimable
+     *
+     * Extension: waiting tasks whose required_capabilities no worker declared in a claim within tasks.flow_control.capabilities_live_for
+     */
+    unclaimable?: number | null;
 };
 
 /**
@@ -989,6 +1250,12 @@ export type WireTask = {
      */
     checkpoint?: WireCheckpoint | null;
     /**
+     * Concurrency Key
+     *
+     * Extension: the task's concurrency key
+     */
+    concurrency_key?: string | null;
+    /**
      * Context
      */
     context?: {
@@ -1029,9 +1296,21 @@ export type WireTask = {
      */
     queue: string;
     /**
+     * Rate Limit Key
+     *
+     * Extension: the task's rate-limit key
+     */
+    rate_limit_key?: string | null;
+    /**
      * Recurring Task Id
      */
     recurring_task_id?: string | null;
+    /**
+     * Required Capabilities
+     *
+     * Extension: what a claiming worker must declare to get this task
+     */
+    required_capabilities?: Array<string> | null;
     /**
      * Retry Times
      */
@@ -1304,6 +1583,89 @@ export type MetricsResponses = {
      */
     200: unknown;
 };
+
+export type CreatePipelineData = {
+    body: NewPipelineBody;
+    path?: never;
+    query?: never;
+    url: '/pipelines';
+};
+
+export type CreatePipelineErrors = {
+    /**
+     * Bad input, or the task is not claimed
+     */
+    400: ErrorBody;
+    /**
+     * Conflict: duplicate id, superseded lease or a lost write race
+     */
+    409: ErrorBody;
+    /**
+     * Request body too large
+     */
+    413: ErrorBody;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+    /**
+     * The store is unavailable; retry after Retry-After seconds
+     */
+    503: ErrorBody;
+};
+
+export type CreatePipelineError = CreatePipelineErrors[keyof CreatePipelineErrors];
+
+export type CreatePipelineResponses = {
+    /**
+     * Successful Response
+     */
+    201: WirePipeline;
+};
+
+export type CreatePipelineResponse = CreatePipelineResponses[keyof CreatePipelineResponses];
+
+export type GetPipelineData = {
+    body?: never;
+    path: {
+        /**
+         * Id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/pipelines/{id}';
+};
+
+export type GetPipelineErrors = {
+    /**
+     * No such task or recurring task
+     */
+    404: ErrorBody;
+    /**
+     * Request body too large
+     */
+    413: ErrorBody;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+    /**
+     * The store is unavailable; retry after Retry-After seconds
+     */
+    503: ErrorBody;
+};
+
+export type GetPipelineError = GetPipelineErrors[keyof GetPipelineErrors];
+
+export type GetPipelineResponses = {
+    /**
+     * Successful Response
+     */
+    200: WirePipeline;
+};
+
+export type GetPipelineResponse = GetPipelineResponses[keyof GetPipelineResponses];
 
 export type ListQueuesData = {
     body?: never;
@@ -1823,7 +2185,7 @@ export type CreateTaskResponses = {
     /**
      * wait ran out: the task, still unfinished
      */
-    202: unknown;
+    202: WireTask;
 };
 
 export type CreateTaskResponse = CreateTaskResponses[keyof CreateTaskResponses];
@@ -1989,6 +2351,10 @@ export type CreateTasksResponses = {
      * Successful Response
      */
     200: WireBatchResult;
+    /**
+     * wait ran out
+     */
+    202: WireBatchResult;
 };
 
 export type CreateTasksResponse = CreateTasksResponses[keyof CreateTasksResponses];
@@ -2891,3 +3257,159 @@ export type VersionResponses = {
 };
 
 export type VersionResponse = VersionResponses[keyof VersionResponses];
+
+export type ListPushWorkersData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/workers/push';
+};
+
+export type ListPushWorkersErrors = {
+    /**
+     * Request body too large
+     */
+    413: ErrorBody;
+    /**
+     * The store is unavailable; retry after Retry-After seconds
+     */
+    503: ErrorBody;
+};
+
+export type ListPushWorkersError = ListPushWorkersErrors[keyof ListPushWorkersErrors];
+
+export type ListPushWorkersResponses = {
+    /**
+     * Response List-Push-Workers
+     *
+     * Successful Response
+     */
+    200: Array<WirePushWorker>;
+};
+
+export type ListPushWorkersResponse = ListPushWorkersResponses[keyof ListPushWorkersResponses];
+
+export type RegisterPushWorkerData = {
+    body: NewPushWorkerBody;
+    path?: never;
+    query?: never;
+    url: '/workers/push';
+};
+
+export type RegisterPushWorkerErrors = {
+    /**
+     * Bad input, or the task is not claimed
+     */
+    400: ErrorBody;
+    /**
+     * Conflict: duplicate id, superseded lease or a lost write race
+     */
+    409: ErrorBody;
+    /**
+     * Request body too large
+     */
+    413: ErrorBody;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+    /**
+     * The store is unavailable; retry after Retry-After seconds
+     */
+    503: ErrorBody;
+};
+
+export type RegisterPushWorkerError = RegisterPushWorkerErrors[keyof RegisterPushWorkerErrors];
+
+export type RegisterPushWorkerResponses = {
+    /**
+     * Successful Response
+     */
+    201: WirePushWorker;
+};
+
+export type RegisterPushWorkerResponse = RegisterPushWorkerResponses[keyof RegisterPushWorkerResponses];
+
+export type DeletePushWorkerData = {
+    body?: never;
+    path: {
+        /**
+         * Id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/workers/push/{id}';
+};
+
+export type DeletePushWorkerErrors = {
+    /**
+     * No such task or recurring task
+     */
+    404: ErrorBody;
+    /**
+     * Request body too large
+     */
+    413: ErrorBody;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+    /**
+     * The store is unavailable; retry after Retry-After seconds
+     */
+    503: ErrorBody;
+};
+
+export type DeletePushWorkerError = DeletePushWorkerErrors[keyof DeletePushWorkerErrors];
+
+export type DeletePushWorkerResponses = {
+    /**
+     * Successful Response
+     */
+    200: WirePushWorker;
+};
+
+export type DeletePushWorkerResponse = DeletePushWorkerResponses[keyof DeletePushWorkerResponses];
+
+export type GetPushWorkerData = {
+    body?: never;
+    path: {
+        /**
+         * Id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/workers/push/{id}';
+};
+
+export type GetPushWorkerErrors = {
+    /**
+     * No such task or recurring task
+     */
+    404: ErrorBody;
+    /**
+     * Request body too large
+     */
+    413: ErrorBody;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+    /**
+     * The store is unavailable; retry after Retry-After seconds
+     */
+    503: ErrorBody;
+};
+
+export type GetPushWorkerError = GetPushWorkerErrors[keyof GetPushWorkerErrors];
+
+export type GetPushWorkerResponses = {
+    /**
+     * Successful Response
+     */
+    200: WirePushWorker;
+};
+
+export type GetPushWorkerResponse = GetPushWorkerResponses[keyof GetPushWorkerResponses];

@@ -56,7 +56,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorBody | HTTPValidationError | WireTask | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | HTTPValidationError | WireTask | None:
     if response.status_code == 201:
         response_201 = WireTask.from_dict(response.json())
 
@@ -65,7 +65,10 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_201
 
     if response.status_code == 202:
-        response_202 = cast(Any, None)
+        response_202 = WireTask.from_dict(response.json())
+
+
+
         return response_202
 
     if response.status_code == 400:
@@ -109,7 +112,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorBody | HTTPValidationError | WireTask]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | HTTPValidationError | WireTask]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -124,7 +127,7 @@ def sync_detailed(
     body: NewTaskBody,
     wait: None | str | Unset = UNSET,
 
-) -> Response[Any | ErrorBody | HTTPValidationError | WireTask]:
+) -> Response[ErrorBody | HTTPValidationError | WireTask]:
     """ Add a new Task
 
     Args:
@@ -137,7 +140,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody | HTTPValidationError | WireTask]
+        Response[ErrorBody | HTTPValidationError | WireTask]
      """
 
 
@@ -159,7 +162,7 @@ def sync(
     body: NewTaskBody,
     wait: None | str | Unset = UNSET,
 
-) -> Any | ErrorBody | HTTPValidationError | WireTask | None:
+) -> ErrorBody | HTTPValidationError | WireTask | None:
     """ Add a new Task
 
     Args:
@@ -172,7 +175,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody | HTTPValidationError | WireTask
+        ErrorBody | HTTPValidationError | WireTask
      """
 
 
@@ -189,7 +192,7 @@ async def asyncio_detailed(
     body: NewTaskBody,
     wait: None | str | Unset = UNSET,
 
-) -> Response[Any | ErrorBody | HTTPValidationError | WireTask]:
+) -> Response[ErrorBody | HTTPValidationError | WireTask]:
     """ Add a new Task
 
     Args:
@@ -202,7 +205,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody | HTTPValidationError | WireTask]
+        Response[ErrorBody | HTTPValidationError | WireTask]
      """
 
 
@@ -224,7 +227,7 @@ async def asyncio(
     body: NewTaskBody,
     wait: None | str | Unset = UNSET,
 
-) -> Any | ErrorBody | HTTPValidationError | WireTask | None:
+) -> ErrorBody | HTTPValidationError | WireTask | None:
     """ Add a new Task
 
     Args:
@@ -237,7 +240,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody | HTTPValidationError | WireTask
+        ErrorBody | HTTPValidationError | WireTask
      """
 
 
