@@ -79,6 +79,27 @@ kibana: $(STAMP)
 
 check: lint typecheck imports openapi-check clients-check lint-deploy test
 
+# Schemathesis against the committed openapi/openapi.json with a larger budget than the copy in `make test`
+# (tests/fuzz): FUZZ_EXAMPLES per operation, FUZZ_STATEFUL_EXAMPLES linked scenarios, seed FUZZ_SEED.
+# --runxfail shows open findings as failures with their reproducing requests instead of as xfail.
+FUZZ_EXAMPLES ?= 500
+FUZZ_STATEFUL_EXAMPLES ?= 100
+FUZZ_SEED ?= 20261123
+.PHONY: fuzz
+fuzz: $(STAMP)
+	TASQUES_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) TASQUES_FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
+	TASQUES_FUZZ_STATEFUL_STEPS=10 TASQUES_FUZZ_SEED=$(FUZZ_SEED) \
+		$(BIN)/pytest -p no:cacheprovider --runxfail tests/fuzz $(PYTEST_ARGS)
+
+# Soak and fault injection (tests/soak, not collected by pytest): 4 servers on one SQLite file (on the
+# cluster of TASQUES_TEST_ES_URL when set), 50 workers, 100k scripted tasks, a recurring schedule and
+# random SIGKILLs of servers (the leader too) and workers; prints a summary, exits 1 on any problem.
+# SOAK_ARGS='--tasks 5000 --budget 60' for a shorter run; --help lists the knobs.
+SOAK_ARGS ?=
+.PHONY: soak
+soak: $(STAMP)
+	$(BIN)/python -m tests.soak.run_soak $(SOAK_ARGS)
+
 # Benchmarks are not tests: starts its own servers and prints one table per backend (Elasticsearch too
 # when TASQUES_BENCH_ES_URL is set). BENCH_ARGS=--quick for a smoke run; BENCH_ARGS='--write-md --profile'
 # refreshes BENCHMARKS.md.

@@ -17,6 +17,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     WithJsonSchema,
+    model_validator,
 )
 
 from app.domain.backoff import BackoffPolicy, BackoffStrategy
@@ -37,15 +38,19 @@ def _go_duration(value: object) -> timedelta:
 def _zero_time_as_absent(moment: datetime | None) -> datetime | None:
     if moment is None or moment.year <= 1:
         return None
-    if moment.tzinfo is None:
-        raise ValueError("must be an RFC 3339 date-time with a time zone offset")
-    return moment.astimezone(UTC)
+    try:
+        return aware_utc(moment, "date-time")
+    except InvalidInput as error:
+        raise ValueError(error.message) from error
 
 
 def aware_utc(moment: datetime, field: str) -> datetime:
     if moment.tzinfo is None:
         raise InvalidInput(f"{field} must be an RFC 3339 date-time with a time zone offset")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as error:  # e.g. 9999-12-31T23:59:59-01:00 is past the last representable instant
+        raise InvalidInput(f"{field} is outside the supported range of dates") from error
 
 
 DurationText = Annotated[
@@ -66,6 +71,12 @@ class BackoffBody(_Body):
     base: DurationText = timedelta(seconds=15)
     max: DurationText = timedelta(hours=1)
     jitter: StrictFloat | StrictInt = Field(default=0.5, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _base_within_max(self) -> "BackoffBody":
+        if not timedelta(0) < self.base <= self.max:
+            raise ValueError("backoff needs 0 < base <= max")
+        return self
 
     def to_policy(self) -> BackoffPolicy:
         return BackoffPolicy(strategy=self.strategy, base=self.base, max=self.max, jitter=float(self.jitter))

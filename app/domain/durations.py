@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BeforeValidator, PlainSerializer
@@ -18,6 +19,7 @@ _NANOS_PER_UNIT = {
     "m": 60 * 1_000_000_000,
     "h": 3600 * 1_000_000_000,
 }
+_MAX_NANOS = 2**63 - 1
 _COMPONENT = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 _WHOLE = re.compile(r"[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+")
 
@@ -29,9 +31,9 @@ def parse_go_duration(text: str) -> timedelta:
     if not _WHOLE.fullmatch(text):
         raise InvalidInput(f'time: invalid duration "{text}"')
     sign = -1 if text.startswith("-") else 1
-    total_nanos = 0.0
-    for number, unit in _COMPONENT.findall(text):
-        total_nanos += float(number) * _NANOS_PER_UNIT[unit]
+    total_nanos = sum(Decimal(number) * _NANOS_PER_UNIT[unit] for number, unit in _COMPONENT.findall(text))
+    if total_nanos > _MAX_NANOS:  # Go's limit (int64 nanoseconds, about 292 years), also ES's long
+        raise InvalidInput(f'time: invalid duration "{text}"')
     return timedelta(microseconds=sign * int(total_nanos // 1_000))
 
 

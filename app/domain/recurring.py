@@ -69,7 +69,8 @@ class RecurringTask(BaseModel):
         return self.metadata.created_at.replace(microsecond=0)
 
     def fire_task_id(self, fire_at: datetime) -> str:
-        return f"{self.id}@{fire_at.astimezone(UTC).strftime('%Y%m%dT%H%M%S.%fZ')}"
+        utc = fire_at.astimezone(UTC)
+        return f"{self.id}@{utc.year:04d}{utc:%m%dT%H%M%S.%f}Z"
 
     def handled_through(self, fire_at: datetime, *, at: datetime, buffered: datetime | None) -> Self:
         metadata = self.metadata.model_copy(update={"modified_at": at})

@@ -138,12 +138,15 @@ class RecurringService:
         recurring = await self._store.get_recurring(recurring_id)
         schedule = Schedule.parse(recurring.schedule_expression, recurring.timezone)
         fires = []
-        for fire in schedule.fire_times(
-            after=start - timedelta(microseconds=1), until=end, anchor=recurring.anchor
-        ):
-            fires.append(fire)
-            if len(fires) > max_fires:
-                raise InvalidInput(f"backfill range holds more than {max_fires} fire times; split it")
+        try:
+            for fire in schedule.fire_times(
+                after=start - timedelta(microseconds=1), until=end, anchor=recurring.anchor
+            ):
+                fires.append(fire)
+                if len(fires) > max_fires:
+                    raise InvalidInput(f"backfill range holds more than {max_fires} fire times; split it")
+        except OverflowError as error:
+            raise InvalidInput("backfill range reaches past the supported range of dates") from error
         return await self._fires.enqueue_fires(recurring, fires, at=self._clock.now_utc())
 
     async def _change(

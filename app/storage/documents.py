@@ -22,7 +22,8 @@ Document = dict[str, Any]
 
 def format_stored_time(moment: datetime) -> str:
     """RFC 3339 in UTC with microseconds; ES ``date`` fields and SQLite text both order it correctly."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: strftime("%Y") drops the leading zeros of years before 1000.
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def parse_stored_time(text: str) -> datetime:

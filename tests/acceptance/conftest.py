@@ -59,6 +59,12 @@ class TasquesServer:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
 
+    def request_shutdown(self) -> None:
+        """SIGTERM, as an orchestrator stopping it would (uvicorn's graceful shutdown); returns at once.
+        Like ``kill``, marks the exit as the test's doing, so teardown does not report it as a death."""
+        self.killed = True
+        self.process.send_signal(signal.SIGTERM)
+
     def stderr_tail(self) -> str:
         text = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
         return text[-LOG_TAIL_CHARACTERS:] or "(empty)"

@@ -54,14 +54,12 @@ def test_bulk_retry_of_ten_thousand_dead_tasks(start_tasques_servers: StartTasqu
         assert progress == sorted(progress)
         assert len(set(progress)) > 3, "progress was never visible between start and finish"
         states = client.get("/queues").json()["queues"]
-        assert states == [
-            {
-                "queue": QUEUE,
-                "counts": {"queued": TASKS},
-                "oldest_queued_age_seconds": states[0]["oldest_queued_age_seconds"],
-                "paused": False,
-            }
-        ]
+        assert len(states) == 1
+        assert (states[0]["queue"], states[0]["counts"], states[0]["paused"]) == (
+            QUEUE,
+            {"queued": TASKS},
+            False,
+        )
         reclaimed: set[str] = set()
         while len(reclaimed) < TASKS:
             batch = client.post(

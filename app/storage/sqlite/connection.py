@@ -23,7 +23,10 @@ async def translated_errors() -> AsyncIterator[None]:
         raise
     except _UNAVAILABLE_ERRORS as error:
         raise StoreUnavailable(f"sqlite: {error}") from error
-    except ValueError as error:  # aiosqlite raises it once its connection is closed
+    except ValueError as error:
+        # aiosqlite raises ValueError once its connection is closed; any other ValueError is a bug.
+        if "closed" not in str(error) and "no active connection" not in str(error):
+            raise
         raise StoreUnavailable(f"sqlite: {error}") from error
 
 
