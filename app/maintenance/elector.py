@@ -13,6 +13,7 @@ A lost compare-and-swap means someone else took over: step down at once. On shut
 deletes the record so a follower takes over on its next tick instead of after a lease.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -100,9 +101,14 @@ class LeaderElector:
             await self._become(Role.FOLLOWER, "lease ran out before a renewal succeeded")
             return
         try:
-            self._record = await self._store.replace_lock(
-                self._record, holder=self.holder, at=self._clock.now_utc(), lease=self._settings.lease
-            )
+            # A renewal that hangs (busy SQLite file, slow cluster) must not outlive the trust window.
+            async with asyncio.timeout(self._trusted_until - started):
+                self._record = await self._store.replace_lock(
+                    self._record, holder=self.holder, at=self._clock.now_utc(), lease=self._settings.lease
+                )
+        except TimeoutError:
+            await self._become(Role.FOLLOWER, "lease ran out while a renewal was still waiting")
+            return
         except VersionConflict:
             await self._become(Role.FOLLOWER, "another server took the lock")
             return
