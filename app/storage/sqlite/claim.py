@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
 from app.domain.flow import FlowRules, LimiterScope, LimitKind, ScopeKind, TokenBucket
 from app.domain.task import Task
 from app.storage.flow_planning import KeyRotation, LimiterLedger, fair_order, plan_claims, throttled_report
@@ -27,13 +25,14 @@ from app.storage.port import ClaimOutcome, ClaimRequest, UpdateResult
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.flow import COVERED_BY_PARAMETER, capabilities_json
 from app.storage.sqlite.rows import micros, task_from_row
+from app.storage.sqlite.statements import Row, Statements
 
 CLAIM_ORDER = "ORDER BY priority DESC, run_at_us ASC, enqueued_at_us ASC"
 _SELECT = "SELECT document, version FROM tasks WHERE"
 _FILL_ROUNDS = 8
 _ROUNDS = 3
 
-CompareAndSwap = Callable[[aiosqlite.Connection, Task, Task], Awaitable[UpdateResult]]
+CompareAndSwap = Callable[[Statements, Task, Task], Awaitable[UpdateResult]]
 
 
 @dataclass
@@ -73,7 +72,7 @@ def _excluding(found: _Filter, column: str, names: set[str]) -> _Filter:
     )
 
 
-async def load_ledger(writer: aiosqlite.Connection, rules: FlowRules, *, at: datetime) -> LimiterLedger:
+async def load_ledger(writer: Statements, rules: FlowRules, *, at: datetime) -> LimiterLedger:
     """CLAIMED counts for limited queues and keys, and the buckets that may not be full yet."""
     ledger = LimiterLedger()
     if any(limit.max_concurrency is not None for _, limit in rules.queues):
@@ -130,7 +129,7 @@ def _excluding_all(found: _Filter, scopes: set[LimiterScope]) -> _Filter:
 
 
 async def held_back_at_the_head(
-    writer: aiosqlite.Connection, request: ClaimRequest, full: set[LimiterScope], *, amount: int
+    writer: Statements, request: ClaimRequest, full: set[LimiterScope], *, amount: int
 ) -> Counter[tuple[str, ScopeKind, LimitKind]]:
     """Which of the best ``amount`` candidates the ``full`` scopes hold back, counted as the planner
     counts them (the first limit that stops a task: concurrency before rate, queue before key). The
@@ -168,7 +167,7 @@ _DISCOVER_KEYS = (
 )
 
 
-async def discover_keys(writer: aiosqlite.Connection, rotation: KeyRotation, *, window: int) -> list[str]:
+async def discover_keys(writer: Statements, rotation: KeyRotation, *, window: int) -> list[str]:
     """Up to ``window`` concurrency keys with waiting tasks, resuming after the key where the previous
     discovery stopped (``rotation.cursor``) and wrapping around, so with more keys than the window
     every key still comes up in turn. Not filtered by queue, due time or capabilities: a key with
@@ -187,9 +186,7 @@ class _Groups:
     Keys are taken in rotation order, only as many at a time as there are tasks still wanted, so a
     claim of one task costs one or two small indexed queries however many keys are waiting."""
 
-    def __init__(
-        self, writer: aiosqlite.Connection, found: _Filter, room: Callable[[str | None], int]
-    ) -> None:
+    def __init__(self, writer: Statements, found: _Filter, room: Callable[[str | None], int]) -> None:
         self._writer = writer
         self._filter = found
         self._room = room
@@ -234,7 +231,7 @@ class _Groups:
 
 
 async def gather_candidates(
-    writer: aiosqlite.Connection,
+    writer: Statements,
     request: ClaimRequest,
     found: _Filter,
     ledger: LimiterLedger,
@@ -268,7 +265,7 @@ async def gather_candidates(
 
 
 async def claim_in_transaction(
-    writer: aiosqlite.Connection,
+    writer: Statements,
     request: ClaimRequest,
     claim: Callable[[Task], Task],
     *,
@@ -315,7 +312,7 @@ async def claim_in_transaction(
 
 
 async def _store_buckets(
-    writer: aiosqlite.Connection,
+    writer: Statements,
     rules: FlowRules,
     stored_buckets: dict[LimiterScope, TokenBucket],
     taken: Counter[LimiterScope],
@@ -346,13 +343,13 @@ class Lookahead:
 async def look_ahead(connections: SqliteConnections, request: ClaimRequest) -> Lookahead:
     """One read outside the write lock (idle blocked claimers re-check often)."""
     found = claimable_filter(request)
-    async with connections.reader() as reader:
-        rows = list(
-            await reader.execute_fetchall(
-                f"SELECT EXISTS (SELECT 1 FROM tasks WHERE {found.condition}), EXISTS (SELECT 1 FROM tasks "
-                "INDEXED BY tasks_waiting_by_key WHERE state IN ('queued', 'failed') AND concurrency_key > '')",
-                found.parameters,
-            )
+
+    async def look(reader: Statements) -> list[Row]:
+        return await reader.execute_fetchall(
+            f"SELECT EXISTS (SELECT 1 FROM tasks WHERE {found.condition}), EXISTS (SELECT 1 FROM tasks "
+            "INDEXED BY tasks_waiting_by_key WHERE state IN ('queued', 'failed') AND concurrency_key > '')",
+            found.parameters,
         )
-    claimable, keyed = rows[0]
+
+    claimable, keyed = (await connections.read(look))[0]
     return Lookahead(claimable=bool(claimable), keyed=bool(keyed))

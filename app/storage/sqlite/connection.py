@@ -1,18 +1,44 @@
-"""Connections and transactions: one writer (IMMEDIATE transactions under a lock) and one reader."""
+"""Connections and transactions: one writer thread and a few reader threads, each owning a connection.
+
+``write(body)`` ships a whole transaction body to the writer's thread and runs it there between
+``BEGIN IMMEDIATE`` and ``COMMIT`` in one hand-off; ``read(body)`` does the same on the least busy
+reader. The writer's thread runs jobs one at a time in submission order, which is what serialises
+writes in this process (SQLite's lock does it across processes).
+
+Cancellation: a caller that stops waiting does not wait for the thread. Its job learns of it through a
+flag: while ``BEGIN IMMEDIATE`` waits for another process's lock (short busy-timeout slices, so the flag
+is seen within one slice) and again just before ``COMMIT``; either way it rolls back. A job past its
+``COMMIT`` stays committed, so callers that must know what they won (claims) shield the call. Because
+the thread takes jobs in order, anything submitted after a cancelled job sees its rollback first.
+"""
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-
-import aiosqlite
+from typing import Any, TypeVar
 
 from app.domain.errors import StoreUnavailable
+from app.storage.sqlite.statements import DirectStatements, HoppingStatements, Statements, run_to_end
+
+T = TypeVar("T")
+Body = Callable[[Statements], Coroutine[Any, Any, T]]
 
 # Errors that mean "the store cannot be used right now" (locked, unwritable, missing directory, disk full)
 # rather than a bug in a statement.
 _UNAVAILABLE_ERRORS = (sqlite3.OperationalError, sqlite3.DatabaseError)
+# SQLite's own busy wait cannot be interrupted, so a writer waits for another process's lock in slices
+# this long and looks at its cancellation flag between them.
+_BUSY_SLICE_MS = 50
+_READERS = 2
+
+
+class TransactionAbandoned(Exception):
+    """The caller stopped waiting, so the job rolled back instead of committing."""
 
 
 @asynccontextmanager
@@ -23,74 +49,170 @@ async def translated_errors() -> AsyncIterator[None]:
         raise
     except _UNAVAILABLE_ERRORS as error:
         raise StoreUnavailable(f"sqlite: {error}") from error
-    except ValueError as error:
-        # aiosqlite raises ValueError once its connection is closed; any other ValueError is a bug.
-        if "closed" not in str(error) and "no active connection" not in str(error):
+
+
+class _ConnectionThread:
+    """One ``sqlite3`` connection, opened and used only by its own thread."""
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection], name: str) -> None:
+        self._connect = connect
+        self._name = name
+        self._executor: ThreadPoolExecutor | None = None
+        self._connection: sqlite3.Connection | None = None
+        self.pending = 0
+
+    def _on_thread(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        if self._connection is None:
+            self._connection = self._connect()
+        return job(self._connection)
+
+    def submit(self, job: Callable[[sqlite3.Connection], T]) -> "Future[T]":
+        if self._executor is None:  # first use, or reopening after close()
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._name)
+        return self._executor.submit(self._on_thread, job)
+
+    async def call(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        self.pending += 1
+        try:
+            return await asyncio.wrap_future(self.submit(job))
+        finally:
+            self.pending -= 1
+
+    def _close_on_thread(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    async def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.wrap_future(executor.submit(self._close_on_thread))
+            executor.shutdown(wait=False)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _begin_immediate(
+    connection: sqlite3.Connection, cancelled: threading.Event, budget_seconds: float
+) -> None:
+    deadline = time.monotonic() + budget_seconds
+    while True:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+        if cancelled.is_set():
+            raise TransactionAbandoned
+
+
+def _roll_back_if_open(connection: sqlite3.Connection) -> None:
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
+
+
+def _transaction(
+    body: Body[T], cancelled: threading.Event, busy_seconds: float
+) -> Callable[[sqlite3.Connection], T]:
+    def job(connection: sqlite3.Connection) -> T:
+        _begin_immediate(connection, cancelled, busy_seconds)
+        try:
+            result = run_to_end(body(DirectStatements(connection)))
+            if cancelled.is_set():
+                raise TransactionAbandoned
+            connection.execute("COMMIT")
+            return result
+        except BaseException:
+            _roll_back_if_open(connection)
             raise
-        raise StoreUnavailable(f"sqlite: {error}") from error
+
+    return job
 
 
-async def _abandon(writer: aiosqlite.Connection) -> None:
-    """Roll back whatever a failed or cancelled transaction left open.
+def _read(body: Body[T]) -> Callable[[sqlite3.Connection], T]:
+    def job(connection: sqlite3.Connection) -> T:
+        return run_to_end(body(DirectStatements(connection)))
 
-    A cancelled await does not stop the statement already queued on aiosqlite's worker thread (a BEGIN
-    may still run after the cancellation), so first let the queue drain with a no-op, then look.
-    """
-    await writer.execute_fetchall("SELECT 1")
-    if writer.in_transaction:
-        await writer.execute_fetchall("ROLLBACK")
+    return job
+
+
+def _ignore_outcome(future: "Future[Any]") -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved, so an abandoned job's error is not reported as unhandled
 
 
 class SqliteConnections:
-    def __init__(self, path: Path, *, busy_timeout_ms: int) -> None:
+    def __init__(self, path: Path, *, busy_timeout_ms: int, readers: int = _READERS) -> None:
         self._path = path
+        self._busy_seconds = busy_timeout_ms / 1000
         self._busy_timeout_ms = busy_timeout_ms
-        self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._writer = _ConnectionThread(self._connect_writer, "tasques-sqlite-writer")
+        self._readers = [
+            _ConnectionThread(self._connect_reader, "tasques-sqlite-reader") for _ in range(readers)
+        ]
         self._write_lock = asyncio.Lock()
-        self._open_lock = asyncio.Lock()
 
-    async def _open(self) -> tuple[aiosqlite.Connection, aiosqlite.Connection]:
-        async with self._open_lock:
-            if self._writer is None or self._reader is None:
-                async with translated_errors():
-                    writer = await self._connect()
-                    await writer.execute_fetchall("PRAGMA journal_mode=WAL")
-                    self._writer, self._reader = writer, await self._connect()
-            return self._writer, self._reader
-
-    async def _connect(self) -> aiosqlite.Connection:
+    def _connect(self, busy_timeout_ms: int) -> sqlite3.Connection:
         if not self._path.parent.is_dir():
-            # Checked up front: aiosqlite's failed-connect path leaves a worker-thread callback racing
-            # the event loop's shutdown.
-            raise StoreUnavailable(f"sqlite: directory {self._path.parent} does not exist")
-        connection = await aiosqlite.connect(self._path, isolation_level=None)
-        # Pragmas through execute_fetchall: an unfinalised pragma cursor keeps a lock open.
-        for pragma in (f"busy_timeout={self._busy_timeout_ms}", "synchronous=NORMAL", "foreign_keys=ON"):
-            await connection.execute_fetchall(f"PRAGMA {pragma}")
+            raise sqlite3.OperationalError(f"directory {self._path.parent} does not exist")
+        connection = sqlite3.connect(self._path, isolation_level=None, cached_statements=256)
+        for pragma in (f"busy_timeout={busy_timeout_ms}", "synchronous=NORMAL", "foreign_keys=ON"):
+            connection.execute(f"PRAGMA {pragma}").close()
         return connection
 
-    @asynccontextmanager
-    async def write_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        writer, _ = await self._open()
+    def _connect_writer(self) -> sqlite3.Connection:
+        connection = self._connect(min(self._busy_timeout_ms, _BUSY_SLICE_MS))
+        connection.execute("PRAGMA journal_mode=WAL").close()
+        return connection
+
+    def _connect_reader(self) -> sqlite3.Connection:
+        return self._connect(self._busy_timeout_ms)
+
+    async def write(self, body: Body[T]) -> T:
+        """Run ``body`` as one IMMEDIATE transaction on the writer's thread (one hand-off)."""
+        cancelled = threading.Event()
         async with self._write_lock, translated_errors():
+            future = self._writer.submit(_transaction(body, cancelled, self._busy_seconds))
             try:
-                await writer.execute_fetchall("BEGIN IMMEDIATE")
-                yield writer
-                await writer.execute_fetchall("COMMIT")
+                return await asyncio.wrap_future(future)
+            except asyncio.CancelledError:
+                cancelled.set()
+                future.add_done_callback(_ignore_outcome)
+                raise
+
+    async def read(self, body: Body[T]) -> T:
+        """Run ``body``'s reads on the least busy reader's thread (one hand-off)."""
+        reader = min(self._readers, key=lambda candidate: candidate.pending)
+        async with translated_errors():
+            return await reader.call(_read(body))
+
+    @asynccontextmanager
+    async def write_transaction(self) -> AsyncIterator[Statements]:
+        """A transaction whose statements are handed over one by one, for bodies that must await other
+        things in between; ``write`` is the fast path."""
+        async with self._write_lock, translated_errors():
+            cancelled = threading.Event()
+            begin = self._writer.submit(
+                lambda connection: _begin_immediate(connection, cancelled, self._busy_seconds)
+            )
+            try:
+                await asyncio.wrap_future(begin)
+                yield HoppingStatements(self._writer.call)
+                await self._writer.call(lambda connection: connection.execute("COMMIT").close())
             except BaseException:
-                await asyncio.shield(_abandon(writer))
+                cancelled.set()
+                # Queued behind whatever is still running, so the next job starts after the rollback.
+                self._writer.submit(_roll_back_if_open).add_done_callback(_ignore_outcome)
                 raise
 
     @asynccontextmanager
-    async def reader(self) -> AsyncIterator[aiosqlite.Connection]:
-        _, reader = await self._open()
+    async def reader(self) -> AsyncIterator[Statements]:
+        reader = min(self._readers, key=lambda candidate: candidate.pending)
         async with translated_errors():
-            yield reader
+            yield HoppingStatements(reader.call)
 
     async def close(self) -> None:
-        async with self._open_lock:
-            for connection in (self._writer, self._reader):
-                if connection is not None:
-                    await connection.close()
-            self._writer = self._reader = None
+        await asyncio.gather(*(thread.close() for thread in (self._writer, *self._readers)))

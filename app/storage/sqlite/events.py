@@ -8,6 +8,7 @@ from typing import Any
 from app.domain.history import TaskEvent, TaskEventKind
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import dumps, micros
+from app.storage.sqlite.statements import Row, Statements
 
 _COLUMNS = "queue, task_id, attempt, kind, at_us, worker_id, lease_token, error, data, sequence"
 
@@ -38,11 +39,14 @@ class SqliteEventMethods:
             )
             for event in events
         ]
-        async with self._connections.write_transaction() as writer:
+
+        async def append(writer: Statements) -> None:
             await writer.executemany(
                 f"INSERT OR IGNORE INTO task_events (event_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
+
+        await self._connections.write(append)
 
     async def prune_events(self, *, before: datetime, limit: int) -> int:
         async with (
@@ -56,11 +60,14 @@ class SqliteEventMethods:
             return cursor.rowcount
 
     async def list_events(self, queue: str, task_id: str, *, limit: int) -> list[TaskEvent]:
-        async with self._connections.reader() as reader:
-            rows = await reader.execute_fetchall(
+
+        async def select(reader: Statements) -> list[Row]:
+            return await reader.execute_fetchall(
                 f"SELECT {_COLUMNS} FROM task_events WHERE queue = ? AND task_id = ? ORDER BY at_us, sequence, event_id LIMIT ?",
                 (queue, task_id, limit),
             )
+
+        rows = await self._connections.read(select)
         return [_event_from_row(row) for row in rows]
 
 

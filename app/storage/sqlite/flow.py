@@ -16,11 +16,10 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from app.domain.task import Task
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import micros
+from app.storage.sqlite.statements import Statements
 
 FLOW_TABLES = frozenset({"flow_buckets", "capability_sets"})
 _TASK_COLUMNS = ("concurrency_key", "rate_limit_key", "required_capabilities")
@@ -53,7 +52,7 @@ _UNCLAIMABLE = (
 )
 
 
-async def migrate(writer: aiosqlite.Connection) -> None:
+async def migrate(writer: Statements) -> None:
     columns = {row[1] for row in await writer.execute_fetchall("PRAGMA table_info(tasks)")}
     for column in _TASK_COLUMNS:
         if column not in columns:

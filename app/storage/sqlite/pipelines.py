@@ -4,13 +4,12 @@ import json
 import sqlite3
 from dataclasses import replace
 
-import aiosqlite
-
 from app.domain.errors import PipelineAlreadyExists, PipelineNotFound, VersionConflict
 from app.storage.pipeline_documents import pipeline_from_document, pipeline_to_document
 from app.storage.port import Pipeline
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import dumps, version_of
+from app.storage.sqlite.statements import Statements
 
 
 class SqlitePipelineMethods:
@@ -67,6 +66,6 @@ class SqlitePipelineMethods:
         ]
 
 
-async def _raise_missing_or_conflict(writer: aiosqlite.Connection, pipeline_id: str) -> None:
+async def _raise_missing_or_conflict(writer: Statements, pipeline_id: str) -> None:
     exists = await writer.execute_fetchall("SELECT 1 FROM pipelines WHERE id = ?", (pipeline_id,))
     raise VersionConflict(pipeline_id) if exists else PipelineNotFound(pipeline_id)

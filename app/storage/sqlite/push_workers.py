@@ -4,13 +4,12 @@ import json
 import sqlite3
 from dataclasses import replace
 
-import aiosqlite
-
 from app.domain.errors import PushWorkerAlreadyExists, PushWorkerNotFound, VersionConflict
 from app.storage.port import PushWorker
 from app.storage.push_worker_documents import push_worker_from_document, push_worker_to_document
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import dumps, version_of
+from app.storage.sqlite.statements import Statements
 
 
 class SqlitePushWorkerMethods:
@@ -74,6 +73,6 @@ def _expected_version(worker: PushWorker) -> int:
     return worker.version.seq_num
 
 
-async def _raise_missing_or_conflict(writer: aiosqlite.Connection, worker_id: str) -> None:
+async def _raise_missing_or_conflict(writer: Statements, worker_id: str) -> None:
     exists = await writer.execute_fetchall("SELECT 1 FROM push_workers WHERE id = ?", (worker_id,))
     raise VersionConflict(worker_id) if exists else PushWorkerNotFound(worker_id)

@@ -3,13 +3,12 @@
 import json
 import sqlite3
 
-import aiosqlite
-
 from app.domain.errors import RecurringTaskAlreadyExists, RecurringTaskNotFound, VersionConflict
 from app.domain.recurring import RecurringTask
 from app.storage.recurring_documents import recurring_from_document, recurring_to_document
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import dumps, version_of
+from app.storage.sqlite.statements import Statements
 
 
 def _with_version(recurring: RecurringTask, seq_num: int) -> RecurringTask:
@@ -82,6 +81,6 @@ def _expected_version(recurring: RecurringTask) -> int:
     return recurring.metadata.version.seq_num
 
 
-async def _raise_missing_or_conflict(writer: aiosqlite.Connection, recurring_id: str) -> None:
+async def _raise_missing_or_conflict(writer: Statements, recurring_id: str) -> None:
     exists = await writer.execute_fetchall("SELECT 1 FROM recurring_tasks WHERE id = ?", (recurring_id,))
     raise VersionConflict(recurring_id) if exists else RecurringTaskNotFound(recurring_id)

@@ -5,8 +5,6 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
-import aiosqlite
-
 from app.domain.errors import StoreNotSetUp, TaskAlreadyExists, TaskNotFound, VersionConflict
 from app.domain.task import Task
 from app.storage.flow_planning import KeyRotation
@@ -29,6 +27,7 @@ from app.storage.sqlite.rows import (
     with_version,
 )
 from app.storage.sqlite.search import SqliteSearchMethods
+from app.storage.sqlite.statements import Statements
 from app.storage.sqlite.stats import SqliteStatsMethods
 
 _CLAIM_ORDER = "ORDER BY priority DESC, run_at_us ASC, enqueued_at_us ASC"
@@ -78,10 +77,12 @@ class SqliteTaskStore(
         await self._connections.close()
 
     async def create_tasks(self, tasks: Sequence[Task]) -> list[CreateResult]:
-        async with self._connections.write_transaction() as writer:
+        async def insert_all(writer: Statements) -> list[CreateResult]:
             return [await self._insert(writer, task) for task in tasks]
 
-    async def _insert(self, writer: aiosqlite.Connection, task: Task) -> CreateResult:
+        return await self._connections.write(insert_all)
+
+    async def _insert(self, writer: Statements, task: Task) -> CreateResult:
         deduplicated = await writer.execute_fetchall(
             "SELECT 1 FROM dedup_records WHERE queue = ? AND id = ?", (task.queue, task.id)
         )
@@ -94,18 +95,20 @@ class SqliteTaskStore(
         return with_version(task, 1)
 
     async def get_task(self, queue: str, task_id: str) -> Task:
-        async with self._connections.reader() as reader:
+        async def find(reader: Statements) -> Task:
             for table in ("tasks", "archived_tasks"):
                 rows = await reader.execute_fetchall(
                     f"SELECT document, version FROM {table} WHERE queue = ? AND id = ?", (queue, task_id)
                 )
                 if rows:
-                    return task_from_row(next(iter(rows)))
-        raise TaskNotFound(queue, task_id)
+                    return task_from_row(rows[0])
+            raise TaskNotFound(queue, task_id)
+
+        return await self._connections.read(find)
 
     async def get_tasks(self, keys: Sequence[tuple[str, str]]) -> list[Task | TaskNotFound]:
-        found: dict[tuple[str, str], Task] = {}
-        async with self._connections.reader() as reader:
+        async def find_live(reader: Statements) -> dict[tuple[str, str], Task]:
+            found: dict[tuple[str, str], Task] = {}
             for start in range(0, len(keys), 400):  # stays under SQLite's bound-parameter limit
                 chunk = keys[start : start + 400]
                 pairs = " OR ".join("(queue = ? AND id = ?)" for _ in chunk)
@@ -114,6 +117,9 @@ class SqliteTaskStore(
                     [part for key in chunk for part in key],
                 )
                 found.update({(row[0], row[1]): task_from_row((row[2], row[3])) for row in rows})
+            return found
+
+        found = await self._connections.read(find_live)
         results: list[Task | TaskNotFound] = []
         for queue, task_id in keys:
             if (queue, task_id) in found:
@@ -129,17 +135,19 @@ class SqliteTaskStore(
         expected = previous.metadata.version
         if expected is None:
             raise VersionConflict(previous.id)
-        async with self._connections.write_transaction() as writer:
-            async with writer.execute(
+
+        async def delete(writer: Statements) -> None:
+            deleted = await writer.execute(
                 "DELETE FROM tasks WHERE queue = ? AND id = ? AND version = ?",
                 (previous.queue, previous.id, expected.seq_num),
-            ) as cursor:
-                deleted = cursor.rowcount == 1
-            if not deleted:
+            )
+            if deleted.rowcount != 1:
                 exists = await writer.execute_fetchall(
                     "SELECT 1 FROM tasks WHERE queue = ? AND id = ?", (previous.queue, previous.id)
                 )
                 raise VersionConflict(previous.id) if exists else TaskNotFound(previous.queue, previous.id)
+
+        await self._connections.write(delete)
 
     async def update_task(self, previous: Task, updated: Task) -> Task:
         (result,) = await self.update_tasks([(previous, updated)])
@@ -148,8 +156,10 @@ class SqliteTaskStore(
         return result
 
     async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
-        async with self._connections.write_transaction() as writer:
+        async def swap_all(writer: Statements) -> list[UpdateResult]:
             return [await _compare_and_swap(writer, previous, updated) for previous, updated in changes]
+
+        return await self._connections.write(swap_all)
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
         """See ``app.storage.sqlite.claim``: limits, fairness and the claims in one IMMEDIATE transaction."""
@@ -159,7 +169,8 @@ class SqliteTaskStore(
         if not ahead.claimable:
             # Idle blocked claimers re-check often; a read keeps them off the single write lock.
             return ClaimOutcome(claimed=[], conflicts=0)
-        async with self._connections.write_transaction() as writer:
+
+        async def claim_all(writer: Statements) -> ClaimOutcome:
             return await claim_in_transaction(
                 writer,
                 request,
@@ -169,16 +180,17 @@ class SqliteTaskStore(
                 keyed=ahead.keyed,
             )
 
+        return await self._connections.write(claim_all)
 
-async def _compare_and_swap(writer: aiosqlite.Connection, previous: Task, updated: Task) -> UpdateResult:
+
+async def _compare_and_swap(writer: Statements, previous: Task, updated: Task) -> UpdateResult:
     expected = previous.metadata.version
     if expected is None:
         return VersionConflict(previous.id)
-    async with writer.execute(
+    swapped = await writer.execute(
         UPDATE_TASK, (*task_row_values(updated), previous.queue, previous.id, expected.seq_num)
-    ) as cursor:
-        swapped = cursor.rowcount == 1
-    if swapped:
+    )
+    if swapped.rowcount == 1:
         return with_version(updated, expected.seq_num + 1)
     exists = await writer.execute_fetchall(
         "SELECT 1 FROM tasks WHERE queue = ? AND id = ?", (previous.queue, previous.id)
