@@ -1,5 +1,7 @@
 """The one wiring root: builds the store, services, maintenance and the HTTP app from ``Settings``."""
 
+import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -16,8 +18,10 @@ from app.api.leader_routes import WireLeaderStatus
 from app.api.wire_models import wire_task
 from app.clock import Clock, SystemClock
 from app.config import Settings, load_settings
+from app.domain.errors import StoreUnavailable
 from app.maintenance.admin_jobs import AdminJobRunner
 from app.maintenance.archiver import Archiver
+from app.maintenance.dead_letters import DeadLetterExpirer
 from app.maintenance.elector import LeaderElector, Role
 from app.maintenance.periodic import PeriodicService
 from app.maintenance.pipelines import PipelineRunner
@@ -107,8 +111,17 @@ class Components:
             self.settings.storage.backend,
         )
 
+    def begin_shutdown(self) -> None:
+        """The server was told to stop: stop claiming now, before it drains the requests in flight."""
+        self.arrivals.stop_claiming()
+
     async def stop(self) -> None:
+        self.arrivals.stop_claiming()
         self.arrivals.closing.set()
+        # Cut-off claims hand their tasks back through the store: let them finish before it closes.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.settings.server.shutdown_timeout.total_seconds() / 2):
+                await self.claims.hand_backs_finished()
         await self.maintenance.stop()
         await self.push.close(grace=self.settings.maintenance.push_delivery.shutdown_grace)
         await self.store.close()
@@ -119,8 +132,15 @@ class Components:
         self.metrics.observe_queues(await self.store.queue_stats(), now=self.clock.now_utc())
 
     async def readiness(self) -> None:
-        await self.store.ping()
-        await self.store.verify_setup()
+        """Reachable, set up and able to take a write now, within ``server.readiness_timeout``."""
+        bound = self.settings.server.readiness_timeout.total_seconds()
+        try:
+            async with asyncio.timeout(bound):
+                await self.store.ping()
+                await self.store.verify_setup()
+                await self.store.probe_writes()
+        except TimeoutError as error:
+            raise StoreUnavailable(f"the readiness probe took longer than {bound:g}s") from error
 
     def leader_status(self) -> WireLeaderStatus:
         elector = self.maintenance.elector
@@ -285,6 +305,7 @@ def _build_maintenance(
             store_keeps_retention=settings.storage.backend == "elasticsearch"
             and settings.storage.elasticsearch.ilm_enabled,
         ),
+        DeadLetterExpirer(store, settings=config.dead_letters, clock=clock, activity=metrics),
         *extra_services,
     ]
     supervisor = LeaderSupervisor(services, clock=clock, rng=rng)

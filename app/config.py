@@ -18,6 +18,7 @@ from app.api.auth_settings import AuthSettings
 from app.domain.durations import GoDuration
 from app.maintenance.admin_jobs import AdminJobSettings
 from app.maintenance.archiver import ArchiverSettings
+from app.maintenance.dead_letters import DeadLetterSettings
 from app.maintenance.elector import ElectorSettings
 from app.maintenance.pipelines import PipelineSettings
 from app.maintenance.push_delivery import PushDeliverySettings
@@ -39,6 +40,8 @@ class ServerSettings(_Section):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     shutdown_timeout: GoDuration = timedelta(seconds=10)
     startup_timeout: GoDuration = timedelta(seconds=30)
+    # /readyz answers 503 when its store probe (a read, the setup check and a write lock) takes longer.
+    readiness_timeout: GoDuration = timedelta(seconds=2)
     # Sent as Retry-After when the store is unavailable.
     retry_after_seconds: int = Field(default=2, ge=1)
 
@@ -77,6 +80,7 @@ class MaintenanceSettings(_Section):
     reaper: ReaperSettings = ReaperSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     archiver: ArchiverSettings = ArchiverSettings()
+    dead_letters: DeadLetterSettings = DeadLetterSettings()
     admin_jobs: AdminJobSettings = AdminJobSettings()
     pipelines: PipelineSettings = PipelineSettings()
     push_delivery: PushDeliverySettings = PushDeliverySettings()

@@ -12,7 +12,8 @@ from app.api.task_routes import error_responses
 from app.api.wire_models import WireTask, wire_task
 from app.clock import Clock
 from app.domain.states import TaskState
-from app.services.admin_service import AdminAction, AdminService
+from app.services.admin_service import AdminAction, AdminService, Throughput
+from app.storage.aggregations import COUNTED_FINISHED_STATES
 from app.storage.port import AdminJob, TaskQuery
 
 
@@ -52,6 +53,14 @@ class PriorityBody(BaseModel):
     priority: StrictInt
 
 
+class WireThroughput(BaseModel):
+    window_seconds: int
+    done: int
+    failed: int = Field(description="Failed attempts now waiting for a retry")
+    dead: int
+    cancelled: int
+
+
 class WireQueue(BaseModel):
     queue: str
     counts: dict[str, int]
@@ -61,6 +70,12 @@ class WireQueue(BaseModel):
         default=None,
         description="Extension: waiting tasks whose required_capabilities no worker declared in a claim "
         "within tasks.flow_control.capabilities_live_for",
+    )
+    throughput: list[WireThroughput] | None = Field(
+        default=None,
+        description="Extension: tasks (live and archived) now done, failed, dead or cancelled whose last "
+        "change (metadata.modified_at) falls within the last window_seconds, per window (1 and 5 minutes). "
+        "Counted by current state: a failed task claimed again no longer counts",
     )
 
 
@@ -103,6 +118,14 @@ def _wire_job(job: AdminJob) -> WireAdminJob:
     )
 
 
+def _wire_throughput(throughput: Throughput) -> WireThroughput:
+    counts = throughput.counts
+    return WireThroughput(
+        window_seconds=int(throughput.window.total_seconds()),
+        **{state.value: counts.get(state, 0) for state in COUNTED_FINISHED_STATES},
+    )
+
+
 def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
@@ -127,6 +150,7 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
                 ),
                 paused=entry.paused,
                 unclaimable=entry.unclaimable,
+                throughput=[_wire_throughput(throughput) for throughput in entry.throughput],
             )
             for entry in await admin.queues()
         ]

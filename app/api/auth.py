@@ -4,6 +4,11 @@ The middleware authenticates every request except liveness/readiness/version and
 checks the route's scope and any ``{queue}`` in the path, and leaves the principal in the request state;
 handlers whose queues arrive in the body (enqueue, claim, batch finish, recurring definitions) check them
 with ``require_queues``. Keys are compared by their SHA-256 and never logged.
+
+The dashboard (``/ui``) needs the ``read`` scope like any other GET. Every 401 challenges with
+``Basic realm="tasques"``, and Basic credentials are either a configured user or any user name with an
+API key as the password, so a browser opening ``/ui`` asks for them natively and then resends them to
+this origin for the page's API calls (for the same realm): no key ever sits in a URL or in storage.
 """
 
 import base64
@@ -25,9 +30,7 @@ from app.api.auth_settings import AuthSettings, Scope
 from app.api.errors import error_response
 from app.domain.errors import AccessDenied
 
-# The dashboard's files hold no data (every API call they make is checked), so a browser can load the
-# page and then ask for a key.
-_OPEN = re.compile(r"^/(healthz|readyz|version|openapi\.json|docs|docs/.*|redoc|ui|ui/.*)$")
+_OPEN = re.compile(r"^/(healthz|readyz|version|openapi\.json|docs|docs/.*|redoc)$")
 _WORK = re.compile(
     r"^(POST /tasques/claims|DELETE /tasques/claims/[^/]+/[^/]+|PUT /tasques/(reports|done|failed|cancelled)/[^/]+/[^/]+"
     r"|POST /tasques/batch/finish)$"
@@ -109,9 +112,9 @@ class Authentication:
         principal = self._authenticate(headers)
         if principal is None:
             response = error_response(401, "Missing or unknown credentials", "unauthorized")
-            response.headers["WWW-Authenticate"] = (
-                'Basic realm="tasques"' if self._settings.basic_auth else 'Bearer realm="tasques"'
-            )
+            # Basic, which a browser answers by itself; API clients send their key as they please.
+            response.headers["WWW-Authenticate"] = 'Basic realm="tasques"'
+
             await response(scope, receive, send)
             return
         refusal = self._refusal(principal, needed, scope["path"])
@@ -133,13 +136,18 @@ class Authentication:
         if key is None and authorization.lower().startswith("bearer "):
             key = authorization[7:].strip()
         if key is not None:
-            found = self._keys.get(hashlib.sha256(key.encode()).hexdigest())
-            return Principal(found.name, frozenset(found.scopes), tuple(found.queues)) if found else None
+            return self._api_key(key)
         if authorization.lower().startswith("basic "):
             return self._basic(authorization[6:].strip())
         return None
 
+    def _api_key(self, key: str) -> Principal | None:
+        found = self._keys.get(hashlib.sha256(key.encode()).hexdigest())
+        return Principal(found.name, frozenset(found.scopes), tuple(found.queues)) if found else None
+
     def _basic(self, encoded: str) -> Principal | None:
+        """A configured user, else any user name with an API key as the password (what a browser sends
+        for the dashboard)."""
         try:
             name, _, password = base64.b64decode(encoded).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
@@ -147,7 +155,7 @@ class Authentication:
         for user in self._settings.basic_auth:
             if user.name == name and hmac.compare_digest(user.password.get_secret_value(), password):
                 return Principal(name, frozenset({Scope.ADMIN}))
-        return None
+        return self._api_key(password) if password else None
 
     def _refusal(self, principal: Principal, needed: Scope, path: str) -> str | None:
         if not principal.allows(needed):

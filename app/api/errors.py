@@ -36,6 +36,7 @@ _STATUS_BY_ERROR: list[tuple[type[errors.TasquesError], int]] = [
     (errors.NotClaimable, 409),
     (errors.StoreUnavailable, 503),
     (errors.StoreNotSetUp, 503),
+    (errors.ServerShuttingDown, 503),
 ]
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

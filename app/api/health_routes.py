@@ -1,12 +1,18 @@
-"""Liveness, readiness and version (extensions; Tasques had none)."""
+"""Liveness, readiness and version (extensions; Tasques had none).
+
+Readiness probes the store for real, bounded by ``server.readiness_timeout``: reachable, set up, and able
+to take a write now (SQLite's write lock, an Elasticsearch write). A failure is 503 with the standard
+error body (``store_unavailable`` or ``store_not_set_up``, the backend in ``details``) and Retry-After.
+"""
 
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Response
 
 from app import __version__
+from app.api.errors import error_response
 from app.api.rendering import render_model
-from app.api.wire_models import WireHealth, WireVersionInfo
+from app.api.wire_models import ErrorBody, WireHealth, WireVersionInfo
 from app.domain.errors import TasquesError
 
 ReadinessProbe = Callable[[], Awaitable[None]]
@@ -27,17 +33,16 @@ def health_router(readiness: ReadinessProbe, *, backend: str, retry_after_second
     @router.get(
         "/readyz",
         operation_id="readyz",
-        summary="Readiness: the store is reachable and set up",
+        summary="Readiness: the store is reachable, set up and takes writes",
         response_model=WireHealth,
-        responses={503: {"description": "Store unavailable", "model": WireHealth}},
+        responses={503: {"description": "Store unavailable or unwritable", "model": ErrorBody}},
     )
     async def readyz() -> Response:
         try:
             await readiness()
         except TasquesError as error:
-            response = render_model(
-                WireHealth(status="unavailable", backend=backend, detail=error.message), status=503
-            )
+            details = {"backend": backend, **error.details}
+            response = error_response(503, error.message, error.code, details)
             response.headers["Retry-After"] = str(retry_after_seconds)
             return response
         return render_model(WireHealth(status="ready", backend=backend))

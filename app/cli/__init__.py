@@ -1,5 +1,5 @@
 """``tasques``: the command line. ``serve``, ``setup`` and ``openapi`` act on this process and its store;
-``tasks`` and ``recurring`` talk to a running server over HTTP (``--server`` or ``TASQUES_SERVER_URL``);
+``tasks``, ``recurring`` and ``admin`` talk to a running server over HTTP (``--server`` or ``TASQUES_SERVER_URL``);
 ``archive run`` runs the archiver once against the configured store; ``kibana`` exports or imports the
 dashboards.
 

@@ -16,6 +16,9 @@ from rich.text import Text
 
 Json = Any
 
+_FINISHED_STATES = frozenset({"done", "dead", "cancelled"})
+_ERROR_SUMMARY_CHARS = 80
+
 
 class Output:
     def __init__(self, *, as_json: bool) -> None:
@@ -36,22 +39,22 @@ class Output:
         else:
             self._details(f"task {task['queue']}/{task['id']}", _task_rows(task))
 
-    def tasks(self, tasks: Sequence[Json], *, title: str = "tasks") -> None:
+    def task_outcomes(self, tasks: Sequence[Json], *, title: str = "tasks") -> None:
+        """What happened to each task: its attempts, when it runs or finished, why it failed."""
         table = Table(title=title, title_justify="left")
-        for name in ("queue", "id", "kind", "state", "priority", "attempts"):
+        for name in ("id", "queue", "state", "kind", "attempts"):
             table.add_column(name, overflow="fold")
-        for name in ("run at (UTC)", "created at (UTC)"):
-            table.add_column(name, no_wrap=True)
+        table.add_column("run at / finished (UTC)", no_wrap=True)
+        table.add_column("last error", overflow="fold")
         for task in tasks:
             table.add_row(
-                task["queue"],
                 task["id"],
-                task["kind"],
+                task["queue"],
                 task["state"],
-                str(task["priority"]),
+                task["kind"],
                 _attempts(task),
-                _to_the_second(task["run_at"]),
-                _to_the_second(task["metadata"]["created_at"]),
+                _to_the_second(_ran_or_finished(task)),
+                _error_summary(task),
             )
         self.console.print(table)
 
@@ -105,6 +108,28 @@ def _to_the_second(moment: str) -> str:
 
 def _attempts(task: Json) -> str:
     return f"{task['attempted']}/{task['retry_times'] + 1}"
+
+
+def _ran_or_finished(task: Json) -> str:
+    """When a finished task finished; when any other task runs (next)."""
+    if task["state"] not in _FINISHED_STATES:
+        return str(task["run_at"])
+    result = (task.get("last_claimed") or {}).get("result") or {}
+    return str(result.get("at") or task["metadata"]["modified_at"])
+
+
+def _error_summary(task: Json) -> str:
+    """The failure's ``error`` or ``message`` text when it has one, else the failure as JSON; cut short."""
+    failure = ((task.get("last_claimed") or {}).get("result") or {}).get("failure")
+    if failure is None:
+        failure = (task.get("cancellation") or {}).get("reason")
+    if failure is None:
+        return ""
+    if isinstance(failure, dict):
+        text = next((failure[key] for key in ("error", "message") if isinstance(failure.get(key), str)), None)
+        failure = text if text is not None else failure
+    summary = failure if isinstance(failure, str) else _compact(failure)
+    return summary if len(summary) <= _ERROR_SUMMARY_CHARS else summary[: _ERROR_SUMMARY_CHARS - 1] + "…"
 
 
 def _task_rows(task: Json) -> list[tuple[str, Json]]:

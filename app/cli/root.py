@@ -2,6 +2,7 @@
 
 import typer
 
+from app.cli.admin_commands import admin_app
 from app.cli.archive_commands import archive_app
 from app.cli.kibana_commands import kibana_app
 from app.cli.recurring_commands import recurring_app
@@ -14,6 +15,7 @@ cli.command()(setup)
 cli.command()(openapi)
 cli.add_typer(tasks_app)
 cli.add_typer(recurring_app)
+cli.add_typer(admin_app)
 cli.add_typer(archive_app)
 cli.add_typer(kibana_app)
 

@@ -3,17 +3,20 @@
 import asyncio
 import logging
 import logging.config
+import math
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
 from rich.console import Console
+from uvicorn.config import STARTUP_FAILURE
 
+from app.cli.http_server import ClaimStoppingServer
 from app.cli.kibana_import import KibanaImportFailed, import_saved_objects
 from app.cli.kibana_objects import render_ndjson
-from app.config import CONFIG_PATH_VARIABLE, load_settings
+from app.config import CONFIG_PATH_VARIABLE, Settings, load_settings
 from app.domain.errors import TasquesError
 from app.observability.logs import logging_config
 
@@ -48,15 +51,31 @@ def serve(
     settings = load_settings()
     log_config = logging_config(settings.observability)
     logging.config.dictConfig(log_config)
-    uvicorn.run(
-        "app.components:create_app_from_environment",
-        factory=True,
-        host=host or settings.server.host,
-        port=settings.server.port if port is None else port,
-        workers=workers,
-        timeout_graceful_shutdown=int(settings.server.shutdown_timeout.total_seconds()),
-        log_config=log_config,
+    options = uvicorn_options(settings, host=host, port=port, log_config=log_config)
+    if workers > 1:
+        uvicorn.run("app.components:create_app_from_environment", factory=True, workers=workers, **options)
+        return
+    from app.components import build_app, build_components
+
+    components = build_components(settings)
+    server = ClaimStoppingServer(
+        uvicorn.Config(build_app(components), **options), shutdown_began=components.begin_shutdown
     )
+    server.run()
+    if not server.started:
+        raise typer.Exit(code=STARTUP_FAILURE)
+
+
+def uvicorn_options(
+    settings: Settings, *, host: str | None, port: int | None, log_config: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "host": host or settings.server.host,
+        "port": settings.server.port if port is None else port,
+        # uvicorn takes whole seconds: round up, so "500ms" still drains instead of cancelling at once.
+        "timeout_graceful_shutdown": math.ceil(settings.server.shutdown_timeout.total_seconds()),
+        "log_config": log_config,
+    }
 
 
 def setup(

@@ -117,6 +117,15 @@ class StoreUnavailable(TasquesError):
         super().__init__(f"The task store is unavailable: {reason}", reason=reason)
 
 
+class ServerShuttingDown(TasquesError):
+    """This server is stopping and takes no new claims; another server will."""
+
+    code = "server_shutting_down"
+
+    def __init__(self) -> None:
+        super().__init__("This server is shutting down and claims no more tasks; retry on another server")
+
+
 class StoreNotSetUp(TasquesError):
     code = "store_not_set_up"
 

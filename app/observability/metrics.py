@@ -62,6 +62,12 @@ class TasquesMetrics:
             ["queue", "scope", "limit"],
             registry=registry,
         )
+        self.dead_expired_total = Counter(
+            "tasques_dead_tasks_expired",
+            "Dead tasks (live or archived) removed by dead-letter retention",
+            ["queue"],
+            registry=registry,
+        )
 
     def enqueued(self, tasks: Sequence[Task]) -> None:
         for task in tasks:
@@ -89,6 +95,9 @@ class TasquesMetrics:
             self.throttled_total.labels(
                 queue=entry.queue, scope=entry.scope.value, limit=entry.limit.value
             ).inc(entry.count)
+
+    def dead_tasks_expired(self, queue: str, *, count: int) -> None:
+        self.dead_expired_total.labels(queue=queue).inc(count)
 
     def observe_queues(self, stats: Sequence[QueueStats], *, now: datetime) -> None:
         self.tasks.clear()

@@ -10,7 +10,7 @@ retried, finished meanwhile) is counted as skipped, never changed twice.
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -44,6 +44,18 @@ class BulkPreview:
     sample: list[Task]
 
 
+THROUGHPUT_WINDOWS = (timedelta(minutes=1), timedelta(minutes=5))
+"""The queues overview counts tasks finished within each of these, up to now."""
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """Tasks (live and archived) now in each finished state whose last change is within ``window``."""
+
+    window: timedelta
+    counts: dict[TaskState, int]
+
+
 @dataclass(frozen=True)
 class QueueOverview:
     queue: str
@@ -51,6 +63,7 @@ class QueueOverview:
     paused: bool
     unclaimable: int = 0
     """Waiting tasks whose required capabilities no worker declared recently (flow control)."""
+    throughput: tuple[Throughput, ...] = ()
 
 
 class AdminService:
@@ -144,12 +157,24 @@ class AdminService:
         return now_paused
 
     async def queues(self) -> list[QueueOverview]:
+        now = self._clock.now_utc()
         stats = {entry.queue: entry for entry in await self._store.queue_stats()}
         paused = await self._store.paused_queues()
         live_for = self._policies.flow_control.capabilities_live_for
-        unclaimable = await self._store.unclaimable_counts(seen_since=self._clock.now_utc() - live_for)
+        unclaimable = await self._store.unclaimable_counts(seen_since=now - live_for)
+        finished = await self._store.finished_counts(since=[now - window for window in THROUGHPUT_WINDOWS])
+        by_cut_off = {(entry.queue, entry.since): entry.counts for entry in finished}
         return [
-            QueueOverview(queue, stats.get(queue), queue in paused, unclaimable.get(queue, 0))
+            QueueOverview(
+                queue,
+                stats.get(queue),
+                queue in paused,
+                unclaimable.get(queue, 0),
+                tuple(
+                    Throughput(window, by_cut_off.get((queue, now - window), {}))
+                    for window in THROUGHPUT_WINDOWS
+                ),
+            )
             for queue in sorted(set(stats) | paused)
         ]
 

@@ -3,6 +3,11 @@
 A task enqueued here is offered, with its fresh store version, to every waiting claimer whose queues
 match; each tries a conditional claim by id, so at most one wins and none waits for a search refresh.
 Tasks enqueued through other servers reach waiters through their bounded store re-check instead.
+
+Shutdown comes in two steps. ``stop_claiming`` runs the moment the server is told to stop (before it
+drains the requests in flight): every blocked claimer wakes and answers with what it holds, and new
+claims are refused. ``closing`` is set later, when the wiring root stops: enqueue-and-wait requests keep
+waiting through the drain, since the tasks they wait for may finish during it.
 """
 
 import asyncio
@@ -37,6 +42,7 @@ class ArrivalBoard:
     def __init__(self) -> None:
         self._waiters: set[ArrivalWaiter] = set()
         self.closing = asyncio.Event()
+        self.claiming_stopped = asyncio.Event()
         # Set once any claimer has subscribed; lets callers (and tests) wait for a blocked claimer.
         self.someone_waited = asyncio.Event()
 
@@ -49,6 +55,12 @@ class ArrivalBoard:
             yield waiter
         finally:
             self._waiters.discard(waiter)
+
+    def stop_claiming(self) -> None:
+        """Wake every blocked claimer; from now on claims make no more passes."""
+        self.claiming_stopped.set()
+        for waiter in self._waiters:
+            waiter.arrived.set()
 
     def publish(self, tasks: Sequence[Task]) -> None:
         for waiter in self._waiters:

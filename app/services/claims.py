@@ -8,6 +8,12 @@ included, goes through ``TaskStore.claim_tasks`` with the configured limits and 
 capabilities, so queue and key concurrency, rates, fairness and capability matching are decided by the
 store and hold across servers. A task held back by a limit stays queued and the claim simply returns
 fewer tasks (or keeps long-polling); the passes' throttled counts go to ``TaskActivity.throttled``.
+
+Shutdown (``ArrivalBoard.stop_claiming``, called the moment the server is told to stop): a blocked
+long-poll wakes and answers with what it already holds, as when ``block_for`` runs out, and a new claim
+is refused with ``ServerShuttingDown`` (503 + Retry-After) so the worker sends it to another server. A
+long-poll cancelled anyway (the drain timed out) hands its tasks back in a background task; the wiring
+root waits for those (``hand_backs_finished``) before it closes the store.
 """
 
 import asyncio
@@ -16,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from app.domain.errors import InvalidInput, TasquesError
+from app.domain.errors import InvalidInput, ServerShuttingDown, TasquesError
 from app.domain.flow import normalized_capabilities
 from app.domain.history import TaskEventKind, task_event
 from app.domain.ids import new_lease_token
@@ -50,6 +56,7 @@ class ClaimService:
         self._activity = dependencies.activity
         self._paused = dependencies.paused
         self._flow = FlowControl(dependencies.policies.flow_control, store=self._store, clock=self._clock)
+        self._hand_backs: set[asyncio.Task[None]] = set()
 
     @property
     def flow(self) -> FlowControl:
@@ -68,6 +75,8 @@ class ClaimService:
 
     async def claim(self, order: ClaimOrder, *, client_gone: ClientGone | None = None) -> list[Task]:
         self.validate(order)
+        if self._stopping:
+            raise ServerShuttingDown()
         if order.amount == 0:
             return []
         started = self._clock.monotonic()
@@ -80,21 +89,38 @@ class ClaimService:
             return result
         except asyncio.CancelledError:
             # Server shutdown cancels in-flight requests; hand back what this request had won.
-            await asyncio.shield(self._release(order, claimed))
+            await asyncio.shield(self._hand_back_in_background(order, claimed))
             raise
+
+    async def hand_backs_finished(self) -> None:
+        """Wait for cut-off claims to hand their tasks back (they need the store, so the server closes
+        it only after this). Cancelling the wait leaves the hand-backs running."""
+        if self._hand_backs:
+            await asyncio.wait(set(self._hand_backs))
+
+    @property
+    def _stopping(self) -> bool:
+        return self._arrivals.claiming_stopped.is_set()
+
+    def _hand_back_in_background(self, order: ClaimOrder, claimed: list[Task]) -> "asyncio.Task[None]":
+        hand_back = asyncio.create_task(self._release(order, list(claimed)), name="tasques-claim-hand-back")
+        self._hand_backs.add(hand_back)
+        hand_back.add_done_callback(self._hand_backs.discard)
+        return hand_back
 
     async def _claim_until_done(
         self, order: ClaimOrder, deadline: float, claimed: list[Task], client_gone: ClientGone | None
     ) -> list[Task]:
         with self._arrivals.waiting_for(order.queues) as waiter:
             while True:
-                if len(claimed) < order.amount:
+                if len(claimed) < order.amount and not self._stopping:
                     await self._claim_from_store(order, claimed)
                 remaining = deadline - self._clock.monotonic()
-                if len(claimed) >= order.amount or remaining <= 0 or self._arrivals.closing.is_set():
+                if len(claimed) >= order.amount or remaining <= 0 or self._stopping:
                     return claimed
                 await self._wait_for_arrivals(waiter, remaining)
-                await self._claim_offered(order, waiter.take_offered(), claimed)
+                if not self._stopping:
+                    await self._claim_offered(order, waiter.take_offered(), claimed)
                 if client_gone is not None and await client_gone():
                     await self._release(order, claimed)
                     claimed.clear()

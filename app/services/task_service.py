@@ -4,7 +4,7 @@ waiting for results in ``waiting``."""
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from opentelemetry import propagate
 
@@ -21,9 +21,18 @@ from app.services.history import HistoryRecorder, outcome_event
 from app.services.new_task import NewTask
 from app.services.paused_queues import NeverPaused, PausedQueues
 from app.services.policies import TaskPolicies
+from app.storage.aggregations import (
+    MAX_MINUTE_BUCKETS,
+    AggregationName,
+    AggregationRequest,
+    MinuteWindow,
+    TaskAggregations,
+)
 from app.storage.port import CreateResult, TaskPage, TaskQuery, TaskStore
 
 Transition = Callable[[Task, datetime], Task]
+DEFAULT_FINISHED_WINDOW = timedelta(hours=1)
+"""How far back ``finished_per_minute`` starts when the query has no created_after."""
 EventsFor = Callable[[Task, datetime], list[TaskEvent]]
 
 
@@ -95,6 +104,26 @@ class TaskService:
         if not 1 <= limit <= self._policies.limits.max_page_size:
             raise InvalidInput(f"limit must be between 1 and {self._policies.limits.max_page_size}")
         return await self._store.search_tasks(query, limit=limit, cursor=cursor)
+
+    async def aggregate(self, query: TaskQuery, names: frozenset[AggregationName]) -> TaskAggregations:
+        """Aggregations over what ``search`` lists for ``query``. ``finished_per_minute`` covers the
+        query's created_after..created_before, each end defaulting to now (after: an hour before now),
+        widened to whole minutes; more than ``MAX_MINUTE_BUCKETS`` minutes is refused."""
+        for queue in query.queues:
+            ensure_valid_queue_name(queue)
+        now = self._clock.now_utc()
+        window = MinuteWindow.covering(
+            query.created_after or now - DEFAULT_FINISHED_WINDOW, query.created_before or now
+        )
+        if AggregationName.FINISHED_PER_MINUTE in names and window.minutes > MAX_MINUTE_BUCKETS:
+            raise InvalidInput(
+                f"finished_per_minute answers at most {MAX_MINUTE_BUCKETS} one-minute buckets, and "
+                f"created_after..created_before spans {window.minutes} minutes: narrow the range",
+                aggregation=AggregationName.FINISHED_PER_MINUTE.value,
+                minutes=window.minutes,
+                max_buckets=MAX_MINUTE_BUCKETS,
+            )
+        return await self._store.aggregate_tasks(query, AggregationRequest(names=names, window=window))
 
     async def get_task(self, queue: str, task_id: str) -> Task:
         return await self._store.get_task(ensure_valid_queue_name(queue), task_id)

@@ -37,6 +37,7 @@ from app.domain.history import TaskEvent
 from app.domain.recurring import RecurringTask, TaskDefinition
 from app.domain.states import TaskState
 from app.domain.task import Task, Version
+from app.storage.aggregations import AggregationRequest, QueueThroughput, TaskAggregations
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,6 +129,8 @@ class TaskPage:
 
 CreateResult = Task | TaskAlreadyExists
 UpdateResult = Task | VersionConflict | TaskNotFound
+DeleteResult = Task | VersionConflict | TaskNotFound
+"""A deleted task answers as it was read."""
 
 
 class TaskStore(Protocol):
@@ -139,6 +142,11 @@ class TaskStore(Protocol):
 
     async def ping(self) -> None:
         """Raise ``StoreUnavailable`` when the store cannot be reached."""
+
+    async def probe_writes(self) -> None:
+        """Raise ``StoreUnavailable`` when the store cannot take a write now (SQLite's lock held beyond
+        the busy timeout, an Elasticsearch write block or missing primary). Cheap, and changes nothing
+        that matters; readiness calls it once the setup is verified."""
 
     async def close(self) -> None: ...
 
@@ -161,6 +169,15 @@ class TaskStore(Protocol):
 
     async def count_tasks(self, query: TaskQuery) -> int:
         """How many tasks ``search_tasks`` would list for ``query``; near-real-time on Elasticsearch."""
+
+    async def aggregate_tasks(self, query: TaskQuery, request: AggregationRequest) -> TaskAggregations:
+        """The aggregations ``request`` names over the tasks ``search_tasks`` would list for ``query``,
+        with the semantics ``app.storage.aggregations`` documents; near-real-time on Elasticsearch."""
+
+    async def finished_counts(self, *, since: Sequence[datetime]) -> list[QueueThroughput]:
+        """Per queue and cut-off in ``since``, tasks (live and archived) in each finished state whose
+        last change is at or after the cut-off; entries with no such task may be left out.
+        Near-real-time on Elasticsearch."""
 
     async def delete_task(self, previous: Task) -> None:
         """CAS delete of a live task: ``VersionConflict`` or ``TaskNotFound``. Its history stays."""
@@ -220,6 +237,27 @@ class MaintenanceStore(Protocol):
     ) -> int:
         """Delete archived tasks archived before ``archived_before`` (None: retention is the store's own,
         e.g. an ILM delete phase) and dedup records older than ``dedup_before``; returns how many."""
+
+
+class DeadLetterStore(Protocol):
+    """Removing expired DEAD tasks (the dead-letter set), live and archived, for the leader."""
+
+    async def dead_task_queues(self) -> list[str]:
+        """Queues holding DEAD tasks, live or archived, by name; near-real-time on Elasticsearch."""
+
+    async def find_dead_tasks(self, *, queue: str, finished_before: datetime, limit: int) -> list[Task]:
+        """Up to ``limit`` live DEAD tasks of ``queue`` last modified at or before ``finished_before``,
+        oldest first, with versions. Near-real-time on Elasticsearch: a hit may have changed since (a
+        delete conditional on its version then conflicts)."""
+
+    async def delete_tasks(self, tasks: Sequence[Task]) -> list[DeleteResult]:
+        """``delete_task`` for many live tasks in one round trip, each conditional on its version and
+        answered on its own, in order. Leaves no dedup record; history stays."""
+
+    async def prune_archived_dead(self, *, queue: str, finished_before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` archived DEAD tasks of ``queue`` last modified at or before
+        ``finished_before`` (archived tasks are read-only, so no condition is needed); returns how many.
+        Their dedup records stay until ``prune_archive`` removes them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +444,7 @@ class PushWorkerStore(Protocol):
 class Store(
     TaskStore,
     MaintenanceStore,
+    DeadLetterStore,
     LeaderLockStore,
     RecurringStore,
     EventStore,

@@ -31,6 +31,10 @@ async def test_queues_overview_and_pause(api: httpx.AsyncClient) -> None:
             "oldest_queued_age_seconds": overview[0]["oldest_queued_age_seconds"],
             "paused": True,
             "unclaimable": 0,
+            "throughput": [
+                {"window_seconds": 60, "done": 0, "failed": 0, "dead": 1, "cancelled": 0},
+                {"window_seconds": 300, "done": 0, "failed": 0, "dead": 1, "cancelled": 0},
+            ],
         }
     ]
     assert resumed.json()["paused"] is False

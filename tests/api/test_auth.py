@@ -53,11 +53,15 @@ async def secured(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 async def test_open_endpoints_stay_open_and_the_rest_needs_credentials(secured: httpx.AsyncClient) -> None:
     assert (await secured.get("/healthz")).status_code == 200
     assert (await secured.get("/readyz")).status_code == 200
-    assert (await secured.get("/ui/")).status_code == 200  # files only; its API calls need a key
-    for method, path in [("GET", "/queues"), ("POST", "/tasques/claims"), ("GET", "/metrics")]:
+    assert (await secured.get("/version")).status_code == 200
+    protected = [("GET", "/queues"), ("POST", "/tasques/claims"), ("GET", "/metrics")]
+    protected += [("GET", "/ui"), ("GET", "/ui/"), ("GET", "/ui/main.js")]
+    for method, path in protected:
         response = await secured.request(method, path, json={})
         assert response.status_code == 401, (method, path)
         assert response.json()["error"] == "unauthorized"
+        # A challenge a browser answers natively, for the dashboard and the API calls it makes.
+        assert response.headers["WWW-Authenticate"] == 'Basic realm="tasques"'
     assert (await secured.get("/queues", headers={"X-TASQUES-API-KEY": "wrong"})).status_code == 401
 
 
@@ -118,3 +122,26 @@ async def test_keys_are_never_logged(secured: httpx.AsyncClient, caplog: pytest.
         await secured.get("/queues", headers={"X-TASQUES-API-KEY": "not-a-key-zzz"})
     assert KEYS["reader"][0] not in caplog.text
     assert "not-a-key-zzz" not in caplog.text
+
+
+def _basic(name: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{name}:{password}".encode()).decode()}
+
+
+async def test_the_dashboard_takes_a_basic_user_or_any_name_with_an_api_key_as_password(
+    secured: httpx.AsyncClient,
+) -> None:
+    page = await secured.get("/ui/", headers=_basic("tasques", "s3cret"))
+    script = await secured.get("/ui/main.js", headers=_basic("anyone", KEYS["reader"][0]))
+    api_call = await secured.get("/queues", headers=_basic("", KEYS["reader"][0]))
+    no_read_scope = await secured.get("/ui/", headers=_basic("someone", KEYS["producer"][0]))
+    wrong_password = await secured.get("/ui/", headers=_basic("tasques", "nope"))
+    key_as_user_name = await secured.get("/ui/", headers=_basic(KEYS["reader"][0], ""))
+
+    assert page.status_code == 200
+    assert "<html" in page.text
+    assert script.status_code == 200
+    assert api_call.status_code == 200
+    assert (no_read_scope.status_code, no_read_scope.json()["error"]) == (403, "forbidden")
+    assert wrong_password.status_code == 401
+    assert key_as_user_name.status_code == 401

@@ -160,6 +160,8 @@ async def test_store_unreachable_is_503_with_retry_after(tmp_path: Path) -> None
 
     _assert_error(created, 503, "unavailable")
     assert created.headers["Retry-After"] == "2"
-    assert ready.status_code == 503
-    assert ready.json()["status"] == "unavailable"
+    _assert_error(ready, 503, "unavailable")
+    assert ready.json()["error"] == "store_unavailable"
+    assert ready.json()["details"]["backend"] == "sqlite"
+    assert ready.headers["Retry-After"] == "2"
     assert alive.status_code == 200

@@ -133,6 +133,7 @@ async def test_leader_status_and_metrics(api: httpx.AsyncClient, components: Com
         "leader-service:timeout-reaper",
         "leader-service:recurring-scheduler",
         "leader-service:archiver",
+        "leader-service:dead-letter-expirer",
         "leader-service:admin-jobs",
         "leader-service:pipelines",
         "leader-service:push-delivery",

@@ -252,3 +252,28 @@ def test_recurring_tasks_show_their_schedule_and_pause(page: Page, api: httpx.Cl
     while api.get("/recurring_tasques/ui-nightly").json()["paused"] and time.monotonic() < deadline:
         time.sleep(0.05)
     assert api.get("/recurring_tasques/ui-nightly").json()["paused"] is False
+
+
+def test_queues_show_throughput_and_the_search_summarises_kinds_and_error_classes(
+    page: Page, api: httpx.Client
+) -> None:
+    make_dead(api, "ui-stats")  # {"error": "boom"}: a message, so unclassified
+    enqueue(api, "ui-stats", kind="mail", retry_times=0)
+    claimed = claim_one(api, "ui-stats", "ui-worker")
+    finish(api, claimed, "ui-worker", "failed", {"error": "no route", "error_type": "OSError"})
+    enqueue(api, "ui-stats", kind="mail")
+
+    page.goto("/ui")
+    throughput = page.locator('#queues-table tr[data-queue="ui-stats"] td[data-field="throughput"]')
+    expect(throughput.locator('span[data-window="300"]')).to_have_text("2 dead")
+    screenshot(page, "queues-throughput")
+
+    page.goto("/ui/#/tasks?queue=ui-stats")
+    summary = page.get_by_role("region", name="By kind")
+    expect(summary.locator("li")).to_have_count(2)
+    expect(summary.locator('li[data-key="mail"]')).to_contain_text("2")
+    expect(summary.locator('li[data-key="render"]')).to_contain_text("1")
+    classes = page.get_by_role("region", name="By error class")
+    expect(classes.locator('li[data-key="OSError"]')).to_contain_text("1")
+    expect(classes.locator('li[data-key="unclassified"]')).to_contain_text("1")
+    screenshot(page, "tasks-summary")

@@ -8,7 +8,9 @@ takes to import everything. One server serves the whole session; tests keep apar
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -20,17 +22,17 @@ from app.config import Settings
 from app.storage.sqlite import SqliteTaskStore
 
 START_TIMEOUT_SECONDS = 20.0
-SERVER_SETTINGS = {
+SERVER_SETTINGS: dict[str, Any] = {
     "tasks": {"limits": {"max_batch_size": 50}},
     # The CLI needs no leader; a quiet server keeps the tests' timing simple.
     "maintenance": {"enabled": False},
 }
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    database = tmp_path_factory.mktemp("cli-server") / "tasques.db"
-    components = build_components(Settings.model_validate(SERVER_SETTINGS), store=SqliteTaskStore(database))
+@contextmanager
+def running_server(settings: dict[str, Any], database: Path) -> Iterator[str]:
+    """A tasques server on SQLite at ``database``, in a thread on a loopback port; yields its URL."""
+    components = build_components(Settings.model_validate(settings), store=SqliteTaskStore(database))
     config = uvicorn.Config(build_app(components), host="127.0.0.1", port=0, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="cli-test-server", daemon=True)
@@ -46,6 +48,12 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=START_TIMEOUT_SECONDS)
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_server(SERVER_SETTINGS, tmp_path_factory.mktemp("cli-server") / "tasques.db") as url:
+        yield url
 
 
 class Tasques:

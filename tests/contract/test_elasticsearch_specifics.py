@@ -198,6 +198,7 @@ def test_the_fields_setup_adds_to_older_indices_are_the_template_s_own() -> None
     properties = task_template_body(IndexNames("p_"))["template"]["mappings"]["properties"]
     added = task_properties_added_since_version_2()
     assert set(added) == {
+        "error_class",
         "cancellation",
         "checkpoint",
         "last_claimed",
@@ -325,6 +326,8 @@ def test_archive_options_are_validated_and_rendered_as_es_time_units() -> None:
 async def test_ping_and_connect_reach_the_cluster() -> None:
     async with elasticsearch_harness() as harness:
         await harness.store.ping()
+        await harness.store.probe_writes()  # creates the probe document
+        await harness.store.probe_writes()  # its 409 also means the write path is open
 
 
 async def test_ping_raises_store_unavailable_when_unreachable() -> None:

@@ -310,7 +310,9 @@ CONFIG = schemathesis.Config.from_dict(
 class _AppSlot:
     """The ASGI app Schemathesis calls, on a store of its own that ``fresh`` replaces by an empty one.
 
-    Schemathesis runs an app's lifespan on its first request and keeps it until ``shutdown_lifespans``.
+    Schemathesis runs an app's lifespan on its first request and may stop it and start it again
+    between tests. A server does not come back to life after its lifespan stopped (it stops claiming
+    for good), so each lifespan gets an app of its own on the same store file: a restarted server.
     Like a real server, an exception escaping the app becomes (or stays) a 500 response instead of
     reaching the test (Starlette re-raises after sending its 500), so Schemathesis reports a server
     error with the request that caused it."""
@@ -318,15 +320,15 @@ class _AppSlot:
     def __init__(self) -> None:
         self.app: FastAPI | None = None
         self.directory: Path | None = None
+        self._store_path: Path | None = None
         self._stores = 0
 
     def fresh(self) -> None:
-        """Stop the current app, then build and start one on a new, empty SQLite store."""
+        """Stop the current app, then start one on a new, empty SQLite store."""
         self.stop()
         assert self.directory is not None, "the fuzz_app fixture gives the store directory"
         self._stores += 1
-        store = SqliteTaskStore(self.directory / f"tasques-{self._stores}.db")
-        self.app = build_app(build_components(Settings.model_validate(SETTINGS), store=store))
+        self._store_path = self.directory / f"tasques-{self._stores}.db"
         # Schemathesis types ASGI apps with dict scopes, Starlette with mappings: the same protocol.
         with asgi.get_client(cast(Any, self)) as client:  # starts the lifespan: the store creates its schema
             ready = client.get("/readyz")
@@ -337,7 +339,11 @@ class _AppSlot:
         self.app = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.app is not None, "the fuzz_app fixture builds the app"
+        if scope["type"] == "lifespan":
+            assert self._store_path is not None, "fresh() names the store first"
+            store = SqliteTaskStore(self._store_path)
+            self.app = build_app(build_components(Settings.model_validate(SETTINGS), store=store))
+        assert self.app is not None, "the lifespan builds the app"
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -146,11 +146,11 @@ class Scenario:
             if (
                 response is not None
                 and response.status_code != 200
-                and not (terminating and response.status_code == 500)
+                and not (terminating and _refused_while_stopping(response))
             ):
                 self.run.problems.append(f"claim by {worker}: {response.status_code} {response.text}")
             if response is None or response.status_code != 200:
-                # A refused, cut the claim off or failed it as it stopped: go elsewhere from now on.
+                # A was gone, or refused the claim as it stopped: go elsewhere from now on.
                 through_a = through_a and not terminating
                 continue
             for task in response.json():
@@ -247,3 +247,12 @@ class Scenario:
                 ).json()
 
         await asyncio.gather(*(fetch(task_id) for task_id in self.run.created))
+
+
+def _refused_while_stopping(response: httpx.Response) -> bool:
+    """A stopping server refuses new claims with 503, the standard error body and ``Retry-After``."""
+    return (
+        response.status_code == 503
+        and response.json().get("error") == "server_shutting_down"
+        and "Retry-After" in response.headers
+    )

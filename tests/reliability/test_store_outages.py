@@ -60,11 +60,6 @@ ELECTION_SECONDS = 15.0
 RECOVERY_BOUND_SECONDS = 2 * LEASE + 1.0
 DRAIN_SECONDS = 30.0
 WRITES = {"enqueue", "done", "failed"}
-HANGING_STORE_BUG = (
-    "bug: LeaderElector._renew checks its trust window only before awaiting replace_lock and bounds "
-    "that call by nothing, so a renewal that hangs (SQLite busy timeout, Elasticsearch request timeout) "
-    "keeps a leader leading past its window; see the test's docstring"
-)
 
 
 @dataclass
@@ -164,8 +159,9 @@ async def test_a_leader_cut_off_by_a_hanging_elasticsearch_steps_down_before_a_f
     """Only the leader's link to Elasticsearch stalls (packets dropped: its requests hang until the
     client's request timeout, 4 s here, 10 s by default); the follower still reaches the store. The follower takes over once the
     lock record has stood still for a lease (2 s); the leader must have stepped down before that, at the
-    close of its trust window (1.5 s). Today it keeps leading, reaper and scheduler running, until its
-    hanging renewal times out, so for seconds two servers lead at once."""
+    close of its trust window (1.5 s). The elector bounds each renewal by what is left of that window,
+    so the leader steps down while its renewal still hangs (rather than when the client's request
+    timeout ends it), and at no moment do two servers lead."""
     async with proxied_elasticsearch(servers=2, request_timeout="4s") as es:
         settings = [server_settings(storage, elector=ELECTOR) for storage in es.storage_settings]
         async with in_process_servers(settings) as servers:

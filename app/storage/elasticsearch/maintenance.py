@@ -42,7 +42,7 @@ def _outstanding_query(recurring_task_id: str) -> dict[str, Any]:
     }
 
 
-def _tasks_from_hits(hits: list[dict[str, Any]]) -> list[Task]:
+def tasks_from_hits(hits: list[dict[str, Any]]) -> list[Task]:
     tasks = []
     for hit in hits:
         try:
@@ -77,7 +77,7 @@ class ElasticsearchMaintenanceMethods:
                 },
                 sort=[{"last_claimed.times_out_at": {"order": "asc", "unmapped_type": "date"}}],
             )
-        return _tasks_from_hits(response.body["hits"]["hits"])
+        return tasks_from_hits(response.body["hits"]["hits"])
 
     async def count_outstanding(self, *, queue: str, recurring_task_id: str) -> int:
         action = "count outstanding tasks"
@@ -106,7 +106,7 @@ class ElasticsearchMaintenanceMethods:
                     {"id": {"order": "asc", "unmapped_type": "keyword"}},
                 ],
             )
-        return _tasks_from_hits(response.body["hits"]["hits"])
+        return tasks_from_hits(response.body["hits"]["hits"])
 
     async def _refreshed_queue(self, queue: str, *, action: str) -> str:
         """The queue's index, refreshed so a search sees every write already made (see the docstring)."""

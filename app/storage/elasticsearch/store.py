@@ -23,8 +23,10 @@ from app.domain.errors import (
 from app.domain.task import Task
 from app.storage.documents import task_from_document
 from app.storage.elasticsearch.admin_jobs import ElasticsearchAdminJobMethods
+from app.storage.elasticsearch.aggregations import ElasticsearchAggregationMethods
 from app.storage.elasticsearch.archive import ElasticsearchArchiveMethods, is_archived_version, is_tombstone
 from app.storage.elasticsearch.bulk import BulkItem, expect_items, send_bulk
+from app.storage.elasticsearch.dead_letters import ElasticsearchDeadLetterMethods
 from app.storage.elasticsearch.errors import document_missing, translated_errors
 from app.storage.elasticsearch.events import ElasticsearchEventMethods
 from app.storage.elasticsearch.flow import ElasticsearchFlowMethods
@@ -46,7 +48,10 @@ from app.storage.elasticsearch.writes import (
     with_version,
 )
 from app.storage.flow_planning import KeyRotation
-from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, UpdateResult
+from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, DeleteResult, UpdateResult
+
+# A document in the leader-lock index that no lock uses; the readiness write probe creates it once.
+WRITE_PROBE_ID = "tasques-readiness-probe"
 
 
 class StoreOptions(TypedDict, total=False):
@@ -66,8 +71,10 @@ class ElasticsearchTaskStore(
     ElasticsearchLockMethods,
     ElasticsearchRecurringMethods,
     ElasticsearchMaintenanceMethods,
+    ElasticsearchDeadLetterMethods,
     ElasticsearchArchiveMethods,
     ElasticsearchSearchMethods,
+    ElasticsearchAggregationMethods,
     ElasticsearchStatsMethods,
     ElasticsearchQueueControlMethods,
     ElasticsearchAdminJobMethods,
@@ -145,6 +152,18 @@ class ElasticsearchTaskStore(
                 await self._client.info()
             except AuthorizationException:
                 # Reachable and authenticated; the role merely lacks the cluster ``monitor`` privilege.
+                return
+
+    async def probe_writes(self) -> None:
+        """Creates one fixed document in the leader-lock index: the first probe writes it, later ones end
+        in a 409, and either way the request went through the write path (cluster and index write blocks,
+        a reachable primary), which a read-only or red cluster refuses."""
+        with translated_errors("probe writes"):
+            try:
+                await self._client.options(max_retries=0).create(
+                    index=self.names.leader_locks, id=WRITE_PROBE_ID, document={"probe": "readiness"}
+                )
+            except ConflictError:
                 return
 
     async def close(self) -> None:
@@ -240,6 +259,34 @@ class ElasticsearchTaskStore(
                 if document_missing(error):
                     raise TaskNotFound(previous.queue, previous.id) from None
                 raise VersionConflict(previous.id) from None
+
+    async def delete_tasks(self, tasks: Sequence[Task]) -> list[DeleteResult]:
+        """``delete_task`` for many: one ``_bulk`` of deletes conditional on each task's version."""
+        refusals = [self._refusal(task) for task in tasks]
+        operations = []
+        for task, refusal in zip(tasks, refusals, strict=True):
+            expected = task.metadata.version
+            if refusal is None and expected is not None:
+                condition = {"if_seq_no": expected.seq_num, "if_primary_term": expected.primary_term}
+                operations.append(
+                    {"delete": {"_index": self.names.queue(task.queue), "_id": task.id} | condition}
+                )
+        sent = await send_bulk(self._client, operations, action="delete tasks")
+        items = iter(expect_items(sent, len(operations), action="delete tasks"))
+        return [
+            refusal if refusal is not None else self._delete_result(task, next(items))
+            for task, refusal in zip(tasks, refusals, strict=True)
+        ]
+
+    @staticmethod
+    def _delete_result(task: Task, item: BulkItem) -> DeleteResult:
+        if item.succeeded:
+            return task
+        if item.missing:
+            return TaskNotFound(task.queue, task.id)
+        if item.conflicted:
+            return VersionConflict(task.id)
+        raise StoreUnavailable(f"delete task [{task.id}] in queue [{task.queue}]: {item.reason}")
 
     @staticmethod
     def _refusal(previous: Task) -> VersionConflict | TaskNotFound | None:

@@ -1,8 +1,11 @@
 """Task rows: the shared JSON document plus the columns that claim, reaper and archiver queries need."""
 
 import json
+import re
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from app.domain.task import Task, Version
 from app.storage.documents import Document, task_from_document, task_to_document
@@ -11,16 +14,16 @@ PRIMARY_TERM = 1
 
 TASK_COLUMNS = (
     "state, priority, run_at_us, enqueued_at_us, remaining_attempts, times_out_at_us, modified_at_us, "
-    "recurring_task_id, concurrency_key, rate_limit_key, required_capabilities, document"
+    "recurring_task_id, concurrency_key, rate_limit_key, required_capabilities, worker_id, document"
 )
 INSERT_TASK = (
     f"INSERT INTO tasks (queue, id, {TASK_COLUMNS}, version) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
 )
 UPDATE_TASK = (
     "UPDATE tasks SET state = ?, priority = ?, run_at_us = ?, enqueued_at_us = ?, remaining_attempts = ?, "
     "times_out_at_us = ?, modified_at_us = ?, recurring_task_id = ?, concurrency_key = ?, "
-    "rate_limit_key = ?, required_capabilities = ?, document = ?, version = version + 1 "
+    "rate_limit_key = ?, required_capabilities = ?, worker_id = ?, document = ?, version = version + 1 "
     "WHERE queue = ? AND id = ? AND version = ?"
 )
 
@@ -29,8 +32,20 @@ def micros(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def dumps(document: Document) -> str:
-    return json.dumps(document, separators=(",", ":"))
+# orjson reads integers wider than 64 bits as floats, losing digits; documents that may hold one are
+# read by the json module instead.
+_MAYBE_WIDE_INTEGER = re.compile(r"\d{19}")
+
+
+def dumps(document: Document | list[Any]) -> str:
+    try:
+        return orjson.dumps(document).decode()
+    except TypeError:  # an integer wider than 64 bits
+        return json.dumps(document, separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    return json.loads(text) if _MAYBE_WIDE_INTEGER.search(text) else orjson.loads(text)
 
 
 def task_row_values(task: Task) -> tuple[Any, ...]:
@@ -46,7 +61,8 @@ def task_row_values(task: Task) -> tuple[Any, ...]:
         task.recurring_task_id,
         task.concurrency_key,
         task.rate_limit_key,
-        json.dumps(list(task.required_capabilities)) if task.required_capabilities else None,
+        dumps(list(task.required_capabilities)) if task.required_capabilities else None,
+        claim.worker_id if claim else None,
         dumps(task_to_document(task)),
     )
 
@@ -63,4 +79,4 @@ def with_version(task: Task, seq_num: int) -> Task:
 
 def task_from_row(row: Any) -> Task:
     document, seq_num = row
-    return task_from_document(json.loads(document), version_of(seq_num))
+    return task_from_document(loads(document), version_of(seq_num))

@@ -26,6 +26,9 @@ CREATE INDEX IF NOT EXISTS tasks_timeouts ON tasks (times_out_at_us) WHERE state
 
 CREATE INDEX IF NOT EXISTS tasks_finished ON tasks (modified_at_us) WHERE state IN ('done', 'dead', 'cancelled');
 
+-- Dead-letter retention: dead tasks per queue, oldest first.
+CREATE INDEX IF NOT EXISTS tasks_dead ON tasks (queue, modified_at_us) WHERE state = 'dead';
+
 CREATE INDEX IF NOT EXISTS tasks_by_recurring ON tasks (queue, recurring_task_id) WHERE recurring_task_id IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS archived_tasks (
@@ -38,6 +41,12 @@ CREATE TABLE IF NOT EXISTS archived_tasks (
 ) WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS archived_tasks_by_age ON archived_tasks (archived_at_us);
+
+-- Dead-letter retention on archived tasks (app/storage/sqlite/dead_letters.py spells these expressions
+-- the same way).
+CREATE INDEX IF NOT EXISTS archived_dead_tasks
+    ON archived_tasks (queue, json_extract(document, '$.metadata.modified_at'))
+    WHERE json_extract(document, '$.state') = 'dead';
 
 CREATE TABLE IF NOT EXISTS dedup_records (
     queue TEXT NOT NULL,
@@ -91,10 +100,8 @@ CREATE TABLE IF NOT EXISTS admin_jobs (
     document TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- Tasks claimed by one worker: the push dispatcher counts each push worker's held tasks every pass
--- (and GET /tasques/_search?state=claimed&worker_id=... uses it too).
-CREATE INDEX IF NOT EXISTS tasks_by_claimer
-    ON tasks (state, json_extract(document, '$.last_claimed.worker_id'));
+-- Tasks by their last claimer (tasks_by_worker) are indexed by app/storage/sqlite/migrations.py, which
+-- adds the worker_id column to databases made before it existed.
 
 CREATE TABLE IF NOT EXISTS pipelines (
     id TEXT PRIMARY KEY,

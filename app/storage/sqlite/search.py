@@ -10,10 +10,10 @@ from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import task_from_row
 
 _CREATED = "json_extract(document, '$.metadata.created_at')"
-_LIVE = f"SELECT document, version, {_CREATED} AS created, queue, id, state FROM tasks"
+_LIVE = f"SELECT document, version, {_CREATED} AS created, queue, id, state, worker_id FROM tasks"
 _ARCHIVED = (
-    f"SELECT document, version, {_CREATED} AS created, queue, id, json_extract(document, '$.state') AS state "
-    "FROM archived_tasks"
+    f"SELECT document, version, {_CREATED} AS created, queue, id, json_extract(document, '$.state') AS state, "
+    "json_extract(document, '$.last_claimed.worker_id') AS worker_id FROM archived_tasks"
 )
 
 
@@ -21,11 +21,9 @@ class SqliteSearchMethods:
     _connections: SqliteConnections
 
     async def count_tasks(self, query: TaskQuery) -> int:
-        source = f"{_LIVE} UNION ALL {_ARCHIVED}" if query.include_archive else _LIVE
-        conditions, parameters = _conditions(query, None)
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        listed, parameters = listed_rows(query)
         async with self._connections.reader() as reader:
-            rows = list(await reader.execute_fetchall(f"SELECT COUNT(*) FROM ({source}) {where}", parameters))
+            rows = list(await reader.execute_fetchall(f"SELECT COUNT(*) {listed}", parameters))
         return int(rows[0][0])
 
     async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
@@ -48,6 +46,15 @@ class SqliteSearchMethods:
         return TaskPage(tasks=tasks, next_cursor=next_cursor)
 
 
+def listed_rows(query: TaskQuery) -> tuple[str, list[Any]]:
+    """``FROM ... WHERE ...`` over the rows ``search_tasks`` lists for ``query``, with the columns
+    ``document``, ``created``, ``queue``, ``id`` and ``state``: for counts and aggregations."""
+    source = f"{_LIVE} UNION ALL {_ARCHIVED}" if query.include_archive else _LIVE
+    conditions, parameters = _conditions(query, None)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"FROM ({source}) {where}", parameters
+
+
 def _conditions(query: TaskQuery, cursor: str | None) -> tuple[list[str], list[Any]]:
     conditions: list[str] = []
     parameters: list[Any] = []
@@ -61,7 +68,7 @@ def _conditions(query: TaskQuery, cursor: str | None) -> tuple[list[str], list[A
     any_of("state", tuple(state.value for state in query.states))
     any_of("json_extract(document, '$.kind')", query.kinds)
     for column, value in (
-        ("json_extract(document, '$.last_claimed.worker_id')", query.worker_id),
+        ("worker_id", query.worker_id),
         ("json_extract(document, '$.recurring_task_id')", query.recurring_task_id),
     ):
         if value is not None:

@@ -10,12 +10,15 @@ from app.domain.task import Task
 from app.storage.flow_planning import KeyRotation
 from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, UpdateResult
 from app.storage.sqlite.admin import SqliteAdminMethods
+from app.storage.sqlite.aggregations import SqliteAggregationMethods
 from app.storage.sqlite.claim import claim_in_transaction, look_ahead
 from app.storage.sqlite.connection import SqliteConnections
+from app.storage.sqlite.dead_letters import SqliteDeadLetterMethods
 from app.storage.sqlite.events import SqliteEventMethods
 from app.storage.sqlite.flow import FLOW_TABLES, SqliteFlowMethods, migrate
 from app.storage.sqlite.locks import SqliteLockMethods
 from app.storage.sqlite.maintenance import SqliteMaintenanceMethods
+from app.storage.sqlite.migrations import add_worker_column
 from app.storage.sqlite.pipelines import SqlitePipelineMethods
 from app.storage.sqlite.push_workers import SqlitePushWorkerMethods
 from app.storage.sqlite.recurring import SqliteRecurringMethods
@@ -42,8 +45,10 @@ class SqliteTaskStore(
     SqliteLockMethods,
     SqliteRecurringMethods,
     SqliteMaintenanceMethods,
+    SqliteDeadLetterMethods,
     SqliteEventMethods,
     SqliteSearchMethods,
+    SqliteAggregationMethods,
     SqliteStatsMethods,
     SqliteAdminMethods,
     SqliteFlowMethods,
@@ -61,6 +66,7 @@ class SqliteTaskStore(
             for statement in filter(str.strip, schema.split(";")):
                 await writer.execute_fetchall(statement)
             await migrate(writer)
+            await add_worker_column(writer)
 
     async def verify_setup(self) -> None:
         async with self._connections.reader() as reader:
@@ -72,6 +78,12 @@ class SqliteTaskStore(
     async def ping(self) -> None:
         async with self._connections.reader() as reader:
             await reader.execute_fetchall("SELECT 1 FROM tasks LIMIT 1")
+
+    async def probe_writes(self) -> None:
+        # Takes the write lock as every write does (BEGIN IMMEDIATE, within the busy timeout) and commits
+        # nothing.
+        async with self._connections.write_transaction():
+            pass
 
     async def close(self) -> None:
         await self._connections.close()

@@ -3,6 +3,29 @@ import { STATES, capitalise, errorText, formatSeconds, h, hashFor, keepingFocus,
 
 const POLL_MS = 3000;
 
+const FINISHED = ["done", "failed", "dead", "cancelled"];
+
+// "2 done, 1 dead" per window (GET /queues' throughput); servers without it show a dash.
+function throughputCell(throughput) {
+  if (!Array.isArray(throughput) || throughput.length === 0) return h("span", { class: "muted" }, "—");
+  return throughput.map((window, index) => {
+    const parts = FINISHED.filter((state) => Number(window[state] ?? 0) > 0).map((state) => `${window[state]} ${state}`);
+    const minutes = Math.round(Number(window.window_seconds) / 60);
+    return [
+      index ? " / " : "",
+      h(
+        "span",
+        {
+          class: `throughput${parts.length ? "" : " zero"}`,
+          dataset: { window: window.window_seconds },
+          title: `Finished in the last ${minutes} min`,
+        },
+        parts.length ? parts.join(", ") : "0",
+      ),
+    ];
+  });
+}
+
 export async function renderQueues(root, { context, flash }) {
   const updated = h("p", { class: "muted", id: "queues-status" }, "Loading…");
   const body = h("tbody");
@@ -19,6 +42,7 @@ export async function renderQueues(root, { context, flash }) {
         h("th", { scope: "col" }, "Queue"),
         STATES.map((state) => h("th", { scope: "col", class: "num" }, capitalise(state))),
         h("th", { scope: "col" }, "Oldest queued"),
+        h("th", { scope: "col", title: "Tasks that finished in the last 1 and 5 minutes (archived ones too)" }, "Finished (1 / 5 min)"),
         h("th", { scope: "col" }, "Status"),
         h("th", { scope: "col" }, "Actions"),
       ),
@@ -76,6 +100,7 @@ export async function renderQueues(root, { context, flash }) {
           ? h("span", { class: "muted" }, "—")
           : formatSeconds(queue.oldest_queued_age_seconds),
       ),
+      h("td", { dataset: { field: "throughput" } }, throughputCell(queue.throughput)),
       h(
         "td",
         { dataset: { field: "status" } },

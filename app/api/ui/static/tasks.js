@@ -159,9 +159,12 @@ export async function renderTasks(root, { context, params, flash }) {
   const refreshButton = h("button", { type: "button", class: "secondary", id: "results-refresh" }, "Refresh");
   const pager = h("nav", { class: "pager", "aria-label": "Result pages" }, previous, next, refreshButton);
 
+  const summary = h("div", { class: "search-summary", id: "search-summary", hidden: true });
+
   root.append(
     h("div", { class: "heading" }, h("h1", { tabindex: -1 }, "Tasks")),
     form,
+    summary,
     h("section", { "aria-labelledby": "results-heading" }, h("h2", { id: "results-heading", class: "sr-only" }, "Results"), status, results, pager),
   );
 
@@ -227,7 +230,57 @@ export async function renderTasks(root, { context, params, flash }) {
     })
     .catch(() => {});
 
+  loadSummary(summary, filters, context.signal);
   await load(0);
+}
+
+const SUMMARIES = [
+  ["kind", "By kind"],
+  ["error_class", "By error class"],
+];
+
+// Counts over everything the filters select (not just this page), from the search's aggregations.
+async function loadSummary(summary, filters, signal) {
+  const query = [
+    ...filterPairs(filters),
+    ["include_archive", filters.include_archive ? "true" : ""],
+    ["aggs", SUMMARIES.map(([name]) => name).join(",")],
+    ["limit", 0],
+  ];
+  let found;
+  try {
+    ({ data: { aggregations: found } = {} } = await api.search(query, signal));
+  } catch {
+    return; // a server without aggregations, or a failed search: the results say what went wrong
+  }
+  if (!found) return;
+  summary.replaceChildren(...SUMMARIES.map(([name, title]) => summaryPanel(name, title, found[name])));
+  summary.hidden = false;
+}
+
+function summaryPanel(name, title, terms) {
+  const buckets = Array.isArray(terms?.buckets) ? terms.buckets : [];
+  const headingId = `summary-${name}`;
+  const other = Number(terms?.other ?? 0);
+  return h(
+    "section",
+    {
+      "aria-labelledby": headingId,
+      dataset: { aggregation: name },
+      title: name === "error_class" ? "Failed and dead tasks, by the error class their failure data names" : null,
+    },
+    h("h3", { id: headingId }, title),
+    buckets.length
+      ? h(
+          "ol",
+          {},
+          buckets.map((bucket) =>
+            h("li", { dataset: { key: bucket.key } }, h("span", {}, bucket.key), h("span", { class: "num" }, String(bucket.count))),
+          ),
+          other ? h("li", { class: "muted", dataset: { key: "" } }, h("span", {}, "other"), h("span", { class: "num" }, String(other))) : null,
+        )
+      : h("p", { class: "muted" }, "none"),
+  );
 }
 
 function bulkQuery(filters) {

@@ -41,6 +41,7 @@ from .task_state import TaskState
 from .validation_error import ValidationError
 from .validation_error_context import ValidationErrorContext
 from .wire_admin_job import WireAdminJob
+from .wire_aggregations import WireAggregations
 from .wire_attempt import WireAttempt
 from .wire_attempt_error_type_0 import WireAttemptErrorType0
 from .wire_attempts import WireAttempts
@@ -55,11 +56,14 @@ from .wire_checkpoint_data import WireCheckpointData
 from .wire_delivery_state import WireDeliveryState
 from .wire_finish_item import WireFinishItem
 from .wire_finish_result import WireFinishResult
+from .wire_finished_per_minute import WireFinishedPerMinute
 from .wire_health import WireHealth
 from .wire_job_envelope import WireJobEnvelope
 from .wire_last_claimed import WireLastClaimed
 from .wire_leader_status import WireLeaderStatus
 from .wire_metadata import WireMetadata
+from .wire_minute_bucket import WireMinuteBucket
+from .wire_minute_bucket_states import WireMinuteBucketStates
 from .wire_pipeline import WirePipeline
 from .wire_pipeline_member import WirePipelineMember
 from .wire_pipeline_member_role import WirePipelineMemberRole
@@ -87,6 +91,10 @@ from .wire_task_result import WireTaskResult
 from .wire_task_result_failure_type_0 import WireTaskResultFailureType0
 from .wire_task_result_success_type_0 import WireTaskResultSuccessType0
 from .wire_task_trace_context_type_0 import WireTaskTraceContextType0
+from .wire_terms import WireTerms
+from .wire_terms_bucket import WireTermsBucket
+from .wire_terms_bucket_states_type_0 import WireTermsBucketStatesType0
+from .wire_throughput import WireThroughput
 from .wire_version import WireVersion
 from .wire_version_info import WireVersionInfo
 
@@ -132,6 +140,7 @@ __all__ = (
     "ValidationError",
     "ValidationErrorContext",
     "WireAdminJob",
+    "WireAggregations",
     "WireAttempt",
     "WireAttemptErrorType0",
     "WireAttempts",
@@ -144,6 +153,7 @@ __all__ = (
     "WireCheckpoint",
     "WireCheckpointData",
     "WireDeliveryState",
+    "WireFinishedPerMinute",
     "WireFinishItem",
     "WireFinishResult",
     "WireHealth",
@@ -151,6 +161,8 @@ __all__ = (
     "WireLastClaimed",
     "WireLeaderStatus",
     "WireMetadata",
+    "WireMinuteBucket",
+    "WireMinuteBucketStates",
     "WirePipeline",
     "WirePipelineMember",
     "WirePipelineMemberRole",
@@ -178,6 +190,10 @@ __all__ = (
     "WireTaskResultFailureType0",
     "WireTaskResultSuccessType0",
     "WireTaskTraceContextType0",
+    "WireTerms",
+    "WireTermsBucket",
+    "WireTermsBucketStatesType0",
+    "WireThroughput",
     "WireVersion",
     "WireVersionInfo",
 )

@@ -8,9 +8,11 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.wire_aggregations import WireAggregations
   from ..models.wire_task import WireTask
 
 
@@ -27,10 +29,12 @@ class WireTaskPage:
         Attributes:
             next_cursor (None | str): Pass as cursor for the next page; null on the last page
             tasks (list[WireTask]):
+            aggregations (None | Unset | WireAggregations): Extension: present only when aggs names aggregations
      """
 
     next_cursor: None | str
     tasks: list[WireTask]
+    aggregations: None | Unset | WireAggregations = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -38,6 +42,7 @@ class WireTaskPage:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.wire_aggregations import WireAggregations # noqa: PLC0415
         from ..models.wire_task import WireTask # noqa: PLC0415
         next_cursor: None | str
         next_cursor = self.next_cursor
@@ -49,6 +54,14 @@ class WireTaskPage:
 
 
 
+        aggregations: dict[str, Any] | None | Unset
+        if isinstance(self.aggregations, Unset):
+            aggregations = UNSET
+        elif isinstance(self.aggregations, WireAggregations):
+            aggregations = self.aggregations.to_dict()
+        else:
+            aggregations = self.aggregations
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -56,6 +69,8 @@ class WireTaskPage:
             "next_cursor": next_cursor,
             "tasks": tasks,
         })
+        if aggregations is not UNSET:
+            field_dict["aggregations"] = aggregations
 
         return field_dict
 
@@ -63,6 +78,7 @@ class WireTaskPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.wire_aggregations import WireAggregations # noqa: PLC0415
         from ..models.wire_task import WireTask # noqa: PLC0415
         d = dict(src_dict)
         def _parse_next_cursor(data: object) -> None | str:
@@ -83,9 +99,30 @@ class WireTaskPage:
             tasks.append(tasks_item)
 
 
+        def _parse_aggregations(data: object) -> None | Unset | WireAggregations:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                aggregations_type_0 = WireAggregations.from_dict(data)
+
+
+
+                return aggregations_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | WireAggregations, data)
+
+        aggregations = _parse_aggregations(d.pop("aggregations", UNSET))
+
+
         wire_task_page = cls(
             next_cursor=next_cursor,
             tasks=tasks,
+            aggregations=aggregations,
         )
 
 

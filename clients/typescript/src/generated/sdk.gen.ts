@@ -73,7 +73,7 @@ export const pauseQueue = <ThrowOnError extends boolean = false>(options: Option
 export const resumeQueue = <ThrowOnError extends boolean = false>(options: Options<ResumeQueueData, ThrowOnError>) => (options.client ?? client).post<ResumeQueueResponses, ResumeQueueErrors, ThrowOnError>({ url: '/queues/{queue}/resume', ...options });
 
 /**
- * Readiness: the store is reachable and set up
+ * Readiness: the store is reachable, set up and takes writes
  */
 export const readyz = <ThrowOnError extends boolean = false>(options?: Options<ReadyzData, ThrowOnError>) => (options?.client ?? client).get<ReadyzResponses, ReadyzErrors, ThrowOnError>({ url: '/readyz', ...options });
 
@@ -173,7 +173,7 @@ export const bulkAction = <ThrowOnError extends boolean = false>(options: Option
 /**
  * List Tasks, newest first
  *
- * Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch the listing shows writes after the index refresh (1 s by default).
+ * Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch the listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs` names any of queue_state, kind, error_class, finished_per_minute (comma-separated or repeated); the answer then carries `aggregations`, computed over every task the filters select (archived ones too with include_archive), not just the page. `limit=0` skips the listing. `queue_state`: tasks per queue with counts per state; `kind`: tasks per kind; `error_class`: failed and dead tasks per error class. Each of these answers at most 100 buckets, largest first (ties by key); `other` counts the tasks in the buckets left out. The error class of a failed or dead task comes from its failure data (last_claimed.result.failure): the first non-empty string under error_class, error_type, type (cut to 256 characters), else `timed_out` for the reaper's timeout failure, `given_up` for `give_up: true`, else `unclassified` (also for tasks stored before this rule existed). `finished_per_minute`: tasks now done, failed, dead or cancelled, by the minute of their last change (metadata.modified_at), one bucket per minute of created_after..created_before widened to whole minutes (defaults: the last hour up to now); more than 1440 minutes answers 400.
  */
 export const searchTasks = <ThrowOnError extends boolean = false>(options?: Options<SearchTasksData, ThrowOnError>) => (options?.client ?? client).get<SearchTasksResponses, SearchTasksErrors, ThrowOnError>({ url: '/tasques/_search', ...options });
 

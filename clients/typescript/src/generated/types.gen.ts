@@ -668,6 +668,16 @@ export type WireAdminJob = {
 };
 
 /**
+ * WireAggregations
+ */
+export type WireAggregations = {
+    error_class?: WireTerms | null;
+    finished_per_minute?: WireFinishedPerMinute | null;
+    kind?: WireTerms | null;
+    queue_state?: WireTerms | null;
+};
+
+/**
  * WireAttempt
  */
 export type WireAttempt = {
@@ -898,6 +908,20 @@ export type WireFinishResult = {
 };
 
 /**
+ * WireFinishedPerMinute
+ */
+export type WireFinishedPerMinute = {
+    /**
+     * Buckets
+     */
+    buckets: Array<WireMinuteBucket>;
+    /**
+     * Interval Seconds
+     */
+    interval_seconds?: number;
+};
+
+/**
  * WireHealth
  */
 export type WireHealth = {
@@ -985,6 +1009,28 @@ export type WireMetadata = {
      */
     modified_at: string;
     version: WireVersion;
+};
+
+/**
+ * WireMinuteBucket
+ */
+export type WireMinuteBucket = {
+    /**
+     * Count
+     */
+    count: number;
+    /**
+     * Start
+     */
+    start: string;
+    /**
+     * States
+     *
+     * Counts per finished state
+     */
+    states: {
+        [key: string]: number;
+    };
 };
 
 /**
@@ -1114,6 +1160,12 @@ export type WireQueue = {
      * Queue
      */
     queue: string;
+    /**
+     * Throughput
+     *
+     * Extension: tasks (live and archived) now done, failed, dead or cancelled whose last change (metadata.modified_at) falls within the last window_seconds, per window (1 and 5 minutes). Counted by current state: a failed task claimed again no longer counts
+     */
+    throughput?: Array<WireThroughput> | null;
     /**
      * Unclaimable
      *
@@ -1411,6 +1463,10 @@ export type WireTaskEvent = {
  */
 export type WireTaskPage = {
     /**
+     * Extension: present only when aggs names aggregations
+     */
+    aggregations?: WireAggregations | null;
+    /**
      * Next Cursor
      *
      * Pass as cursor for the next page; null on the last page
@@ -1462,6 +1518,72 @@ export type WireTaskResult = {
     success?: {
         [key: string]: unknown;
     } | null;
+};
+
+/**
+ * WireTerms
+ */
+export type WireTerms = {
+    /**
+     * Buckets
+     */
+    buckets: Array<WireTermsBucket>;
+    /**
+     * Other
+     *
+     * Tasks in the buckets beyond the first 100
+     */
+    other: number;
+};
+
+/**
+ * WireTermsBucket
+ */
+export type WireTermsBucket = {
+    /**
+     * Count
+     */
+    count: number;
+    /**
+     * Key
+     */
+    key: string;
+    /**
+     * States
+     *
+     * queue_state only: counts per state
+     */
+    states?: {
+        [key: string]: number;
+    } | null;
+};
+
+/**
+ * WireThroughput
+ */
+export type WireThroughput = {
+    /**
+     * Cancelled
+     */
+    cancelled: number;
+    /**
+     * Dead
+     */
+    dead: number;
+    /**
+     * Done
+     */
+    done: number;
+    /**
+     * Failed
+     *
+     * Failed attempts now waiting for a retry
+     */
+    failed: number;
+    /**
+     * Window Seconds
+     */
+    window_seconds: number;
 };
 
 /**
@@ -1786,9 +1908,9 @@ export type ReadyzData = {
 
 export type ReadyzErrors = {
     /**
-     * Store unavailable
+     * Store unavailable or unwritable
      */
-    503: WireHealth;
+    503: ErrorBody;
 };
 
 export type ReadyzError = ReadyzErrors[keyof ReadyzErrors];
@@ -2271,12 +2393,20 @@ export type SearchTasksData = {
         include_archive?: boolean;
         /**
          * Limit
+         *
+         * 0 (with aggs only): no tasks, just aggregations
          */
         limit?: number;
         /**
          * Cursor
          */
         cursor?: string | null;
+        /**
+         * Aggs
+         *
+         * Aggregations to compute, comma-separated or repeated
+         */
+        aggs?: Array<string> | null;
     };
     url: '/tasques/_search';
 };

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.error_body import ErrorBody
 from ...models.wire_health import WireHealth
 from typing import cast
 
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> WireHealth | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | WireHealth | None:
     if response.status_code == 200:
         response_200 = WireHealth.from_dict(response.json())
 
@@ -41,7 +42,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_200
 
     if response.status_code == 503:
-        response_503 = WireHealth.from_dict(response.json())
+        response_503 = ErrorBody.from_dict(response.json())
 
 
 
@@ -53,7 +54,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[WireHealth]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | WireHealth]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,15 +67,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[WireHealth]:
-    """ Readiness: the store is reachable and set up
+) -> Response[ErrorBody | WireHealth]:
+    """ Readiness: the store is reachable, set up and takes writes
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[WireHealth]
+        Response[ErrorBody | WireHealth]
      """
 
 
@@ -92,15 +93,15 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> WireHealth | None:
-    """ Readiness: the store is reachable and set up
+) -> ErrorBody | WireHealth | None:
+    """ Readiness: the store is reachable, set up and takes writes
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        WireHealth
+        ErrorBody | WireHealth
      """
 
 
@@ -113,15 +114,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[WireHealth]:
-    """ Readiness: the store is reachable and set up
+) -> Response[ErrorBody | WireHealth]:
+    """ Readiness: the store is reachable, set up and takes writes
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[WireHealth]
+        Response[ErrorBody | WireHealth]
      """
 
 
@@ -139,15 +140,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> WireHealth | None:
-    """ Readiness: the store is reachable and set up
+) -> ErrorBody | WireHealth | None:
+    """ Readiness: the store is reachable, set up and takes writes
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        WireHealth
+        ErrorBody | WireHealth
      """
 
 

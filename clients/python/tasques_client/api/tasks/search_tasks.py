@@ -30,6 +30,7 @@ def _get_kwargs(
     include_archive: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    aggs: list[str] | None | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -117,6 +118,17 @@ def _get_kwargs(
         json_cursor = cursor
     params["cursor"] = json_cursor
 
+    json_aggs: list[str] | None | Unset
+    if isinstance(aggs, Unset):
+        json_aggs = UNSET
+    elif isinstance(aggs, list):
+        json_aggs = aggs
+
+
+    else:
+        json_aggs = aggs
+    params["aggs"] = json_aggs
+
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -196,12 +208,25 @@ def sync_detailed(
     include_archive: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    aggs: list[str] | None | Unset = UNSET,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireTaskPage]:
     """ List Tasks, newest first
 
      Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
-    the listing shows writes after the index refresh (1 s by default).
+    the listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
+    names any of queue_state, kind, error_class, finished_per_minute (comma-separated or repeated); the
+    answer then carries `aggregations`, computed over every task the filters select (archived ones too
+    with include_archive), not just the page. `limit=0` skips the listing. `queue_state`: tasks per
+    queue with counts per state; `kind`: tasks per kind; `error_class`: failed and dead tasks per error
+    class. Each of these answers at most 100 buckets, largest first (ties by key); `other` counts the
+    tasks in the buckets left out. The error class of a failed or dead task comes from its failure data
+    (last_claimed.result.failure): the first non-empty string under error_class, error_type, type (cut
+    to 256 characters), else `timed_out` for the reaper's timeout failure, `given_up` for `give_up:
+    true`, else `unclassified` (also for tasks stored before this rule existed). `finished_per_minute`:
+    tasks now done, failed, dead or cancelled, by the minute of their last change
+    (metadata.modified_at), one bucket per minute of created_after..created_before widened to whole
+    minutes (defaults: the last hour up to now); more than 1440 minutes answers 400.
 
     Args:
         queue (list[str] | None | Unset):
@@ -212,8 +237,9 @@ def sync_detailed(
         created_after (datetime.datetime | None | Unset):
         created_before (datetime.datetime | None | Unset):
         include_archive (bool | Unset):  Default: False.
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): 0 (with aggs only): no tasks, just aggregations Default: 50.
         cursor (None | str | Unset):
+        aggs (list[str] | None | Unset): Aggregations to compute, comma-separated or repeated
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -235,6 +261,7 @@ created_before=created_before,
 include_archive=include_archive,
 limit=limit,
 cursor=cursor,
+aggs=aggs,
 
     )
 
@@ -257,12 +284,25 @@ def sync(
     include_archive: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    aggs: list[str] | None | Unset = UNSET,
 
 ) -> ErrorBody | HTTPValidationError | WireTaskPage | None:
     """ List Tasks, newest first
 
      Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
-    the listing shows writes after the index refresh (1 s by default).
+    the listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
+    names any of queue_state, kind, error_class, finished_per_minute (comma-separated or repeated); the
+    answer then carries `aggregations`, computed over every task the filters select (archived ones too
+    with include_archive), not just the page. `limit=0` skips the listing. `queue_state`: tasks per
+    queue with counts per state; `kind`: tasks per kind; `error_class`: failed and dead tasks per error
+    class. Each of these answers at most 100 buckets, largest first (ties by key); `other` counts the
+    tasks in the buckets left out. The error class of a failed or dead task comes from its failure data
+    (last_claimed.result.failure): the first non-empty string under error_class, error_type, type (cut
+    to 256 characters), else `timed_out` for the reaper's timeout failure, `given_up` for `give_up:
+    true`, else `unclassified` (also for tasks stored before this rule existed). `finished_per_minute`:
+    tasks now done, failed, dead or cancelled, by the minute of their last change
+    (metadata.modified_at), one bucket per minute of created_after..created_before widened to whole
+    minutes (defaults: the last hour up to now); more than 1440 minutes answers 400.
 
     Args:
         queue (list[str] | None | Unset):
@@ -273,8 +313,9 @@ def sync(
         created_after (datetime.datetime | None | Unset):
         created_before (datetime.datetime | None | Unset):
         include_archive (bool | Unset):  Default: False.
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): 0 (with aggs only): no tasks, just aggregations Default: 50.
         cursor (None | str | Unset):
+        aggs (list[str] | None | Unset): Aggregations to compute, comma-separated or repeated
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -297,6 +338,7 @@ created_before=created_before,
 include_archive=include_archive,
 limit=limit,
 cursor=cursor,
+aggs=aggs,
 
     ).parsed
 
@@ -313,12 +355,25 @@ async def asyncio_detailed(
     include_archive: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    aggs: list[str] | None | Unset = UNSET,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireTaskPage]:
     """ List Tasks, newest first
 
      Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
-    the listing shows writes after the index refresh (1 s by default).
+    the listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
+    names any of queue_state, kind, error_class, finished_per_minute (comma-separated or repeated); the
+    answer then carries `aggregations`, computed over every task the filters select (archived ones too
+    with include_archive), not just the page. `limit=0` skips the listing. `queue_state`: tasks per
+    queue with counts per state; `kind`: tasks per kind; `error_class`: failed and dead tasks per error
+    class. Each of these answers at most 100 buckets, largest first (ties by key); `other` counts the
+    tasks in the buckets left out. The error class of a failed or dead task comes from its failure data
+    (last_claimed.result.failure): the first non-empty string under error_class, error_type, type (cut
+    to 256 characters), else `timed_out` for the reaper's timeout failure, `given_up` for `give_up:
+    true`, else `unclassified` (also for tasks stored before this rule existed). `finished_per_minute`:
+    tasks now done, failed, dead or cancelled, by the minute of their last change
+    (metadata.modified_at), one bucket per minute of created_after..created_before widened to whole
+    minutes (defaults: the last hour up to now); more than 1440 minutes answers 400.
 
     Args:
         queue (list[str] | None | Unset):
@@ -329,8 +384,9 @@ async def asyncio_detailed(
         created_after (datetime.datetime | None | Unset):
         created_before (datetime.datetime | None | Unset):
         include_archive (bool | Unset):  Default: False.
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): 0 (with aggs only): no tasks, just aggregations Default: 50.
         cursor (None | str | Unset):
+        aggs (list[str] | None | Unset): Aggregations to compute, comma-separated or repeated
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -352,6 +408,7 @@ created_before=created_before,
 include_archive=include_archive,
 limit=limit,
 cursor=cursor,
+aggs=aggs,
 
     )
 
@@ -374,12 +431,25 @@ async def asyncio(
     include_archive: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    aggs: list[str] | None | Unset = UNSET,
 
 ) -> ErrorBody | HTTPValidationError | WireTaskPage | None:
     """ List Tasks, newest first
 
      Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
-    the listing shows writes after the index refresh (1 s by default).
+    the listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
+    names any of queue_state, kind, error_class, finished_per_minute (comma-separated or repeated); the
+    answer then carries `aggregations`, computed over every task the filters select (archived ones too
+    with include_archive), not just the page. `limit=0` skips the listing. `queue_state`: tasks per
+    queue with counts per state; `kind`: tasks per kind; `error_class`: failed and dead tasks per error
+    class. Each of these answers at most 100 buckets, largest first (ties by key); `other` counts the
+    tasks in the buckets left out. The error class of a failed or dead task comes from its failure data
+    (last_claimed.result.failure): the first non-empty string under error_class, error_type, type (cut
+    to 256 characters), else `timed_out` for the reaper's timeout failure, `given_up` for `give_up:
+    true`, else `unclassified` (also for tasks stored before this rule existed). `finished_per_minute`:
+    tasks now done, failed, dead or cancelled, by the minute of their last change
+    (metadata.modified_at), one bucket per minute of created_after..created_before widened to whole
+    minutes (defaults: the last hour up to now); more than 1440 minutes answers 400.
 
     Args:
         queue (list[str] | None | Unset):
@@ -390,8 +460,9 @@ async def asyncio(
         created_after (datetime.datetime | None | Unset):
         created_before (datetime.datetime | None | Unset):
         include_archive (bool | Unset):  Default: False.
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): 0 (with aggs only): no tasks, just aggregations Default: 50.
         cursor (None | str | Unset):
+        aggs (list[str] | None | Unset): Aggregations to compute, comma-separated or repeated
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -414,5 +485,6 @@ created_before=created_before,
 include_archive=include_archive,
 limit=limit,
 cursor=cursor,
+aggs=aggs,
 
     )).parsed

@@ -1,0 +1,64 @@
+"""The task filters that ``tasks list``, ``tasks search`` and the ``admin`` bulk actions share.
+
+The same filters travel two ways: as ``GET /tasques/_search`` query parameters (``queue``, ``state``,
+``kind``: repeated) and as the JSON query of ``POST /tasques/_bulk/{action}`` (``queues``, ``states``,
+``kinds``: lists). ``TaskFilters`` holds one set and writes either shape.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+
+Json = Any
+
+QueueFilter = Annotated[list[str] | None, typer.Option("--queue", "-q", help="Queue (repeat for several)")]
+StateFilter = Annotated[list[str] | None, typer.Option(help="State, e.g. queued, dead (repeatable)")]
+KindFilter = Annotated[list[str] | None, typer.Option("--kind", "-k", help="Kind (repeatable)")]
+WorkerFilter = Annotated[str | None, typer.Option(help="Last claimed by this worker")]
+RecurringFilter = Annotated[str | None, typer.Option(help="Enqueued by this recurring task")]
+CreatedAfterFilter = Annotated[str | None, typer.Option(help="Created at or after this RFC 3339 time")]
+CreatedBeforeFilter = Annotated[str | None, typer.Option(help="Created before this RFC 3339 time")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskFilters:
+    queues: list[str]
+    states: list[str]
+    kinds: list[str]
+    worker_id: str | None = None
+    recurring_task_id: str | None = None
+    created_after: str | None = None
+    created_before: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        queue: list[str] | None,
+        state: list[str] | None,
+        kind: list[str] | None,
+        worker_id: str | None,
+        recurring_task_id: str | None,
+        created_after: str | None,
+        created_before: str | None,
+    ) -> "TaskFilters":
+        return cls(
+            queues=queue or [],
+            states=state or [],
+            kinds=kind or [],
+            worker_id=worker_id,
+            recurring_task_id=recurring_task_id,
+            created_after=created_after,
+            created_before=created_before,
+        )
+
+    def query_body(self) -> dict[str, Json]:
+        """The bulk API's ``query`` object: only the filters that were given."""
+        return {name: value for name, value in vars(self).items() if value}
+
+    def search_parameters(self, *, include_archive: bool, limit: int) -> dict[str, Json]:
+        """``GET /tasques/_search`` parameters (lists repeat the parameter)."""
+        renamed = {"queues": "queue", "states": "state", "kinds": "kind"}
+        parameters = {renamed.get(name, name): value for name, value in self.query_body().items()}
+        return parameters | {"limit": limit} | ({"include_archive": "true"} if include_archive else {})
