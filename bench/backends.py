@@ -88,7 +88,7 @@ class SqliteBackend:
                 result=f"{rates[0]:,.0f} / {rates[1]:,.0f} tasks/s",
             ),
             Row(
-                measurement="diagnostic: one trivial statement, aiosqlite (server's driver) / sqlite3 direct",
+                measurement="diagnostic: one trivial read, handed to the store's connection thread / sqlite3 direct",
                 result=f"{threaded * 1e6:,.0f} µs / {direct * 1e6:,.1f} µs",
             ),
         ]

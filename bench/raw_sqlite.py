@@ -12,12 +12,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 
-import aiosqlite
-
+from app.storage.sqlite import SqliteTaskStore
+from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import INSERT_TASK, UPDATE_TASK, micros
+from app.storage.sqlite.statements import Statements
 from bench.documents import SqliteRowTemplate, task_stages
 
 _CLAIM_CANDIDATES = (
@@ -35,12 +35,16 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def create_schema(path: Path) -> None:
-    schema = resources.files("app.storage.sqlite").joinpath("schema.sql").read_text()
-    connection = connect(path)
-    try:
-        connection.executescript(schema)
-    finally:
-        connection.close()
+    """The server's own setup (schema.sql plus its migrations), so raw writes hit the same table."""
+
+    async def set_up() -> None:
+        store = SqliteTaskStore(path)
+        try:
+            await store.setup()
+        finally:
+            await store.close()
+
+    asyncio.run(set_up())
 
 
 @contextmanager
@@ -129,16 +133,23 @@ def time_ordered_ids(count: int) -> list[str]:
 
 
 async def _round_trips(path: Path, count: int) -> float:
-    async with aiosqlite.connect(path, isolation_level=None) as connection:
-        await connection.execute_fetchall("SELECT 1")
+    connections = SqliteConnections(path, busy_timeout_ms=5_000)
+
+    async def trivial(reader: Statements) -> None:
+        await reader.execute_fetchall("SELECT 1")
+
+    try:
+        await connections.read(trivial)
         started = time.perf_counter()
         for _ in range(count):
-            await connection.execute_fetchall("SELECT 1")
+            await connections.read(trivial)
         return (time.perf_counter() - started) / count
+    finally:
+        await connections.close()
 
 
 def statement_round_trips(path: Path, *, count: int = 500) -> tuple[float, float]:
-    """Seconds per trivial statement through aiosqlite (the server's driver) and through sqlite3 directly."""
+    """Seconds per trivial read handed to the server's connection thread, and through sqlite3 directly."""
     through_thread = asyncio.run(_round_trips(path, count))
     connection = connect(path)
     try:

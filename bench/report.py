@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-_PACKAGES = ("fastapi", "starlette", "uvicorn", "pydantic", "aiosqlite", "httpx", "elasticsearch", "orjson")
+_PACKAGES = ("fastapi", "starlette", "uvicorn", "pydantic", "httpx", "elasticsearch", "orjson")
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 PROFILE_BEGIN, PROFILE_END = "<!-- profile:begin -->", "<!-- profile:end -->"
 

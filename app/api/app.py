@@ -27,6 +27,7 @@ from app.api.push_routes import push_router
 from app.api.recurring_routes import recurring_router
 from app.api.search_routes import search_router
 from app.api.task_routes import task_router
+from app.api.trace_context import IncomingTraceContext
 from app.api.ui_routes import ui_router
 from app.clock import Clock
 from app.services.admin_service import AdminService
@@ -108,9 +109,12 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
         )
     )
     app.include_router(ui_router())
-    FastAPIInstrumentor.instrument_app(
-        app, tracer_provider=dependencies.tracer_provider, exclude_spans=["receive", "send"]
-    )
+    if dependencies.tracer_provider is not None:
+        FastAPIInstrumentor.instrument_app(
+            app, tracer_provider=dependencies.tracer_provider, exclude_spans=["receive", "send"]
+        )
+    else:
+        app.add_middleware(IncomingTraceContext)
     app.add_middleware(JsonBodies)
     app.add_middleware(BodySizeLimit, max_body_bytes=dependencies.max_body_bytes)
     app.add_middleware(Authentication, settings=dependencies.auth)

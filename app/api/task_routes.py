@@ -7,9 +7,10 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.api.auth import require_queues
 from app.api.errors import ERROR_RESPONSES
-from app.api.rendering import render_claimed, render_model, render_task
+from app.api.rendering import JSON, render_claimed, render_task
 from app.api.request_models import ClaimBody, DataBody, NewTaskBatchBody, NewTaskBody, ReportBody
-from app.api.wire_models import ErrorBody, WireBatchItem, WireBatchResult, WireTask, wire_task
+from app.api.task_json import batch_result_json
+from app.api.wire_models import ErrorBody, WireBatchResult, WireTask
 from app.domain.durations import parse_go_duration
 from app.domain.errors import InvalidInput, TaskAlreadyExists
 from app.domain.states import FINISHED_STATES
@@ -101,18 +102,10 @@ def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) ->
             results = [
                 result if isinstance(result, TaskAlreadyExists) else next(finished) for result in results
             ]
-        items = [
-            WireBatchItem(status=409, error=ErrorBody(message=result.message, error=result.code))
-            if isinstance(result, TaskAlreadyExists)
-            else WireBatchItem(status=201, task=wire_task(result))
-            for result in results
-        ]
-        conflicts = sum(1 for item in items if item.status == 409)
         unfinished = wait_for is not None and any(
             isinstance(result, Task) and result.state not in FINISHED_STATES for result in results
         )
-        body = WireBatchResult(created=len(items) - conflicts, conflicts=conflicts, results=items)
-        return render_model(body, status=202 if unfinished else 200)
+        return Response(batch_result_json(results), status_code=202 if unfinished else 200, media_type=JSON)
 
     @router.get(
         "/tasques/{queue}/{id}",
