@@ -80,6 +80,7 @@ def run_backend(
         if profile:
             report.profile = _profile(servers[0], sizes, workdir=workdir, backend=backend.name)
         servers += start_servers(["server-2"], env=backend.server_env(), log_dir=workdir)
+        _scaled_throughput(report, servers, sizes)
         _latencies(report, servers, sizes, targets=targets)
         servers += start_servers(["server-3", "server-4"], env=backend.server_env(), log_dir=workdir)
         _conflicts(report, servers, sizes)
@@ -145,6 +146,18 @@ def _throughput(
                 met=None if wanted is None else share >= wanted,
             )
         )
+
+
+def _scaled_throughput(report: BackendReport, servers: list[ServerProcess], sizes: Sizes) -> None:
+    """The batch and single workloads with the workers spread over two server processes on one store:
+    the horizontal scaling the server is built for (on this 2-core machine, one process per core)."""
+    urls = tuple(server.url for server in servers)
+    kinds: tuple[tuple[Mode, str], ...] = (("batch", "batch finish"), ("single", "one done request per task"))
+    for kind, name in kinds:
+        measured = measure_load(
+            servers, workload(kind, sizes, queue=f"e2e-{kind}-scaled", urls=urls, tasks=sizes.tasks)
+        )
+        report.add(measured.row(f"end-to-end, {name}, two server processes on the store", target=None))
 
 
 def _profile(server: ServerProcess, sizes: Sizes, *, workdir: Path, backend: str) -> list[str]:

@@ -5,10 +5,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from app.api.auth import require_queues
 from app.api.errors import status_for
-from app.api.rendering import render_model
+from app.api.rendering import JSON
 from app.api.request_models import JsonObjectBody
+from app.api.task_json import finish_result_json
 from app.api.task_routes import WorkerId, claimant_from_headers, error_responses
-from app.api.wire_models import ErrorBody, WireTask, wire_task
+from app.api.wire_models import WireFinishResult
 from app.domain.task import Task
 from app.services.batch_finish import BatchFinisher, FinishItem, Outcome
 
@@ -29,18 +30,6 @@ class FinishItemBody(BaseModel):
 class FinishBatchBody(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
     items: list[FinishItemBody] = Field(min_length=1)
-
-
-class WireFinishItem(BaseModel):
-    status: int = Field(description="200, or the status the single-task endpoint would have answered")
-    task: WireTask | None = None
-    error: ErrorBody | None = None
-
-
-class WireFinishResult(BaseModel):
-    succeeded: int
-    failed: int
-    results: list[WireFinishItem]
 
 
 def batch_finish_router(finisher: BatchFinisher) -> APIRouter:
@@ -69,15 +58,7 @@ def batch_finish_router(finisher: BatchFinisher) -> APIRouter:
             for item in body.items
         ]
         results = await finisher.finish(worker, items)
-        wire = [
-            WireFinishItem(status=200, task=wire_task(result))
-            if isinstance(result, Task)
-            else WireFinishItem(
-                status=status_for(result), error=ErrorBody(message=result.message, error=result.code)
-            )
-            for result in results
-        ]
-        succeeded = sum(1 for item in wire if item.status == 200)
-        return render_model(WireFinishResult(succeeded=succeeded, failed=len(wire) - succeeded, results=wire))
+        statuses = [200 if isinstance(result, Task) else status_for(result) for result in results]
+        return Response(finish_result_json(results, statuses), media_type=JSON)
 
     return router

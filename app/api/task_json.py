@@ -6,15 +6,23 @@ dumps it with orjson, the same bytes (tests/api/test_task_json.py holds them equ
 tasks). Payloads orjson refuses (integers beyond 64 bits) take the reference path.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
 from pydantic import TypeAdapter
 
-from app.api.wire_models import ErrorBody, WireBatchItem, WireBatchResult, WireTask, wire_task
+from app.api.wire_models import (
+    ErrorBody,
+    WireBatchItem,
+    WireBatchResult,
+    WireFinishItem,
+    WireFinishResult,
+    WireTask,
+    wire_task,
+)
 from app.domain.durations import format_go_duration
-from app.domain.errors import TaskAlreadyExists
+from app.domain.errors import TaskAlreadyExists, TasquesError
 from app.domain.states import TaskState
 from app.domain.task import LastClaimed, Metadata, Task
 
@@ -113,6 +121,12 @@ def _dump(value: Any) -> bytes | None:
         return None
 
 
+def json_or_reference(value: Any, reference: Callable[[], bytes]) -> bytes:
+    """``value`` (built with ``task_dict``) as JSON, or ``reference()`` where orjson cannot."""
+    fast = _dump(value)
+    return fast if fast is not None else reference()
+
+
 def task_json(task: Task, *, for_claimer: bool = False) -> bytes:
     fast = _dump(task_dict(task, for_claimer=for_claimer))
     return (
@@ -153,3 +167,28 @@ def batch_result_json(results: Sequence[Task | TaskAlreadyExists]) -> bytes:
         ],
     )
     return reference.model_dump_json(exclude_none=True).encode()
+
+
+def finish_result_json(results: Sequence[Task | TasquesError], statuses: Sequence[int]) -> bytes:
+    """A batch finish's answer: each item's task, or its error with the status the single call gives."""
+    succeeded = sum(1 for result in results if isinstance(result, Task))
+    items = [
+        {"status": status, "task": task_dict(result)}
+        if isinstance(result, Task)
+        else {"status": status, "error": {"message": result.message, "error": result.code}}
+        for status, result in zip(statuses, results, strict=True)
+    ]
+
+    def reference() -> bytes:
+        wire = [
+            WireFinishItem(status=status, task=wire_task(result))
+            if isinstance(result, Task)
+            else WireFinishItem(status=status, error=ErrorBody(message=result.message, error=result.code))
+            for status, result in zip(statuses, results, strict=True)
+        ]
+        body = WireFinishResult(succeeded=succeeded, failed=len(wire) - succeeded, results=wire)
+        return body.model_dump_json(exclude_none=True).encode()
+
+    return json_or_reference(
+        {"succeeded": succeeded, "failed": len(items) - succeeded, "results": items}, reference
+    )

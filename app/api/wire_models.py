@@ -188,6 +188,18 @@ class WireBatchItem(_Wire):
     error: ErrorBody | None = None
 
 
+class WireFinishItem(_Wire):
+    status: int = Field(description="200, or the status the single-task endpoint would have answered")
+    task: WireTask | None = None
+    error: ErrorBody | None = None
+
+
+class WireFinishResult(_Wire):
+    succeeded: int
+    failed: int
+    results: list[WireFinishItem]
+
+
 class WireBatchResult(_Wire):
     created: int
     conflicts: int

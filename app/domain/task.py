@@ -282,5 +282,8 @@ class Task(BaseModel):
         return claim
 
     def _changed(self, at: datetime, **changes: Any) -> Self:
-        metadata = self.metadata.model_copy(update={"modified_at": at})
+        # Built, not copied: every field is already valid, and this runs for every task of every batch.
+        metadata = Metadata.model_construct(
+            created_at=self.metadata.created_at, modified_at=at, version=self.metadata.version
+        )
         return self.model_copy(update={**changes, "metadata": metadata})

@@ -13,6 +13,7 @@ backends can group failures by it, and ignored on read. Documents without it (wr
 existed, or by Go Tasques) count as ``unclassified``.
 """
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,8 +26,11 @@ from app.domain.task import Cancellation, Checkpoint, LastClaimed, Metadata, Rep
 Document = dict[str, Any]
 
 
+@functools.lru_cache(maxsize=4096)
 def format_stored_time(moment: datetime) -> str:
-    """RFC 3339 in UTC with microseconds; ES ``date`` fields and SQLite text both order it correctly."""
+    """RFC 3339 in UTC with microseconds; ES ``date`` fields and SQLite text both order it correctly.
+
+    Cached: the tasks of one batch share most of their instants (the claim or finish time)."""
     # isoformat, not strftime: strftime("%Y") drops the leading zeros of years before 1000.
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 

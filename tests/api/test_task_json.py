@@ -6,10 +6,17 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.api.task_json import batch_result_json, task_json, task_list_json
-from app.api.wire_models import ErrorBody, WireBatchItem, WireBatchResult, wire_task
+from app.api.task_json import batch_result_json, finish_result_json, task_json, task_list_json
+from app.api.wire_models import (
+    ErrorBody,
+    WireBatchItem,
+    WireBatchResult,
+    WireFinishItem,
+    WireFinishResult,
+    wire_task,
+)
 from app.domain.backoff import BackoffPolicy, BackoffStrategy
-from app.domain.errors import TaskAlreadyExists
+from app.domain.errors import TaskAlreadyExists, TasquesError
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Metadata, Task, Version
 
@@ -122,3 +129,22 @@ def test_integers_wider_than_64_bits_take_the_reference_path() -> None:
     assert b"1180591620717411303424" in task_json(task)
     assert task_list_json([task]) == b"[" + _reference(task) + b"]"
     assert b"1180591620717411303424" in batch_result_json([task])
+
+
+def test_batch_finish_results_render_to_the_reference_bytes() -> None:
+    at = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    done = _shapes(_task(at=at, args={"n": 1}, context=None), at, {"ok": True})[4]
+    refused = TaskAlreadyExists("q", "t-2")
+    results: list[Task | TasquesError] = [done, refused, done]
+    reference = WireFinishResult(
+        succeeded=2,
+        failed=1,
+        results=[
+            WireFinishItem(status=200, task=wire_task(done)),
+            WireFinishItem(status=409, error=ErrorBody(message=refused.message, error=refused.code)),
+            WireFinishItem(status=200, task=wire_task(done)),
+        ],
+    )
+    assert (
+        finish_result_json(results, [200, 409, 200]) == reference.model_dump_json(exclude_none=True).encode()
+    )

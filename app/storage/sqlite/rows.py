@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from app.domain.task import Task, Version
+from app.domain.task import Metadata, Task, Version
 from app.storage.documents import Document, task_from_document, task_to_document
 
 PRIMARY_TERM = 1
@@ -68,13 +68,15 @@ def task_row_values(task: Task) -> tuple[Any, ...]:
 
 
 def version_of(seq_num: int) -> Version:
-    return Version(seq_num=seq_num, primary_term=PRIMARY_TERM)
+    return Version.model_construct(seq_num=seq_num, primary_term=PRIMARY_TERM)
 
 
 def with_version(task: Task, seq_num: int) -> Task:
-    return task.model_copy(
-        update={"metadata": task.metadata.model_copy(update={"version": version_of(seq_num)})}
+    metadata = task.metadata
+    stamped = Metadata.model_construct(
+        created_at=metadata.created_at, modified_at=metadata.modified_at, version=version_of(seq_num)
     )
+    return task.model_copy(update={"metadata": stamped})
 
 
 def task_from_row(row: Any) -> Task:

@@ -4,6 +4,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal
 
 from app.domain.errors import StoreNotSetUp, TaskAlreadyExists, TaskNotFound, VersionConflict
 from app.domain.task import Task
@@ -89,22 +90,18 @@ class SqliteTaskStore(
         await self._connections.close()
 
     async def create_tasks(self, tasks: Sequence[Task]) -> list[CreateResult]:
-        async def insert_all(writer: Statements) -> list[CreateResult]:
-            return [await self._insert(writer, task) for task in tasks]
+        # Rows are built here, not in the transaction: the writer's thread is the one serialised
+        # resource, so it only runs SQLite.
+        rows = [(task.queue, task.id, *task_row_values(task)) for task in tasks]
 
-        return await self._connections.write(insert_all)
+        async def insert_all(writer: Statements) -> list[bool]:
+            return [await _inserted(writer, row) for row in rows]
 
-    async def _insert(self, writer: Statements, task: Task) -> CreateResult:
-        deduplicated = await writer.execute_fetchall(
-            "SELECT 1 FROM dedup_records WHERE queue = ? AND id = ?", (task.queue, task.id)
-        )
-        if deduplicated:
-            return TaskAlreadyExists(task.queue, task.id)
-        try:
-            await writer.execute_fetchall(INSERT_TASK, (task.queue, task.id, *task_row_values(task)))
-        except sqlite3.IntegrityError:
-            return TaskAlreadyExists(task.queue, task.id)
-        return with_version(task, 1)
+        inserted = await self._connections.write(insert_all)
+        return [
+            with_version(task, 1) if created else TaskAlreadyExists(task.queue, task.id)
+            for task, created in zip(tasks, inserted, strict=True)
+        ]
 
     async def get_task(self, queue: str, task_id: str) -> Task:
         async def find(reader: Statements) -> Task:
@@ -168,10 +165,16 @@ class SqliteTaskStore(
         return result
 
     async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
-        async def swap_all(writer: Statements) -> list[UpdateResult]:
-            return [await _compare_and_swap(writer, previous, updated) for previous, updated in changes]
+        swaps = [_swap_of(previous, updated) for previous, updated in changes]
 
-        return await self._connections.write(swap_all)
+        async def swap_all(writer: Statements) -> list[_Swap]:
+            return [await _swapped(writer, swap) for swap in swaps]
+
+        outcomes = await self._connections.write(swap_all)
+        return [
+            _update_result(previous, updated, outcome)
+            for (previous, updated), outcome in zip(changes, outcomes, strict=True)
+        ]
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
         """See ``app.storage.sqlite.claim``: limits, fairness and the claims in one IMMEDIATE transaction."""
@@ -195,16 +198,50 @@ class SqliteTaskStore(
         return await self._connections.write(claim_all)
 
 
-async def _compare_and_swap(writer: Statements, previous: Task, updated: Task) -> UpdateResult:
+_Swap = Literal["swapped", "conflict", "missing"]
+
+
+async def _inserted(writer: Statements, row: tuple[Any, ...]) -> bool:
+    """Creates the row unless its (queue, id) exists or was archived (dedup record)."""
+    deduplicated = await writer.execute_fetchall(
+        "SELECT 1 FROM dedup_records WHERE queue = ? AND id = ?", (row[0], row[1])
+    )
+    if deduplicated:
+        return False
+    try:
+        await writer.execute_fetchall(INSERT_TASK, row)
+    except sqlite3.IntegrityError:
+        return False
+    return True
+
+
+def _swap_of(previous: Task, updated: Task) -> tuple[Any, ...] | None:
     expected = previous.metadata.version
     if expected is None:
-        return VersionConflict(previous.id)
-    swapped = await writer.execute(
-        UPDATE_TASK, (*task_row_values(updated), previous.queue, previous.id, expected.seq_num)
+        return None
+    return (*task_row_values(updated), previous.queue, previous.id, expected.seq_num)
+
+
+async def _swapped(writer: Statements, swap: tuple[Any, ...] | None) -> _Swap:
+    """``swap``: the new row's values, then queue, id and the expected version (None: no version)."""
+    if swap is None:
+        return "conflict"
+    if (await writer.execute(UPDATE_TASK, swap)).rowcount == 1:
+        return "swapped"
+    queue, task_id = swap[-3], swap[-2]
+    exists = await writer.execute_fetchall("SELECT 1 FROM tasks WHERE queue = ? AND id = ?", (queue, task_id))
+    return "conflict" if exists else "missing"
+
+
+def _update_result(previous: Task, updated: Task, outcome: _Swap) -> UpdateResult:
+    if outcome == "swapped":
+        assert previous.metadata.version is not None
+        return with_version(updated, previous.metadata.version.seq_num + 1)
+    return (
+        VersionConflict(previous.id) if outcome == "conflict" else TaskNotFound(previous.queue, previous.id)
     )
-    if swapped.rowcount == 1:
-        return with_version(updated, expected.seq_num + 1)
-    exists = await writer.execute_fetchall(
-        "SELECT 1 FROM tasks WHERE queue = ? AND id = ?", (previous.queue, previous.id)
-    )
-    return VersionConflict(previous.id) if exists else TaskNotFound(previous.queue, previous.id)
+
+
+async def _compare_and_swap(writer: Statements, previous: Task, updated: Task) -> UpdateResult:
+    """One compare-and-swap inside a transaction already open (the claim's)."""
+    return _update_result(previous, updated, await _swapped(writer, _swap_of(previous, updated)))
