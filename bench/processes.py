@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -41,12 +41,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
+def _status_bytes(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no {field} for process {pid}")
+
+
 def peak_rss_bytes(pid: int) -> int:
     """The process's high-water mark of resident memory (VmHWM)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no VmHWM for process {pid}")
+    return _status_bytes(pid, "VmHWM")
 
 
 @dataclass
@@ -56,6 +60,8 @@ class ServerProcess:
     process: subprocess.Popen[bytes]
     log_path: Path
     peak_rss: int = 0
+    rss_by_phase: list[tuple[str, int]] = field(default_factory=list)
+    """Resident memory (VmRSS) after each phase of the run: flat, or growing?"""
 
     @property
     def url(self) -> str:
@@ -72,6 +78,10 @@ class ServerProcess:
         if self.process.poll() is None:
             self.peak_rss = max(self.peak_rss, peak_rss_bytes(self.pid))
         return self.peak_rss
+
+    def sample_rss(self, phase: str) -> None:
+        if self.process.poll() is None:
+            self.rss_by_phase.append((phase, _status_bytes(self.pid, "VmRSS")))
 
     def counter(self, name: str) -> float:
         """A Prometheus counter's value from ``/metrics`` (0 when the server has not exported it yet)."""

@@ -76,17 +76,23 @@ def run_backend(
     ceiling = backend.raw_ceiling(sizes)
     servers = start_servers(["server-1"], env=backend.server_env(), log_dir=workdir)
     try:
-        _throughput(report, servers[0], sizes, ceiling=ceiling, targets=targets)
+        first = servers[0]
+        first.sample_rss("started")
+        _throughput(report, first, sizes, ceiling=ceiling, targets=targets)
+        first.sample_rss("end-to-end")
         if profile:
-            report.profile = _profile(servers[0], sizes, workdir=workdir, backend=backend.name)
+            report.profile = _profile(first, sizes, workdir=workdir, backend=backend.name)
         servers += start_servers(["server-2"], env=backend.server_env(), log_dir=workdir)
         _scaled_throughput(report, servers, sizes)
+        first.sample_rss("two servers")
         _latencies(report, servers, sizes, targets=targets)
         servers += start_servers(["server-3", "server-4"], env=backend.server_env(), log_dir=workdir)
         _conflicts(report, servers, sizes)
+        first.sample_rss("conflicts")
         for server in servers[1:]:
             server.stop()
-        _backlogs(report, backend, servers[0], sizes, targets=targets)
+        _backlogs(report, backend, first, sizes, targets=targets)
+        first.sample_rss("backlogs")
     finally:
         for server in servers:
             server.stop()
@@ -253,6 +259,14 @@ def baseline_label(backend: Backend, sizes: Sizes) -> str:
 def _memory(report: BackendReport, servers: list[ServerProcess], *, targets: Targets) -> None:
     peaks = {server.name: server.peak_rss / 1e6 for server in servers}
     worst = max(peaks.values())
+    first = servers[0]
+    if first.rss_by_phase:
+        report.add(
+            Row(
+                measurement=f"{first.name} resident memory (VmRSS) after each phase, over the whole run",
+                result=", ".join(f"{phase} {rss / 1e6:.0f} MB" for phase, rss in first.rss_by_phase),
+            )
+        )
     report.add(
         Row(
             measurement="peak RSS per server process (VmHWM)",

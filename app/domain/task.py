@@ -143,7 +143,8 @@ class Task(BaseModel):
     def claim(self, *, worker_id: str, at: datetime, lease_token: str) -> Self:
         if self.state not in CLAIMABLE_STATES or self.remaining_attempts <= 0:
             raise NotClaimable(self.id, self.state.value)
-        claimed = LastClaimed(
+        # Built unvalidated: every field here is already typed (this runs for every task of every claim).
+        claimed = LastClaimed.model_construct(
             worker_id=worker_id,
             claimed_at=at,
             times_out_at=at + self.processing_timeout,
