@@ -83,46 +83,36 @@ def task_to_document(task: Task) -> Document:
 
 
 def task_from_document(document: Document, version: Version) -> Task:
-    """Values here are typed by this parsing already, so pydantic's validation (half the cost of
-    reading a task) is skipped, unless a free-form payload is not the JSON object validation demands
-    (a document edited by hand): then the validating constructor gives its usual error."""
     retry_times = int(document["retry_times"])
     metadata = document["metadata"]
-    fields: dict[str, Any] = {
-        "id": document["id"],
-        "queue": document["queue"],
-        "retry_times": retry_times,
-        "attempted": retry_times + 1 - int(document["remaining_attempts"]),
-        "kind": document["kind"],
-        "state": TaskState(document["state"]),
-        "priority": int(document["priority"]),
-        "processing_timeout": nanos_to_duration(int(document["processing_timeout"])),
-        "run_at": parse_stored_time(document["run_at"]),
-        "args": document.get("args"),
-        "context": document.get("context"),
-        "last_claimed": _last_claimed_from_document(document.get("last_claimed")),
-        "last_enqueued_at": parse_stored_time(document["last_enqueued_at"]),
-        "metadata": Metadata.model_construct(
+    return Task(
+        id=document["id"],
+        queue=document["queue"],
+        retry_times=retry_times,
+        attempted=retry_times + 1 - int(document["remaining_attempts"]),
+        kind=document["kind"],
+        state=TaskState(document["state"]),
+        priority=int(document["priority"]),
+        processing_timeout=nanos_to_duration(int(document["processing_timeout"])),
+        run_at=parse_stored_time(document["run_at"]),
+        args=document.get("args"),
+        context=document.get("context"),
+        last_claimed=_last_claimed_from_document(document.get("last_claimed")),
+        last_enqueued_at=parse_stored_time(document["last_enqueued_at"]),
+        metadata=Metadata(
             created_at=parse_stored_time(metadata["created_at"]),
             modified_at=parse_stored_time(metadata["modified_at"]),
             version=version,
         ),
-        "recurring_task_id": document.get("recurring_task_id"),
-        "backoff": backoff_from_document(document.get("backoff")),
-        "cancellation": _cancellation_from_document(document.get("cancellation")),
-        "checkpoint": _checkpoint_from_document(document.get("checkpoint")),
-        "trace_context": document.get("trace_context"),
-        "concurrency_key": document.get("concurrency_key"),
-        "rate_limit_key": document.get("rate_limit_key"),
-        "required_capabilities": _capabilities_from_document(document.get("required_capabilities")),
-    }
-    if _objects_or_none(fields["args"], fields["context"], fields["trace_context"]):
-        return Task.model_construct(**fields)
-    return Task(**fields)
-
-
-def _objects_or_none(*payloads: Any) -> bool:
-    return all(payload is None or isinstance(payload, dict) for payload in payloads)
+        recurring_task_id=document.get("recurring_task_id"),
+        backoff=backoff_from_document(document.get("backoff")),
+        cancellation=_cancellation_from_document(document.get("cancellation")),
+        checkpoint=_checkpoint_from_document(document.get("checkpoint")),
+        trace_context=document.get("trace_context"),
+        concurrency_key=document.get("concurrency_key"),
+        rate_limit_key=document.get("rate_limit_key"),
+        required_capabilities=_capabilities_from_document(document.get("required_capabilities")),
+    )
 
 
 def _put_if_set(document: Document, key: str, value: Any) -> None:
@@ -154,31 +144,16 @@ def _last_claimed_from_document(document: Document | None) -> LastClaimed | None
         return None
     report = document.get("last_report")
     result = document.get("result")
-    payloads = (
-        report.get("data") if report else None,
-        *((result.get("success"), result.get("failure")) if result else ()),
-    )
-    if not _objects_or_none(*payloads):  # edited by hand: let validation say what is wrong
-        return LastClaimed.model_validate(
-            {
-                **document,
-                "lease_token": document.get("lease_token", ""),
-                "last_report": report,
-                "result": result,
-            }
-        )
-    return LastClaimed.model_construct(
+    return LastClaimed(
         worker_id=document["worker_id"],
         claimed_at=parse_stored_time(document["claimed_at"]),
         times_out_at=parse_stored_time(document["times_out_at"]),
         # Documents written by Go Tasques carry no token; an empty one matches no presented token.
         lease_token=document.get("lease_token", ""),
-        last_report=Report.model_construct(at=parse_stored_time(report["at"]), data=report.get("data"))
-        if report
-        else None,
+        last_report=Report(at=parse_stored_time(report["at"]), data=report.get("data")) if report else None,
         report_recorded_at=parse_optional_time(document.get("report_recorded_at")),
         result=(
-            Result.model_construct(
+            Result(
                 at=parse_stored_time(result["at"]),
                 success=result.get("success"),
                 failure=result.get("failure"),

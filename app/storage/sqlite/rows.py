@@ -68,12 +68,12 @@ def task_row_values(task: Task) -> tuple[Any, ...]:
 
 
 def version_of(seq_num: int) -> Version:
-    return Version.model_construct(seq_num=seq_num, primary_term=PRIMARY_TERM)
+    return Version(seq_num=seq_num, primary_term=PRIMARY_TERM)
 
 
 def with_version(task: Task, seq_num: int) -> Task:
     metadata = task.metadata
-    stamped = Metadata.model_construct(
+    stamped = Metadata(
         created_at=metadata.created_at, modified_at=metadata.modified_at, version=version_of(seq_num)
     )
     return task.model_copy(update={"metadata": stamped})
