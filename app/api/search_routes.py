@@ -1,45 +1,57 @@
-"""Listing tasks: ``GET /tasques/_search`` with filters and cursor pagination, and aggregations over
-everything the filters select (extensions)."""
+"""Listing tasks: ``GET /tasques/_search`` with filters, sort and cursor pagination, and aggregations
+over everything the filters select (extensions); ``POST /tasques/_search`` takes the same query as a
+JSON body (no URL length limit, and easier to build from code)."""
 
 import json
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
 
-from app.api.aggregation_models import (
-    AGGREGATIONS_DESCRIPTION,
-    WireAggregations,
-    aggregation_names,
-    wire_aggregations,
-)
+from app.api.aggregation_models import AGGREGATIONS_DESCRIPTION, aggregation_names, wire_aggregations
 from app.api.auth import require_queues
-from app.api.request_models import aware_utc
+from app.api.search_models import (
+    DEFAULT_LIMIT,
+    MAX_SEARCH_TEXT_LENGTH,
+    SEARCH_DESCRIPTION,
+    SearchBody,
+    TimeRanges,
+    WireTaskPage,
+    task_query,
+)
 from app.api.task_routes import error_responses
-from app.api.wire_models import WireTask, wire_task
+from app.api.wire_models import wire_task
 from app.domain.states import TaskState
 from app.services.task_service import TaskService
-from app.storage.port import TaskPage, TaskQuery
+from app.storage.port import SortOrder, TaskPage, TaskQuery, TaskSort
 
-
-class WireTaskPage(BaseModel):
-    tasks: list[WireTask]
-    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last page")
-    aggregations: WireAggregations | None = Field(
-        default=None, description="Extension: present only when aggs names aggregations"
-    )
+TextQuery = Annotated[str | None, Query(max_length=MAX_SEARCH_TEXT_LENGTH)]
 
 
 def search_router(tasks: TaskService) -> APIRouter:
     router = APIRouter(tags=["tasks"])
 
+    async def answer(query: TaskQuery, *, limit: int, cursor: str | None, aggs: list[str] | None) -> Response:
+        names = aggregation_names(aggs)
+        page = (
+            TaskPage(tasks=[], next_cursor=None)
+            if limit == 0 and names
+            else await tasks.search(query, limit=limit, cursor=cursor)
+        )
+        # next_cursor stays in the body as null on the last page; optional task fields are omitted.
+        listed = ",".join(wire_task(task).model_dump_json(exclude_none=True) for task in page.tasks)
+        body = f'{{"tasks":[{listed}],"next_cursor":{json.dumps(page.next_cursor)}'
+        if names:
+            found = wire_aggregations(await tasks.aggregate(query, names))
+            body += f',"aggregations":{found.model_dump_json(exclude_none=True)}'
+        return Response(body + "}", media_type="application/json")
+
     @router.get(
         "/tasques/_search",
         operation_id="search-tasks",
         summary="List Tasks, newest first",
-        description="Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. "
-        "On Elasticsearch the listing shows writes after the index refresh (1 s by default). "
+        description="Repeated parameters (queue, state, kind) combine with OR. "
+        + SEARCH_DESCRIPTION
         + AGGREGATIONS_DESCRIPTION,
         response_model=WireTaskPage,
         responses=error_responses(400),
@@ -56,35 +68,61 @@ def search_router(tasks: TaskService) -> APIRouter:
         include_archive: bool = False,
         limit: Annotated[
             int, Query(ge=0, description="0 (with aggs only): no tasks, just aggregations")
-        ] = 50,
+        ] = DEFAULT_LIMIT,
         cursor: str | None = None,
         aggs: Annotated[
             list[str] | None, Query(description="Aggregations to compute, comma-separated or repeated")
         ] = None,
+        run_at_after: datetime | None = None,
+        run_at_before: datetime | None = None,
+        claimed_after: datetime | None = None,
+        claimed_before: datetime | None = None,
+        finished_after: datetime | None = None,
+        finished_before: datetime | None = None,
+        error_text: TextQuery = None,
+        text: TextQuery = None,
+        sort: TaskSort = TaskSort.CREATED,
+        order: SortOrder = SortOrder.DESC,
     ) -> Response:
         require_queues(request, queue or [])
-        names = aggregation_names(aggs)
-        query = TaskQuery(
-            queues=tuple(queue or ()),
-            states=tuple(state or ()),
-            kinds=tuple(kind or ()),
+        ranges = TimeRanges(
+            created_after=created_after,
+            created_before=created_before,
+            run_at_after=run_at_after,
+            run_at_before=run_at_before,
+            claimed_after=claimed_after,
+            claimed_before=claimed_before,
+            finished_after=finished_after,
+            finished_before=finished_before,
+        )
+        query = task_query(
+            ranges,
+            queues=queue or [],
+            states=state or [],
+            kinds=kind or [],
             worker_id=worker_id,
             recurring_task_id=recurring_task_id,
-            created_after=aware_utc(created_after, "created_after") if created_after else None,
-            created_before=aware_utc(created_before, "created_before") if created_before else None,
+            error_text=error_text,
+            text=text,
             include_archive=include_archive,
+            sort=sort,
+            order=order,
         )
-        page = (
-            TaskPage(tasks=[], next_cursor=None)
-            if limit == 0 and names
-            else await tasks.search(query, limit=limit, cursor=cursor)
-        )
-        # next_cursor stays in the body as null on the last page; optional task fields are omitted.
-        listed = ",".join(wire_task(task).model_dump_json(exclude_none=True) for task in page.tasks)
-        body = f'{{"tasks":[{listed}],"next_cursor":{json.dumps(page.next_cursor)}'
-        if names:
-            found = wire_aggregations(await tasks.aggregate(query, names))
-            body += f',"aggregations":{found.model_dump_json(exclude_none=True)}'
-        return Response(body + "}", media_type="application/json")
+        return await answer(query, limit=limit, cursor=cursor, aggs=aggs)
+
+    @router.post(
+        "/tasques/_search",
+        operation_id="search-tasks-post",
+        summary="List Tasks by a JSON query",
+        description="Extension: the query of `GET /tasques/_search` as a JSON body, with the same "
+        "names (queue, state and kind are lists) and the same answer. Unknown fields answer 400. "
+        + SEARCH_DESCRIPTION
+        + AGGREGATIONS_DESCRIPTION,
+        response_model=WireTaskPage,
+        responses=error_responses(400),
+    )
+    async def search_by_body(request: Request, body: SearchBody) -> Response:
+        require_queues(request, body.queue)
+        return await answer(body.to_query(), limit=body.limit, cursor=body.cursor, aggs=body.aggs or None)
 
     return router

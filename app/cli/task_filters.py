@@ -2,10 +2,12 @@
 
 The same filters travel two ways: as ``GET /tasques/_search`` query parameters (``queue``, ``state``,
 ``kind``: repeated) and as the JSON query of ``POST /tasques/_bulk/{action}`` (``queues``, ``states``,
-``kinds``: lists). ``TaskFilters`` holds one set and writes either shape.
+``kinds``: lists). ``TaskFilters`` holds one set and writes either shape. ``SearchOnlyFilters`` are
+what search takes beyond that (more time ranges, error and free text, sort); bulk queries do not.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -62,3 +64,60 @@ class TaskFilters:
         renamed = {"queues": "queue", "states": "state", "kinds": "kind"}
         parameters = {renamed.get(name, name): value for name, value in self.query_body().items()}
         return parameters | {"limit": limit} | ({"include_archive": "true"} if include_archive else {})
+
+
+class SortField(StrEnum):
+    """``GET /tasques/_search``'s ``sort`` values."""
+
+    CREATED = "created"
+    RUN_AT = "run_at"
+    PRIORITY = "priority"
+    FINISHED = "finished"
+
+
+class SortOrder(StrEnum):
+    DESC = "desc"
+    ASC = "asc"
+
+
+def _time_option(what: str) -> Any:
+    return typer.Option(help=f"{what} (RFC 3339)", rich_help_panel="Time ranges")
+
+
+RunAtAfterFilter = Annotated[str | None, _time_option("Due (run_at) at or after")]
+RunAtBeforeFilter = Annotated[str | None, _time_option("Due (run_at) before")]
+ClaimedAfterFilter = Annotated[str | None, _time_option("Last claimed at or after")]
+ClaimedBeforeFilter = Annotated[str | None, _time_option("Last claimed before")]
+FinishedAfterFilter = Annotated[str | None, _time_option("Done, dead or cancelled at or after")]
+FinishedBeforeFilter = Annotated[str | None, _time_option("Done, dead or cancelled before")]
+ErrorTextFilter = Annotated[
+    str | None, typer.Option(help="Failure data contains this text (case-insensitive)")
+]
+TextFilter = Annotated[
+    str | None, typer.Option("--text", "-t", help="Args or result data contain this text (case-insensitive)")
+]
+SortOption = Annotated[SortField, typer.Option(help="Order by this time or priority")]
+OrderOption = Annotated[SortOrder, typer.Option(help="Largest or latest first (desc), or smallest (asc)")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchOnlyFilters:
+    run_at_after: str | None = None
+    run_at_before: str | None = None
+    claimed_after: str | None = None
+    claimed_before: str | None = None
+    finished_after: str | None = None
+    finished_before: str | None = None
+    error_text: str | None = None
+    text: str | None = None
+    sort: SortField = SortField.CREATED
+    order: SortOrder = SortOrder.DESC
+
+    def search_parameters(self) -> dict[str, Json]:
+        """The given filters, and sort and order when not the default."""
+        given = {name: value for name, value in vars(self).items() if value and name not in {"sort", "order"}}
+        if self.sort is not SortField.CREATED:
+            given["sort"] = self.sort.value
+        if self.order is not SortOrder.DESC:
+            given["order"] = self.order.value
+        return given

@@ -18,13 +18,26 @@ from app.cli.http_client import (
 )
 from app.cli.output import Output
 from app.cli.task_filters import (
+    ClaimedAfterFilter,
+    ClaimedBeforeFilter,
     CreatedAfterFilter,
     CreatedBeforeFilter,
+    ErrorTextFilter,
+    FinishedAfterFilter,
+    FinishedBeforeFilter,
     KindFilter,
+    OrderOption,
     QueueFilter,
     RecurringFilter,
+    RunAtAfterFilter,
+    RunAtBeforeFilter,
+    SearchOnlyFilters,
+    SortField,
+    SortOption,
+    SortOrder,
     StateFilter,
     TaskFilters,
+    TextFilter,
     WorkerFilter,
 )
 
@@ -69,6 +82,16 @@ def search(
     recurring_task_id: RecurringFilter = None,
     created_after: CreatedAfterFilter = None,
     created_before: CreatedBeforeFilter = None,
+    run_at_after: RunAtAfterFilter = None,
+    run_at_before: RunAtBeforeFilter = None,
+    claimed_after: ClaimedAfterFilter = None,
+    claimed_before: ClaimedBeforeFilter = None,
+    finished_after: FinishedAfterFilter = None,
+    finished_before: FinishedBeforeFilter = None,
+    error_text: ErrorTextFilter = None,
+    text: TextFilter = None,
+    sort: SortOption = SortField.CREATED,
+    order: OrderOption = SortOrder.DESC,
     include_archive: IncludeArchiveOption = False,
     limit: LimitOption = 50,
     cursor: CursorOption = None,
@@ -76,9 +99,12 @@ def search(
     max_tasks: Annotated[int, typer.Option(min=1, help="With --all, stop after this many tasks")] = 10_000,
     as_json: JsonOutputOption = False,
 ) -> None:
-    """Search tasks, newest first: state, attempts, when they ran or finished and why they failed.
+    """Search tasks, newest first (or by --sort): state, attempts, when they ran or finished and why
+    they failed.
 
     Filters combine with AND, repeated ones with OR.
+
+    --error-text and --text match whole words on Elasticsearch, any substring on SQLite.
     """
     output = Output(as_json=as_json)
     filters = TaskFilters.of(
@@ -90,7 +116,20 @@ def search(
         created_after=created_after,
         created_before=created_before,
     )
+    search_only = SearchOnlyFilters(
+        run_at_after=run_at_after,
+        run_at_before=run_at_before,
+        claimed_after=claimed_after,
+        claimed_before=claimed_before,
+        finished_after=finished_after,
+        finished_before=finished_before,
+        error_text=error_text,
+        text=text,
+        sort=sort,
+        order=order,
+    )
     parameters = filters.search_parameters(include_archive=include_archive, limit=limit)
+    parameters |= search_only.search_parameters()
     with server_client(server, output.messages) as client:
         found = fetch_tasks(client, parameters, cursor=cursor, all_pages=all_pages, max_tasks=max_tasks)
     if output.as_json:

@@ -29,9 +29,10 @@ while (a slot stays held until released or reclaimed), never exceeded.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 
-from app.domain.errors import TaskAlreadyExists, TaskNotFound, VersionConflict
+from app.domain.errors import InvalidInput, TaskAlreadyExists, TaskNotFound, VersionConflict
 from app.domain.flow import FlowRules, LimitKind, ScopeKind
 from app.domain.history import TaskEvent
 from app.domain.recurring import RecurringTask, TaskDefinition
@@ -98,9 +99,52 @@ class ClaimOutcome:
     throttled: tuple[Throttled, ...] = ()
 
 
+class TaskSort(StrEnum):
+    """What a listing is ordered by; ties are always broken by queue, then id, ascending."""
+
+    CREATED = "created"
+    """metadata.created_at"""
+    RUN_AT = "run_at"
+    PRIORITY = "priority"
+    FINISHED = "finished"
+    """metadata.modified_at: for a finished task (done, dead, cancelled), when it finished"""
+
+
+class SortOrder(StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+class TimeField(StrEnum):
+    """The times a listing filters on (``<field>_after`` inclusive, ``<field>_before`` exclusive).
+
+    ``claimed`` is last_claimed.claimed_at (never-claimed tasks never match). ``finished`` is the time a
+    task reached done, dead or cancelled: its metadata.modified_at, which nothing changes afterwards
+    until an admin retry re-queues it; a range on it matches only tasks in those states."""
+
+    CREATED = "created"
+    RUN_AT = "run_at"
+    CLAIMED = "claimed"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    field: TimeField
+    after: datetime | None
+    """Inclusive"""
+    before: datetime | None
+    """Exclusive"""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskQuery:
-    """Filters for listing tasks; empty tuples mean "any". Newest first (created_at desc, queue, id)."""
+    """Filters for listing tasks; empty tuples and None mean "any". Ordered by ``sort`` (default: newest
+    created first), ties by queue, id. ``error_text`` matches the failure data
+    (last_claimed.result.failure), ``text`` the args and the result data (success or failure): a
+    case-insensitive substring on SQLite, a phrase of whole words on Elasticsearch (see the backends),
+    so a query of whole words answers the same on both. Raises ``InvalidInput`` for an empty range
+    (after later than before)."""
 
     queues: tuple[str, ...] = ()
     states: tuple[TaskState, ...] = ()
@@ -110,6 +154,39 @@ class TaskQuery:
     created_after: datetime | None = None
     created_before: datetime | None = None
     include_archive: bool = False
+    run_at_after: datetime | None = None
+    run_at_before: datetime | None = None
+    claimed_after: datetime | None = None
+    claimed_before: datetime | None = None
+    finished_after: datetime | None = None
+    finished_before: datetime | None = None
+    error_text: str | None = None
+    text: str | None = None
+    sort: TaskSort = TaskSort.CREATED
+    order: SortOrder = SortOrder.DESC
+
+    def __post_init__(self) -> None:
+        for found in self.time_ranges():
+            if found.after is not None and found.before is not None and found.after > found.before:
+                raise InvalidInput(
+                    f"{found.field.value}_after must not be later than {found.field.value}_before",
+                    field=found.field.value,
+                )
+
+    def time_ranges(self) -> list[TimeRange]:
+        """The ranges with at least one bound."""
+        ranges = [
+            TimeRange(TimeField.CREATED, self.created_after, self.created_before),
+            TimeRange(TimeField.RUN_AT, self.run_at_after, self.run_at_before),
+            TimeRange(TimeField.CLAIMED, self.claimed_after, self.claimed_before),
+            TimeRange(TimeField.FINISHED, self.finished_after, self.finished_before),
+        ]
+        return [found for found in ranges if found.after is not None or found.before is not None]
+
+    @property
+    def ordering(self) -> str:
+        """``sort:order``, the label a cursor carries so it is only taken back by the same ordering."""
+        return f"{self.sort.value}:{self.order.value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +260,8 @@ class TaskStore(Protocol):
         """CAS delete of a live task: ``VersionConflict`` or ``TaskNotFound``. Its history stays."""
 
     async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
-        """Live tasks (and archived ones when asked), newest first, keyset-paginated by ``cursor``.
+        """Live tasks (and archived ones when asked) in ``query``'s order, keyset-paginated by ``cursor``
+        (a cursor handed out for another ordering raises ``InvalidInput``).
         Near-real-time on Elasticsearch: a write shows up after the next refresh."""
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:

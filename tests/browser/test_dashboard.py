@@ -161,6 +161,29 @@ def test_search_filters_by_queue_and_state_and_pages_with_the_cursor(
     expect(rows).to_have_count(20)
 
 
+def test_search_by_error_text_and_sort_order(page: Page, overview: Overview) -> None:
+    page.goto("/ui/#/tasks")
+    page.get_by_label("Queues", exact=True).fill("ui-emails")
+    page.get_by_label("Error text").fill("SMTP down")
+    page.get_by_label("Sort by").select_option("priority")
+    page.get_by_label("Order", exact=True).select_option("asc")
+    page.get_by_role("button", name="Search").click()
+
+    rows = page.locator("#task-results tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("failed")
+    expect(page.locator("#results-status")).to_contain_text("lowest priority first")
+    expect(page.locator("#bulk-unavailable")).to_be_visible()
+    assert "error_text=SMTP+down" in page.url
+    assert "sort=priority" in page.url
+    assert "order=asc" in page.url
+
+    page.goto("/ui/#/tasks?queue=ui-reports&text=disk")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-task-id", overview.dead_id)
+    expect(page.get_by_label("Text in args or results")).to_have_value("disk")
+
+
 def test_task_detail_shows_payloads_and_the_attempt_history(page: Page, overview: Overview) -> None:
     page.goto("/ui/#/tasks?queue=ui-reports&state=dead")
     page.get_by_role("link", name=f"Task {overview.dead_id} in ui-reports").click()

@@ -84,6 +84,35 @@ def test_search_shows_each_tasks_outcome_with_an_error_summary(
     assert search(tasques, "-q", queue, "--created-before", "2000-01-01T00:00:00Z") == []
 
 
+def test_search_filters_by_text_and_finish_time_and_sorts(
+    tasques: Tasques, queue: str, server_url: str
+) -> None:
+    tasks = [
+        {
+            "queue": queue,
+            "kind": "k",
+            "id": f"p{priority}",
+            "priority": priority,
+            "retry_times": 0,
+            "args": args,
+        }
+        for priority, args in ((2, {"file": "alpha.csv"}), (9, {"file": "beta.csv"}), (5, None))
+    ]
+    assert httpx.post(f"{server_url}/tasques/batch", json={"tasks": tasks}).json()["created"] == 3
+    kill(server_url, queue, 1, failure={"error": "Checksum mismatch"})  # the best first: p9
+
+    def ids(*arguments: str) -> list[str]:
+        return [task["id"] for task in search(tasques, "-q", queue, *arguments)]
+
+    assert ids("--sort", "priority", "--order", "asc", "--limit", "2", "--all") == ["p2", "p5", "p9"]
+    assert ids("--sort", "priority") == ["p9", "p5", "p2"]
+    assert ids("--error-text", "checksum") == ["p9"]
+    assert ids("--text", "alpha") == ["p2"]
+    assert ids("--finished-after", "2000-01-01T00:00:00Z") == ["p9"]
+    assert ids("--claimed-before", "2000-01-01T00:00:00Z") == []
+    assert ids("--run-at-before", "2000-01-01T00:00:00Z") == []
+
+
 def test_search_all_follows_the_cursor_up_to_the_bound(tasques: Tasques, queue: str, server_url: str) -> None:
     enqueue(server_url, queue, 7)
 

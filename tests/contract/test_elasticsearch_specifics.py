@@ -198,6 +198,8 @@ def test_the_fields_setup_adds_to_older_indices_are_the_template_s_own() -> None
     properties = task_template_body(IndexNames("p_"))["template"]["mappings"]["properties"]
     added = task_properties_added_since_version_2()
     assert set(added) == {
+        "search_text",
+        "error_text",
         "error_class",
         "cancellation",
         "checkpoint",

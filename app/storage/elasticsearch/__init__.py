@@ -14,7 +14,9 @@ Index layout (``indices``, ``templates/tasks.json``)
     (``app.storage.documents``). The mapping is ``dynamic: false``: only the fields we filter or sort
     on are indexed, free-form payloads (``args``, ``context``, report and result data, ``backoff``)
     are ``enabled: false`` objects, and unknown keys stay in ``_source`` unmapped, so user payloads
-    cannot cause a mapping explosion. The prefix isolates deployments and parallel test runs.
+    cannot cause a mapping explosion; for error-text and free-text search the writer derives the
+    ``text`` fields ``error_text`` and ``search_text`` from them (``search_text``). The prefix
+    isolates deployments and parallel test runs.
     ``run_at`` and ``last_enqueued_at`` are ``date_nanos``, not ``date``: they are the claim filter
     and sort keys, and ``date`` keeps milliseconds, which would let a task due later in the same
     millisecond through the filter and order same-millisecond tasks arbitrarily (SQLite orders by

@@ -1,27 +1,67 @@
-"""Task listing: one search over the queue indices (and the archive alias when asked), newest first,
-paged with ``search_after``; ``count_tasks`` is a ``_count`` over the same indices with the same query
-(``listed_tasks``), so a count always matches what the listing would page through. Near-real-time:
-writes show up after the next refresh, and nothing here forces one. Tombstones left by archiving never
-match."""
+"""Task listing: one search over the queue indices (and the archive alias when asked) in the query's
+order, paged with ``search_after``; ``count_tasks`` is a ``_count`` over the same indices with the
+same query (``listed_tasks``), so a count always matches what the listing would page through.
+Near-real-time: writes show up after the next refresh, and nothing here forces one. Tombstones left by
+archiving never match.
+
+Sorts: ``metadata.created_at``, ``run_at`` (``date_nanos``), ``priority`` or ``metadata.modified_at``
+(``finished``), then queue and id ascending; the cursor carries the hit's sort values. ``date`` fields
+keep milliseconds, so tasks within one millisecond tie there (and go by queue, id) where SQLite still
+tells microseconds apart. ``finished`` ranges also require a finished state (done, dead, cancelled),
+as on SQLite.
+
+Error text and free text: ``args`` and result data are not mapped (``enabled: false``), so the writer
+derives two ``text`` fields, ``error_text`` (the failure data) and ``search_text`` (args and both
+results, flattened to "key value" words, at most 32 KiB), and these match them with ``match_phrase``:
+the query's words in order, case-insensitively, where SQLite matches a substring of the JSON text. Why
+derived text rather than a ``flattened`` field or a dynamic mapping: ``search_text.py``."""
 
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
+from app.domain.errors import InvalidInput
+from app.domain.states import FINISHED_STATES
 from app.domain.task import Task, Version
 from app.storage.documents import format_stored_time, task_from_document
 from app.storage.elasticsearch.archive import TOMBSTONE_STATE, archived_task
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
-from app.storage.port import TaskPage, TaskQuery
+from app.storage.port import TaskPage, TaskQuery, TaskSort, TimeField
 from app.storage.search_cursor import decode_cursor, encode_cursor
 
-_SORT: list[dict[str, Any]] = [
-    {"metadata.created_at": {"order": "desc", "unmapped_type": "date"}},
-    {"queue": {"order": "asc", "unmapped_type": "keyword"}},
-    {"id": {"order": "asc", "unmapped_type": "keyword"}},
-]
+_SORT_FIELDS = {
+    TaskSort.CREATED: ("metadata.created_at", "date"),
+    TaskSort.RUN_AT: ("run_at", "date_nanos"),
+    TaskSort.PRIORITY: ("priority", "long"),
+    TaskSort.FINISHED: ("metadata.modified_at", "date"),
+}
+_TIME_FIELDS = {
+    TimeField.CREATED: "metadata.created_at",
+    TimeField.RUN_AT: "run_at",
+    TimeField.CLAIMED: "last_claimed.claimed_at",
+    TimeField.FINISHED: "metadata.modified_at",
+}
+_FINISHED = {"terms": {"state": sorted(state.value for state in FINISHED_STATES)}}
+
+
+def _sort(query: TaskQuery) -> list[dict[str, Any]]:
+    field, unmapped_type = _SORT_FIELDS[query.sort]
+    return [
+        {field: {"order": query.order.value, "unmapped_type": unmapped_type}},
+        {"queue": {"order": "asc", "unmapped_type": "keyword"}},
+        {"id": {"order": "asc", "unmapped_type": "keyword"}},
+    ]
+
+
+def _search_after(query: TaskQuery, cursor: str) -> list[Any]:
+    value, queue, task_id = decode_cursor(cursor, ordering=query.ordering)
+    try:
+        # Every sort value here is a number (dates in ms or ns); cursors from before orderings held text.
+        return [int(value), queue, task_id]
+    except ValueError as error:
+        raise InvalidInput("cursor is not one this server handed out") from error
 
 
 def _filters(query: TaskQuery) -> list[dict[str, Any]]:
@@ -39,13 +79,18 @@ def _filters(query: TaskQuery) -> list[dict[str, Any]]:
     ):
         if value is not None:
             filters.append({"term": {field: value}})
-    created: dict[str, str] = {}
-    if query.created_after is not None:
-        created["gte"] = format_stored_time(query.created_after)
-    if query.created_before is not None:
-        created["lt"] = format_stored_time(query.created_before)
-    if created:
-        filters.append({"range": {"metadata.created_at": created}})
+    for found in query.time_ranges():
+        bounds: dict[str, str] = {}
+        if found.after is not None:
+            bounds["gte"] = format_stored_time(found.after)
+        if found.before is not None:
+            bounds["lt"] = format_stored_time(found.before)
+        filters.append({"range": {_TIME_FIELDS[found.field]: bounds}})
+        if found.field is TimeField.FINISHED:
+            filters.append(_FINISHED)
+    for field, text in (("error_text", query.error_text), ("search_text", query.text)):
+        if text is not None:
+            filters.append({"match_phrase": {field: text}})
     return filters
 
 
@@ -76,18 +121,19 @@ class ElasticsearchSearchMethods:
             "seq_no_primary_term": True,
             "track_total_hits": False,
             "size": min(limit + 1, MAX_CANDIDATES),
-            "sort": _SORT,
+            "sort": _sort(query),
         }
         if cursor is not None:
-            created_millis, queue, task_id = decode_cursor(cursor)
-            body["search_after"] = [int(created_millis), queue, task_id]
+            body["search_after"] = _search_after(query, cursor)
         with translated_errors("search tasks"):
             response = await self._client.search(**body)
         hits = response.body["hits"]["hits"]
         tasks = [self._task_from_hit(hit) for hit in hits[:limit]]
         more = len(hits) > limit
         last = hits[limit - 1]["sort"] if more else None
-        next_cursor = encode_cursor((str(last[0]), str(last[1]), str(last[2]))) if last else None
+        next_cursor = (
+            encode_cursor(query.ordering, (int(last[0]), str(last[1]), str(last[2]))) if last else None
+        )
         return TaskPage(tasks=tasks, next_cursor=next_cursor)
 
     def _task_from_hit(self, hit: dict[str, Any]) -> Task:

@@ -4,14 +4,16 @@ A CAS write is either a painless ``update`` that touches only the top-level keys
 full-document ``index``; both carry ``if_seq_no``/``if_primary_term``. The scripted form keeps
 heartbeats small (``args``/``context`` are never resent) and leaves keys this code does not know about
 alone. ``doc`` partial updates are not an option: ES deep-merges maps, so a report whose ``data`` lost
-a key would keep the old key.
+a key would keep the old key. Documents carry the derived search fields (``search_text``), compared
+like any other key.
 """
 
 import json
 from typing import Any
 
 from app.domain.task import Task, Version
-from app.storage.documents import Document, task_to_document
+from app.storage.documents import Document
+from app.storage.elasticsearch.search_text import indexed_task_document
 
 # One constant source: ES compiles it once and caches it, whatever the params.
 APPLY_CHANGES_SCRIPT = (
@@ -30,7 +32,7 @@ def response_version(body: Any) -> Version:
 
 
 def create_operations(task: Task, *, index: str) -> list[dict[str, Any]]:
-    return [{"create": {"_index": index, "_id": task.id}}, task_to_document(task)]
+    return [{"create": {"_index": index, "_id": task.id}}, indexed_task_document(task)]
 
 
 def _canonical(value: Any) -> str:
@@ -59,8 +61,8 @@ def conditional_write_operations(
         "if_primary_term": expected.primary_term,
     }
     if not scripted:
-        return [{"index": target}, task_to_document(updated)]
-    changes, removed = document_changes(task_to_document(previous), task_to_document(updated))
+        return [{"index": target}, indexed_task_document(updated)]
+    changes, removed = document_changes(indexed_task_document(previous), indexed_task_document(updated))
     script = {
         "lang": "painless",
         "source": APPLY_CHANGES_SCRIPT,

@@ -1,20 +1,40 @@
-"""Task listing with keyset pagination over live (and optionally archived) rows."""
+"""Task listing with keyset pagination over live (and optionally archived) rows.
+
+Every filter and sort key is read from the stored document (``json_extract``), so live and archived
+rows answer alike without extra columns. The keyset is (sort value, queue, id); sort values are the
+stored RFC 3339 text (which orders correctly) or the integer priority. ``error_text`` and ``text`` are
+case-insensitive substrings (SQLite's ``lower``, ASCII letters) of the JSON text of the failure data,
+and of the args or either result: keys match as well as values, as on Elasticsearch, whose
+``search_text`` flattens the same data to "key value" words.
+"""
 
 from typing import Any
 
+from app.domain.errors import InvalidInput
+from app.domain.states import FINISHED_STATES
 from app.domain.task import Task
 from app.storage.documents import format_stored_time
-from app.storage.port import TaskPage, TaskQuery
+from app.storage.port import SortOrder, TaskPage, TaskQuery, TaskSort, TimeField
 from app.storage.search_cursor import decode_cursor, encode_cursor
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import task_from_row
 
 _CREATED = "json_extract(document, '$.metadata.created_at')"
-_LIVE = f"SELECT document, version, {_CREATED} AS created, queue, id, state, worker_id FROM tasks"
-_ARCHIVED = (
-    f"SELECT document, version, {_CREATED} AS created, queue, id, json_extract(document, '$.state') AS state, "
-    "json_extract(document, '$.last_claimed.worker_id') AS worker_id FROM archived_tasks"
-)
+_SORT_PATHS = {
+    TaskSort.CREATED: "$.metadata.created_at",
+    TaskSort.RUN_AT: "$.run_at",
+    TaskSort.PRIORITY: "$.priority",
+    TaskSort.FINISHED: "$.metadata.modified_at",
+}
+_TIME_PATHS = {
+    TimeField.CREATED: "$.metadata.created_at",
+    TimeField.RUN_AT: "$.run_at",
+    TimeField.CLAIMED: "$.last_claimed.claimed_at",
+    TimeField.FINISHED: "$.metadata.modified_at",
+}
+_FAILURE = "$.last_claimed.result.failure"
+_TEXT_PATHS = ("$.args", "$.last_claimed.result.success", _FAILURE)
+_FINISHED = f"state IN ({', '.join(repr(state.value) for state in sorted(FINISHED_STATES))})"
 
 
 class SqliteSearchMethods:
@@ -27,32 +47,40 @@ class SqliteSearchMethods:
         return int(rows[0][0])
 
     async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
-        source = f"{_LIVE} UNION ALL {_ARCHIVED}" if query.include_archive else _LIVE
         conditions, parameters = _conditions(query, cursor)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        direction = "DESC" if query.order is SortOrder.DESC else "ASC"
         async with self._connections.reader() as reader:
             rows = list(
                 await reader.execute_fetchall(
-                    f"SELECT document, version, created, queue, id FROM ({source}) {where} "
-                    "ORDER BY created DESC, queue ASC, id ASC LIMIT ?",
+                    f"SELECT document, version, sort_value, queue, id FROM ({_source(query)}) {where} "
+                    f"ORDER BY sort_value {direction}, queue ASC, id ASC LIMIT ?",
                     (*parameters, limit + 1),
                 )
             )
         tasks: list[Task] = [task_from_row((row[0], row[1])) for row in rows[:limit]]
-        more = len(rows) > limit
-        next_cursor = (
-            encode_cursor((rows[limit - 1][2], rows[limit - 1][3], rows[limit - 1][4])) if more else None
-        )
+        last = rows[limit - 1] if len(rows) > limit else None
+        next_cursor = encode_cursor(query.ordering, (last[2], last[3], last[4])) if last else None
         return TaskPage(tasks=tasks, next_cursor=next_cursor)
 
 
 def listed_rows(query: TaskQuery) -> tuple[str, list[Any]]:
     """``FROM ... WHERE ...`` over the rows ``search_tasks`` lists for ``query``, with the columns
     ``document``, ``created``, ``queue``, ``id`` and ``state``: for counts and aggregations."""
-    source = f"{_LIVE} UNION ALL {_ARCHIVED}" if query.include_archive else _LIVE
     conditions, parameters = _conditions(query, None)
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    return f"FROM ({source}) {where}", parameters
+    return f"FROM ({_source(query)}) {where}", parameters
+
+
+def _source(query: TaskQuery) -> str:
+    sort_value = f"json_extract(document, '{_SORT_PATHS[query.sort]}')"
+    columns = f"document, version, {_CREATED} AS created, {sort_value} AS sort_value, queue, id"
+    live = f"SELECT {columns}, state, worker_id FROM tasks"
+    archived = (
+        f"SELECT {columns}, json_extract(document, '$.state') AS state, "
+        "json_extract(document, '$.last_claimed.worker_id') AS worker_id FROM archived_tasks"
+    )
+    return f"{live} UNION ALL {archived}" if query.include_archive else live
 
 
 def _conditions(query: TaskQuery, cursor: str | None) -> tuple[list[str], list[Any]]:
@@ -74,14 +102,41 @@ def _conditions(query: TaskQuery, cursor: str | None) -> tuple[list[str], list[A
         if value is not None:
             conditions.append(f"{column} = ?")
             parameters.append(value)
-    if query.created_after is not None:
-        conditions.append("created >= ?")
-        parameters.append(format_stored_time(query.created_after))
-    if query.created_before is not None:
-        conditions.append("created < ?")
-        parameters.append(format_stored_time(query.created_before))
+    _time_conditions(query, conditions, parameters)
+    _text_conditions(query, conditions, parameters)
     if cursor is not None:
-        created, queue, task_id = decode_cursor(cursor)
-        conditions.append("(created < ? OR (created = ? AND (queue > ? OR (queue = ? AND id > ?))))")
-        parameters.extend([created, created, queue, queue, task_id])
+        after, queue, task_id = decode_cursor(cursor, ordering=query.ordering)
+        if isinstance(after, int) != (query.sort is TaskSort.PRIORITY):
+            raise InvalidInput("cursor is not one this server handed out")
+        beyond = "<" if query.order is SortOrder.DESC else ">"
+        conditions.append(
+            f"(sort_value {beyond} ? OR (sort_value = ? AND (queue > ? OR (queue = ? AND id > ?))))"
+        )
+        parameters.extend([after, after, queue, queue, task_id])
     return conditions, parameters
+
+
+def _time_conditions(query: TaskQuery, conditions: list[str], parameters: list[Any]) -> None:
+    for found in query.time_ranges():
+        column = f"json_extract(document, '{_TIME_PATHS[found.field]}')"
+        if found.field is TimeField.FINISHED:
+            conditions.append(_FINISHED)
+        if found.after is not None:
+            conditions.append(f"{column} >= ?")
+            parameters.append(format_stored_time(found.after))
+        if found.before is not None:
+            conditions.append(f"{column} < ?")
+            parameters.append(format_stored_time(found.before))
+
+
+def _contains(path: str) -> str:
+    return f"instr(lower(json_extract(document, '{path}')), lower(?)) > 0"
+
+
+def _text_conditions(query: TaskQuery, conditions: list[str], parameters: list[Any]) -> None:
+    if query.error_text is not None:
+        conditions.append(_contains(_FAILURE))
+        parameters.append(query.error_text)
+    if query.text is not None:
+        conditions.append(f"({' OR '.join(_contains(path) for path in _TEXT_PATHS)})")
+        parameters.extend([query.text] * len(_TEXT_PATHS))

@@ -4,6 +4,13 @@ import { taskTable } from "./tasktable.js";
 import { STATES, capitalise, errorText, h, hashFor, labelled } from "./dom.js";
 
 const PAGE_SIZES = [20, 50, 100, 200];
+// sort value -> [label, what the default (descending) order shows first, what ascending shows first].
+const SORTS = {
+  created: ["Created", "newest first", "oldest first"],
+  run_at: ["Run at", "latest run_at first", "earliest run_at first"],
+  priority: ["Priority", "highest priority first", "lowest priority first"],
+  finished: ["Finished (last change)", "latest finished first", "earliest finished first"],
+};
 
 function splitList(values) {
   return values
@@ -37,8 +44,12 @@ export function filtersFrom(params) {
     recurring_task_id: (params.get("recurring_task_id") ?? "").trim(),
     created_after: isoOrEmpty(params.get("created_after")),
     created_before: isoOrEmpty(params.get("created_before")),
+    error_text: (params.get("error_text") ?? "").trim(),
+    text: (params.get("text") ?? "").trim(),
     include_archive: params.get("include_archive") === "1",
     limit: PAGE_SIZES.includes(limit) ? limit : 50,
+    sort: Object.hasOwn(SORTS, params.get("sort") ?? "") ? params.get("sort") : "created",
+    order: params.get("order") === "asc" ? "asc" : "desc",
   };
 }
 
@@ -51,15 +62,31 @@ function filterPairs(filters) {
     ["recurring_task_id", filters.recurring_task_id],
     ["created_after", filters.created_after],
     ["created_before", filters.created_before],
+    ["error_text", filters.error_text],
+    ["text", filters.text],
+  ];
+}
+
+// Defaults are left out, so the plain search keeps its plain URL.
+function sortPairs(filters) {
+  return [
+    ["sort", filters.sort === "created" ? "" : filters.sort],
+    ["order", filters.order === "desc" ? "" : filters.order],
   ];
 }
 
 function hashPairs(filters) {
   return [
     ...filterPairs(filters),
+    ...sortPairs(filters),
     ["include_archive", filters.include_archive ? "1" : ""],
     ["limit", filters.limit === 50 ? "" : filters.limit],
   ];
+}
+
+function orderDescription(filters) {
+  const [, descending, ascending] = SORTS[filters.sort];
+  return filters.order === "asc" ? ascending : descending;
 }
 
 function searchForm(filters) {
@@ -75,6 +102,21 @@ function searchForm(filters) {
   const after = h("input", { type: "datetime-local", name: "created_after", value: toLocalInput(filters.created_after) });
   const before = h("input", { type: "datetime-local", name: "created_before", value: toLocalInput(filters.created_before) });
   const archive = h("input", { type: "checkbox", name: "include_archive", id: "f-archive", checked: filters.include_archive });
+  const errorTextBox = text("error_text", filters.error_text, "e.g. timeout");
+  errorTextBox.title = "Words in the failure data (case-insensitive)";
+  const freeText = text("text", filters.text, "e.g. invoice-42");
+  freeText.title = "Words in the args or the result data (case-insensitive)";
+  const sort = h(
+    "select",
+    { name: "sort" },
+    Object.entries(SORTS).map(([value, [label]]) => h("option", { value, selected: value === filters.sort }, label)),
+  );
+  const order = h(
+    "select",
+    { name: "order" },
+    h("option", { value: "desc", selected: filters.order === "desc" }, "Descending"),
+    h("option", { value: "asc", selected: filters.order === "asc" }, "Ascending"),
+  );
   const limit = h(
     "select",
     { name: "limit" },
@@ -110,6 +152,14 @@ function searchForm(filters) {
     h(
       "div",
       { class: "filter-row" },
+      labelled("f-error-text", "Error text", errorTextBox),
+      labelled("f-text", "Text in args or results", freeText),
+      labelled("f-sort", "Sort by", sort),
+      labelled("f-order", "Order", order),
+    ),
+    h(
+      "div",
+      { class: "filter-row" },
       states,
       h("div", { class: "field inline" }, archive, h("label", { for: "f-archive" }, "Include archive")),
       labelled("f-limit", "Page size", limit),
@@ -134,6 +184,10 @@ function searchForm(filters) {
         ["recurring_task_id", data.get("recurring_task_id") ?? ""],
         ["created_after", isoOrEmpty(data.get("created_after"))],
         ["created_before", isoOrEmpty(data.get("created_before"))],
+        ["error_text", data.get("error_text") ?? ""],
+        ["text", data.get("text") ?? ""],
+        ["sort", data.get("sort") ?? ""],
+        ["order", data.get("order") ?? ""],
         ["include_archive", data.get("include_archive") ? "1" : ""],
         ["limit", data.get("limit") ?? ""],
       ]),
@@ -179,6 +233,7 @@ export async function renderTasks(root, { context, params, flash }) {
     previous.disabled = next.disabled = true;
     const query = [
       ...filterPairs(filters),
+      ...sortPairs(filters),
       ["include_archive", filters.include_archive ? "true" : ""],
       ["limit", filters.limit],
       ["cursor", cursors[index]],
@@ -200,7 +255,7 @@ export async function renderTasks(root, { context, params, flash }) {
     else cursors.length = index + 1;
     const first = index * filters.limit + 1;
     status.textContent = tasks.length
-      ? `Tasks ${first}–${first + tasks.length - 1}${data.next_cursor ? "" : " (last page)"}, newest first`
+      ? `Tasks ${first}–${first + tasks.length - 1}${data.next_cursor ? "" : " (last page)"}, ${orderDescription(filters)}`
       : index === 0
         ? "No task matches these filters."
         : "No more tasks.";
@@ -213,14 +268,21 @@ export async function renderTasks(root, { context, params, flash }) {
   next.addEventListener("click", () => load(page + 1));
   refreshButton.addEventListener("click", () => load(page));
 
+  // Bulk queries know no text filters: acting on "all matching tasks" would reach tasks not listed here.
   root.append(
-    renderBulkPanel({
-      context,
-      flash,
-      query: bulkQuery(filters),
-      includeArchive: filters.include_archive,
-      onFinished: () => load(page),
-    }),
+    filters.error_text || filters.text
+      ? h(
+          "p",
+          { class: "muted", id: "bulk-unavailable" },
+          "Bulk actions take no error text or text filter: clear those to act on all matching tasks.",
+        )
+      : renderBulkPanel({
+          context,
+          flash,
+          query: bulkQuery(filters),
+          includeArchive: filters.include_archive,
+          onFinished: () => load(page),
+        }),
   );
 
   api

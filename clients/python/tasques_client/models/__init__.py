@@ -34,9 +34,12 @@ from .recurring_update_body import RecurringUpdateBody
 from .report_body import ReportBody
 from .report_body_checkpoint_type_0 import ReportBodyCheckpointType0
 from .report_body_data_type_0 import ReportBodyDataType0
+from .search_body import SearchBody
+from .sort_order import SortOrder
 from .task_definition_body import TaskDefinitionBody
 from .task_definition_body_args_type_0 import TaskDefinitionBodyArgsType0
 from .task_definition_body_context_type_0 import TaskDefinitionBodyContextType0
+from .task_sort import TaskSort
 from .task_state import TaskState
 from .validation_error import ValidationError
 from .validation_error_context import ValidationErrorContext
@@ -133,9 +136,12 @@ __all__ = (
     "ReportBody",
     "ReportBodyCheckpointType0",
     "ReportBodyDataType0",
+    "SearchBody",
+    "SortOrder",
     "TaskDefinitionBody",
     "TaskDefinitionBodyArgsType0",
     "TaskDefinitionBodyContextType0",
+    "TaskSort",
     "TaskState",
     "ValidationError",
     "ValidationErrorContext",

@@ -550,6 +550,107 @@ export type ReportBody = {
 };
 
 /**
+ * SearchBody
+ *
+ * The query of GET /tasques/_search as one JSON object, for POST /tasques/_search.
+ */
+export type SearchBody = {
+    /**
+     * Aggs
+     *
+     * Aggregations to compute (each entry may be comma-separated)
+     */
+    aggs?: Array<string> | null;
+    /**
+     * Claimed After
+     */
+    claimed_after?: string | null;
+    /**
+     * Claimed Before
+     */
+    claimed_before?: string | null;
+    /**
+     * Created After
+     */
+    created_after?: string | null;
+    /**
+     * Created Before
+     */
+    created_before?: string | null;
+    /**
+     * Cursor
+     */
+    cursor?: string | null;
+    /**
+     * Error Text
+     */
+    error_text?: string | null;
+    /**
+     * Finished After
+     */
+    finished_after?: string | null;
+    /**
+     * Finished Before
+     */
+    finished_before?: string | null;
+    /**
+     * Include Archive
+     */
+    include_archive?: boolean;
+    /**
+     * Kind
+     *
+     * Any of these kinds
+     */
+    kind?: Array<string>;
+    /**
+     * Limit
+     *
+     * 0 (with aggs only): no tasks, just aggregations
+     */
+    limit?: number;
+    order?: SortOrder;
+    /**
+     * Queue
+     *
+     * Any of these queues
+     */
+    queue?: Array<string>;
+    /**
+     * Recurring Task Id
+     */
+    recurring_task_id?: string | null;
+    /**
+     * Run At After
+     */
+    run_at_after?: string | null;
+    /**
+     * Run At Before
+     */
+    run_at_before?: string | null;
+    sort?: TaskSort;
+    /**
+     * State
+     *
+     * Any of these states
+     */
+    state?: Array<TaskState>;
+    /**
+     * Text
+     */
+    text?: string | null;
+    /**
+     * Worker Id
+     */
+    worker_id?: string | null;
+};
+
+/**
+ * SortOrder
+ */
+export type SortOrder = 'asc' | 'desc';
+
+/**
  * TaskDefinitionBody
  */
 export type TaskDefinitionBody = {
@@ -587,6 +688,13 @@ export type TaskDefinitionBody = {
      */
     retry_times?: number | null;
 };
+
+/**
+ * TaskSort
+ *
+ * What a listing is ordered by; ties are always broken by queue, then id, ascending.
+ */
+export type TaskSort = 'created' | 'run_at' | 'priority' | 'finished';
 
 /**
  * TaskState
@@ -2407,6 +2515,40 @@ export type SearchTasksData = {
          * Aggregations to compute, comma-separated or repeated
          */
         aggs?: Array<string> | null;
+        /**
+         * Run At After
+         */
+        run_at_after?: string | null;
+        /**
+         * Run At Before
+         */
+        run_at_before?: string | null;
+        /**
+         * Claimed After
+         */
+        claimed_after?: string | null;
+        /**
+         * Claimed Before
+         */
+        claimed_before?: string | null;
+        /**
+         * Finished After
+         */
+        finished_after?: string | null;
+        /**
+         * Finished Before
+         */
+        finished_before?: string | null;
+        /**
+         * Error Text
+         */
+        error_text?: string | null;
+        /**
+         * Text
+         */
+        text?: string | null;
+        sort?: TaskSort;
+        order?: SortOrder;
     };
     url: '/tasques/_search';
 };
@@ -2440,6 +2582,43 @@ export type SearchTasksResponses = {
 };
 
 export type SearchTasksResponse = SearchTasksResponses[keyof SearchTasksResponses];
+
+export type SearchTasksPostData = {
+    body: SearchBody;
+    path?: never;
+    query?: never;
+    url: '/tasques/_search';
+};
+
+export type SearchTasksPostErrors = {
+    /**
+     * Bad input, or the task is not claimed
+     */
+    400: ErrorBody;
+    /**
+     * Request body too large
+     */
+    413: ErrorBody;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+    /**
+     * The store is unavailable; retry after Retry-After seconds
+     */
+    503: ErrorBody;
+};
+
+export type SearchTasksPostError = SearchTasksPostErrors[keyof SearchTasksPostErrors];
+
+export type SearchTasksPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: WireTaskPage;
+};
+
+export type SearchTasksPostResponse = SearchTasksPostResponses[keyof SearchTasksPostResponses];
 
 export type CreateTasksData = {
     body: NewTaskBatchBody;

@@ -10,6 +10,8 @@ from ... import errors
 
 from ...models.error_body import ErrorBody
 from ...models.http_validation_error import HTTPValidationError
+from ...models.sort_order import SortOrder
+from ...models.task_sort import TaskSort
 from ...models.task_state import TaskState
 from ...models.wire_task_page import WireTaskPage
 from ...types import UNSET, Unset
@@ -31,6 +33,16 @@ def _get_kwargs(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     aggs: list[str] | None | Unset = UNSET,
+    run_at_after: datetime.datetime | None | Unset = UNSET,
+    run_at_before: datetime.datetime | None | Unset = UNSET,
+    claimed_after: datetime.datetime | None | Unset = UNSET,
+    claimed_before: datetime.datetime | None | Unset = UNSET,
+    finished_after: datetime.datetime | None | Unset = UNSET,
+    finished_before: datetime.datetime | None | Unset = UNSET,
+    error_text: None | str | Unset = UNSET,
+    text: None | str | Unset = UNSET,
+    sort: TaskSort | Unset = UNSET,
+    order: SortOrder | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -129,6 +141,86 @@ def _get_kwargs(
         json_aggs = aggs
     params["aggs"] = json_aggs
 
+    json_run_at_after: None | str | Unset
+    if isinstance(run_at_after, Unset):
+        json_run_at_after = UNSET
+    elif isinstance(run_at_after, datetime.datetime):
+        json_run_at_after = run_at_after.isoformat()
+    else:
+        json_run_at_after = run_at_after
+    params["run_at_after"] = json_run_at_after
+
+    json_run_at_before: None | str | Unset
+    if isinstance(run_at_before, Unset):
+        json_run_at_before = UNSET
+    elif isinstance(run_at_before, datetime.datetime):
+        json_run_at_before = run_at_before.isoformat()
+    else:
+        json_run_at_before = run_at_before
+    params["run_at_before"] = json_run_at_before
+
+    json_claimed_after: None | str | Unset
+    if isinstance(claimed_after, Unset):
+        json_claimed_after = UNSET
+    elif isinstance(claimed_after, datetime.datetime):
+        json_claimed_after = claimed_after.isoformat()
+    else:
+        json_claimed_after = claimed_after
+    params["claimed_after"] = json_claimed_after
+
+    json_claimed_before: None | str | Unset
+    if isinstance(claimed_before, Unset):
+        json_claimed_before = UNSET
+    elif isinstance(claimed_before, datetime.datetime):
+        json_claimed_before = claimed_before.isoformat()
+    else:
+        json_claimed_before = claimed_before
+    params["claimed_before"] = json_claimed_before
+
+    json_finished_after: None | str | Unset
+    if isinstance(finished_after, Unset):
+        json_finished_after = UNSET
+    elif isinstance(finished_after, datetime.datetime):
+        json_finished_after = finished_after.isoformat()
+    else:
+        json_finished_after = finished_after
+    params["finished_after"] = json_finished_after
+
+    json_finished_before: None | str | Unset
+    if isinstance(finished_before, Unset):
+        json_finished_before = UNSET
+    elif isinstance(finished_before, datetime.datetime):
+        json_finished_before = finished_before.isoformat()
+    else:
+        json_finished_before = finished_before
+    params["finished_before"] = json_finished_before
+
+    json_error_text: None | str | Unset
+    if isinstance(error_text, Unset):
+        json_error_text = UNSET
+    else:
+        json_error_text = error_text
+    params["error_text"] = json_error_text
+
+    json_text: None | str | Unset
+    if isinstance(text, Unset):
+        json_text = UNSET
+    else:
+        json_text = text
+    params["text"] = json_text
+
+    json_sort: str | Unset = UNSET
+    if not isinstance(sort, Unset):
+        json_sort = sort.value
+
+    params["sort"] = json_sort
+
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
+        json_order = order.value
+
+    params["order"] = json_order
+
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -209,12 +301,31 @@ def sync_detailed(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     aggs: list[str] | None | Unset = UNSET,
+    run_at_after: datetime.datetime | None | Unset = UNSET,
+    run_at_before: datetime.datetime | None | Unset = UNSET,
+    claimed_after: datetime.datetime | None | Unset = UNSET,
+    claimed_before: datetime.datetime | None | Unset = UNSET,
+    finished_after: datetime.datetime | None | Unset = UNSET,
+    finished_before: datetime.datetime | None | Unset = UNSET,
+    error_text: None | str | Unset = UNSET,
+    text: None | str | Unset = UNSET,
+    sort: TaskSort | Unset = UNSET,
+    order: SortOrder | Unset = UNSET,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireTaskPage]:
     """ List Tasks, newest first
 
-     Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
-    the listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
+     Repeated parameters (queue, state, kind) combine with OR. Filters combine with AND; several queue,
+    state or kind values combine with OR. Time ranges: `<field>_after` is inclusive, `<field>_before`
+    exclusive, for created (metadata.created_at), run_at, claimed (last_claimed.claimed_at; never-
+    claimed tasks never match) and finished (the time a task reached done, dead or cancelled: its
+    metadata.modified_at; only tasks in those states match); an after later than its before answers 400.
+    `error_text` matches the failure data (last_claimed.result.failure), `text` the args and the result
+    data (success or failure): case-insensitively, as a substring on SQLite and as a phrase of whole
+    words on Elasticsearch, so whole words answer the same on both. `sort`: created (default), run_at,
+    priority or finished (metadata.modified_at), `order` desc (default) or asc; ties by queue, then id.
+    A cursor only continues the sort and order it came from (400 otherwise). On Elasticsearch the
+    listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
     names any of queue_state, kind, error_class, finished_per_minute (comma-separated or repeated); the
     answer then carries `aggregations`, computed over every task the filters select (archived ones too
     with include_archive), not just the page. `limit=0` skips the listing. `queue_state`: tasks per
@@ -240,6 +351,17 @@ def sync_detailed(
         limit (int | Unset): 0 (with aggs only): no tasks, just aggregations Default: 50.
         cursor (None | str | Unset):
         aggs (list[str] | None | Unset): Aggregations to compute, comma-separated or repeated
+        run_at_after (datetime.datetime | None | Unset):
+        run_at_before (datetime.datetime | None | Unset):
+        claimed_after (datetime.datetime | None | Unset):
+        claimed_before (datetime.datetime | None | Unset):
+        finished_after (datetime.datetime | None | Unset):
+        finished_before (datetime.datetime | None | Unset):
+        error_text (None | str | Unset):
+        text (None | str | Unset):
+        sort (TaskSort | Unset): What a listing is ordered by; ties are always broken by queue,
+            then id, ascending.
+        order (SortOrder | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -262,6 +384,16 @@ include_archive=include_archive,
 limit=limit,
 cursor=cursor,
 aggs=aggs,
+run_at_after=run_at_after,
+run_at_before=run_at_before,
+claimed_after=claimed_after,
+claimed_before=claimed_before,
+finished_after=finished_after,
+finished_before=finished_before,
+error_text=error_text,
+text=text,
+sort=sort,
+order=order,
 
     )
 
@@ -285,12 +417,31 @@ def sync(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     aggs: list[str] | None | Unset = UNSET,
+    run_at_after: datetime.datetime | None | Unset = UNSET,
+    run_at_before: datetime.datetime | None | Unset = UNSET,
+    claimed_after: datetime.datetime | None | Unset = UNSET,
+    claimed_before: datetime.datetime | None | Unset = UNSET,
+    finished_after: datetime.datetime | None | Unset = UNSET,
+    finished_before: datetime.datetime | None | Unset = UNSET,
+    error_text: None | str | Unset = UNSET,
+    text: None | str | Unset = UNSET,
+    sort: TaskSort | Unset = UNSET,
+    order: SortOrder | Unset = UNSET,
 
 ) -> ErrorBody | HTTPValidationError | WireTaskPage | None:
     """ List Tasks, newest first
 
-     Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
-    the listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
+     Repeated parameters (queue, state, kind) combine with OR. Filters combine with AND; several queue,
+    state or kind values combine with OR. Time ranges: `<field>_after` is inclusive, `<field>_before`
+    exclusive, for created (metadata.created_at), run_at, claimed (last_claimed.claimed_at; never-
+    claimed tasks never match) and finished (the time a task reached done, dead or cancelled: its
+    metadata.modified_at; only tasks in those states match); an after later than its before answers 400.
+    `error_text` matches the failure data (last_claimed.result.failure), `text` the args and the result
+    data (success or failure): case-insensitively, as a substring on SQLite and as a phrase of whole
+    words on Elasticsearch, so whole words answer the same on both. `sort`: created (default), run_at,
+    priority or finished (metadata.modified_at), `order` desc (default) or asc; ties by queue, then id.
+    A cursor only continues the sort and order it came from (400 otherwise). On Elasticsearch the
+    listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
     names any of queue_state, kind, error_class, finished_per_minute (comma-separated or repeated); the
     answer then carries `aggregations`, computed over every task the filters select (archived ones too
     with include_archive), not just the page. `limit=0` skips the listing. `queue_state`: tasks per
@@ -316,6 +467,17 @@ def sync(
         limit (int | Unset): 0 (with aggs only): no tasks, just aggregations Default: 50.
         cursor (None | str | Unset):
         aggs (list[str] | None | Unset): Aggregations to compute, comma-separated or repeated
+        run_at_after (datetime.datetime | None | Unset):
+        run_at_before (datetime.datetime | None | Unset):
+        claimed_after (datetime.datetime | None | Unset):
+        claimed_before (datetime.datetime | None | Unset):
+        finished_after (datetime.datetime | None | Unset):
+        finished_before (datetime.datetime | None | Unset):
+        error_text (None | str | Unset):
+        text (None | str | Unset):
+        sort (TaskSort | Unset): What a listing is ordered by; ties are always broken by queue,
+            then id, ascending.
+        order (SortOrder | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -339,6 +501,16 @@ include_archive=include_archive,
 limit=limit,
 cursor=cursor,
 aggs=aggs,
+run_at_after=run_at_after,
+run_at_before=run_at_before,
+claimed_after=claimed_after,
+claimed_before=claimed_before,
+finished_after=finished_after,
+finished_before=finished_before,
+error_text=error_text,
+text=text,
+sort=sort,
+order=order,
 
     ).parsed
 
@@ -356,12 +528,31 @@ async def asyncio_detailed(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     aggs: list[str] | None | Unset = UNSET,
+    run_at_after: datetime.datetime | None | Unset = UNSET,
+    run_at_before: datetime.datetime | None | Unset = UNSET,
+    claimed_after: datetime.datetime | None | Unset = UNSET,
+    claimed_before: datetime.datetime | None | Unset = UNSET,
+    finished_after: datetime.datetime | None | Unset = UNSET,
+    finished_before: datetime.datetime | None | Unset = UNSET,
+    error_text: None | str | Unset = UNSET,
+    text: None | str | Unset = UNSET,
+    sort: TaskSort | Unset = UNSET,
+    order: SortOrder | Unset = UNSET,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireTaskPage]:
     """ List Tasks, newest first
 
-     Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
-    the listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
+     Repeated parameters (queue, state, kind) combine with OR. Filters combine with AND; several queue,
+    state or kind values combine with OR. Time ranges: `<field>_after` is inclusive, `<field>_before`
+    exclusive, for created (metadata.created_at), run_at, claimed (last_claimed.claimed_at; never-
+    claimed tasks never match) and finished (the time a task reached done, dead or cancelled: its
+    metadata.modified_at; only tasks in those states match); an after later than its before answers 400.
+    `error_text` matches the failure data (last_claimed.result.failure), `text` the args and the result
+    data (success or failure): case-insensitively, as a substring on SQLite and as a phrase of whole
+    words on Elasticsearch, so whole words answer the same on both. `sort`: created (default), run_at,
+    priority or finished (metadata.modified_at), `order` desc (default) or asc; ties by queue, then id.
+    A cursor only continues the sort and order it came from (400 otherwise). On Elasticsearch the
+    listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
     names any of queue_state, kind, error_class, finished_per_minute (comma-separated or repeated); the
     answer then carries `aggregations`, computed over every task the filters select (archived ones too
     with include_archive), not just the page. `limit=0` skips the listing. `queue_state`: tasks per
@@ -387,6 +578,17 @@ async def asyncio_detailed(
         limit (int | Unset): 0 (with aggs only): no tasks, just aggregations Default: 50.
         cursor (None | str | Unset):
         aggs (list[str] | None | Unset): Aggregations to compute, comma-separated or repeated
+        run_at_after (datetime.datetime | None | Unset):
+        run_at_before (datetime.datetime | None | Unset):
+        claimed_after (datetime.datetime | None | Unset):
+        claimed_before (datetime.datetime | None | Unset):
+        finished_after (datetime.datetime | None | Unset):
+        finished_before (datetime.datetime | None | Unset):
+        error_text (None | str | Unset):
+        text (None | str | Unset):
+        sort (TaskSort | Unset): What a listing is ordered by; ties are always broken by queue,
+            then id, ascending.
+        order (SortOrder | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -409,6 +611,16 @@ include_archive=include_archive,
 limit=limit,
 cursor=cursor,
 aggs=aggs,
+run_at_after=run_at_after,
+run_at_before=run_at_before,
+claimed_after=claimed_after,
+claimed_before=claimed_before,
+finished_after=finished_after,
+finished_before=finished_before,
+error_text=error_text,
+text=text,
+sort=sort,
+order=order,
 
     )
 
@@ -432,12 +644,31 @@ async def asyncio(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     aggs: list[str] | None | Unset = UNSET,
+    run_at_after: datetime.datetime | None | Unset = UNSET,
+    run_at_before: datetime.datetime | None | Unset = UNSET,
+    claimed_after: datetime.datetime | None | Unset = UNSET,
+    claimed_before: datetime.datetime | None | Unset = UNSET,
+    finished_after: datetime.datetime | None | Unset = UNSET,
+    finished_before: datetime.datetime | None | Unset = UNSET,
+    error_text: None | str | Unset = UNSET,
+    text: None | str | Unset = UNSET,
+    sort: TaskSort | Unset = UNSET,
+    order: SortOrder | Unset = UNSET,
 
 ) -> ErrorBody | HTTPValidationError | WireTaskPage | None:
     """ List Tasks, newest first
 
-     Filters combine with AND; repeated parameters (queue, state, kind) combine with OR. On Elasticsearch
-    the listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
+     Repeated parameters (queue, state, kind) combine with OR. Filters combine with AND; several queue,
+    state or kind values combine with OR. Time ranges: `<field>_after` is inclusive, `<field>_before`
+    exclusive, for created (metadata.created_at), run_at, claimed (last_claimed.claimed_at; never-
+    claimed tasks never match) and finished (the time a task reached done, dead or cancelled: its
+    metadata.modified_at; only tasks in those states match); an after later than its before answers 400.
+    `error_text` matches the failure data (last_claimed.result.failure), `text` the args and the result
+    data (success or failure): case-insensitively, as a substring on SQLite and as a phrase of whole
+    words on Elasticsearch, so whole words answer the same on both. `sort`: created (default), run_at,
+    priority or finished (metadata.modified_at), `order` desc (default) or asc; ties by queue, then id.
+    A cursor only continues the sort and order it came from (400 otherwise). On Elasticsearch the
+    listing shows writes after the index refresh (1 s by default). Aggregations (extension): `aggs`
     names any of queue_state, kind, error_class, finished_per_minute (comma-separated or repeated); the
     answer then carries `aggregations`, computed over every task the filters select (archived ones too
     with include_archive), not just the page. `limit=0` skips the listing. `queue_state`: tasks per
@@ -463,6 +694,17 @@ async def asyncio(
         limit (int | Unset): 0 (with aggs only): no tasks, just aggregations Default: 50.
         cursor (None | str | Unset):
         aggs (list[str] | None | Unset): Aggregations to compute, comma-separated or repeated
+        run_at_after (datetime.datetime | None | Unset):
+        run_at_before (datetime.datetime | None | Unset):
+        claimed_after (datetime.datetime | None | Unset):
+        claimed_before (datetime.datetime | None | Unset):
+        finished_after (datetime.datetime | None | Unset):
+        finished_before (datetime.datetime | None | Unset):
+        error_text (None | str | Unset):
+        text (None | str | Unset):
+        sort (TaskSort | Unset): What a listing is ordered by; ties are always broken by queue,
+            then id, ascending.
+        order (SortOrder | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -486,5 +728,15 @@ include_archive=include_archive,
 limit=limit,
 cursor=cursor,
 aggs=aggs,
+run_at_after=run_at_after,
+run_at_before=run_at_before,
+claimed_after=claimed_after,
+claimed_before=claimed_before,
+finished_after=finished_after,
+finished_before=finished_before,
+error_text=error_text,
+text=text,
+sort=sort,
+order=order,
 
     )).parsed
