@@ -265,7 +265,11 @@ async def gather_candidates(
 ) -> list[Task]:
     """Candidates in claim order; per concurrency key when keyed tasks are waiting."""
     if request.offered:
-        rows = await writer.execute_fetchall(f"{_SELECT} {found.condition} {CLAIM_ORDER}", found.parameters)
+        # Every blocked claimer is offered a whole enqueued batch; without limits to plan around, read
+        # (and parse) only the ``amount`` it can take, not the batch.
+        bound = " LIMIT ?" if request.flow.rules.empty else ""
+        parameters = [*found.parameters, amount] if bound else found.parameters
+        rows = await writer.execute_fetchall(f"{_SELECT} {found.condition} {CLAIM_ORDER}{bound}", parameters)
         return [task_from_row(row) for row in rows]
     keys = await discover_keys(writer, rotation, window=request.flow.fairness_window) if keyed else []
     if not keys:

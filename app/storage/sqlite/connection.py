@@ -10,6 +10,11 @@ flag: while ``BEGIN IMMEDIATE`` waits for another process's lock (short busy-tim
 is seen within one slice) and again just before ``COMMIT``; either way it rolls back. A job past its
 ``COMMIT`` stays committed, so callers that must know what they won (claims) shield the call. Because
 the thread takes jobs in order, anything submitted after a cancelled job sees its rollback first.
+
+Checkpoints: SQLite's automatic WAL checkpoint runs inside whichever ``COMMIT`` crosses the threshold,
+fsyncs there, and so stalls every write queued behind it (tens of milliseconds on slow disks). The
+writer turns it off; a checkpointer thread runs a PASSIVE checkpoint (never waits for readers or
+writers) after every ``_CHECKPOINT_EVERY`` commits instead, one at a time.
 """
 
 import asyncio
@@ -35,6 +40,7 @@ _UNAVAILABLE_ERRORS = (sqlite3.OperationalError, sqlite3.DatabaseError)
 # this long and looks at its cancellation flag between them.
 _BUSY_SLICE_MS = 50
 _READERS = 2
+_CHECKPOINT_EVERY = 64
 
 
 class TransactionAbandoned(Exception):
@@ -139,6 +145,10 @@ def _read(body: Body[T]) -> Callable[[sqlite3.Connection], T]:
     return job
 
 
+def _checkpoint_passively(connection: sqlite3.Connection) -> None:
+    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
 def _ignore_outcome(future: "Future[Any]") -> None:
     if not future.cancelled():
         future.exception()  # retrieved, so an abandoned job's error is not reported as unhandled
@@ -153,7 +163,20 @@ class SqliteConnections:
         self._readers = [
             _ConnectionThread(self._connect_reader, "tasques-sqlite-reader") for _ in range(readers)
         ]
+        self._checkpointer = _ConnectionThread(self._connect_reader, "tasques-sqlite-checkpointer")
+        self._commits_since_checkpoint = 0
+        self._checkpoint: Future[None] | None = None
         self._write_lock = asyncio.Lock()
+
+    def _committed(self) -> None:
+        self._commits_since_checkpoint += 1
+        if self._commits_since_checkpoint < _CHECKPOINT_EVERY:
+            return
+        if self._checkpoint is not None and not self._checkpoint.done():
+            return  # the last one is still copying; the next commit asks again
+        self._commits_since_checkpoint = 0
+        self._checkpoint = self._checkpointer.submit(_checkpoint_passively)
+        self._checkpoint.add_done_callback(_ignore_outcome)
 
     def _connect(self, busy_timeout_ms: int) -> sqlite3.Connection:
         if not self._path.parent.is_dir():
@@ -166,6 +189,7 @@ class SqliteConnections:
     def _connect_writer(self) -> sqlite3.Connection:
         connection = self._connect(min(self._busy_timeout_ms, _BUSY_SLICE_MS))
         connection.execute("PRAGMA journal_mode=WAL").close()
+        connection.execute("PRAGMA wal_autocheckpoint=0").close()
         return connection
 
     def _connect_reader(self) -> sqlite3.Connection:
@@ -177,11 +201,13 @@ class SqliteConnections:
         async with self._write_lock, translated_errors():
             future = self._writer.submit(_transaction(body, cancelled, self._busy_seconds))
             try:
-                return await asyncio.wrap_future(future)
+                result = await asyncio.wrap_future(future)
             except asyncio.CancelledError:
                 cancelled.set()
                 future.add_done_callback(_ignore_outcome)
                 raise
+            self._committed()
+            return result
 
     async def read(self, body: Body[T]) -> T:
         """Run ``body``'s reads on the least busy reader's thread (one hand-off)."""
@@ -202,6 +228,7 @@ class SqliteConnections:
                 await asyncio.wrap_future(begin)
                 yield HoppingStatements(self._writer.call)
                 await self._writer.call(lambda connection: connection.execute("COMMIT").close())
+                self._committed()
             except BaseException:
                 cancelled.set()
                 # Queued behind whatever is still running, so the next job starts after the rollback.
@@ -215,4 +242,5 @@ class SqliteConnections:
             yield HoppingStatements(reader.call)
 
     async def close(self) -> None:
-        await asyncio.gather(*(thread.close() for thread in (self._writer, *self._readers)))
+        threads = (self._writer, *self._readers, self._checkpointer)
+        await asyncio.gather(*(thread.close() for thread in threads))
