@@ -2,6 +2,7 @@
 
 import json
 import re
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -79,6 +80,41 @@ def with_version(task: Task, seq_num: int) -> Task:
     return task.model_copy(update={"metadata": stamped})
 
 
+class _ParsedTasks:
+    """Tasks already built from a stored (document, version): a task is claimed, then finished, and
+    each step reads back the row the previous one wrote, so most reads need no parsing (half of a
+    claim's cost). The key is the row's whole content, so a hit is always the same task; the
+    connection threads and the event loop share it, hence the lock around writes."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._tasks: dict[tuple[int, str], Task] = {}
+        self._lock = threading.Lock()
+
+    def get(self, seq_num: int, document: str) -> Task | None:
+        return self._tasks.get((seq_num, document))
+
+    def put(self, seq_num: int, document: str, task: Task) -> None:
+        with self._lock:
+            self._tasks[(seq_num, document)] = task
+            while len(self._tasks) > self._capacity:
+                del self._tasks[next(iter(self._tasks))]
+
+
+PARSED_TASKS = _ParsedTasks(capacity=2048)
+
+
 def task_from_row(row: Any) -> Task:
     document, seq_num = row
-    return task_from_document(loads(document), version_of(seq_num))
+    parsed = PARSED_TASKS.get(seq_num, document)
+    if parsed is None:
+        parsed = task_from_document(loads(document), version_of(seq_num))
+        PARSED_TASKS.put(seq_num, document, parsed)
+    return parsed
+
+
+def stored(task: Task, seq_num: int, document: str) -> Task:
+    """``task`` as just written with ``document`` at version ``seq_num``, remembered for the next read."""
+    versioned = with_version(task, seq_num)
+    PARSED_TASKS.put(seq_num, document, versioned)
+    return versioned

@@ -26,9 +26,9 @@ from app.storage.sqlite.recurring import SqliteRecurringMethods
 from app.storage.sqlite.rows import (
     INSERT_TASK,
     UPDATE_TASK,
+    stored,
     task_from_row,
     task_row_values,
-    with_version,
 )
 from app.storage.sqlite.search import SqliteSearchMethods
 from app.storage.sqlite.statements import Statements
@@ -99,8 +99,8 @@ class SqliteTaskStore(
 
         inserted = await self._connections.write(insert_all)
         return [
-            with_version(task, 1) if created else TaskAlreadyExists(task.queue, task.id)
-            for task, created in zip(tasks, inserted, strict=True)
+            stored(task, 1, row[-1]) if created else TaskAlreadyExists(task.queue, task.id)
+            for task, row, created in zip(tasks, rows, inserted, strict=True)
         ]
 
     async def get_task(self, queue: str, task_id: str) -> Task:
@@ -172,8 +172,8 @@ class SqliteTaskStore(
 
         outcomes = await self._connections.write(swap_all)
         return [
-            _update_result(previous, updated, outcome)
-            for (previous, updated), outcome in zip(changes, outcomes, strict=True)
+            _update_result(previous, updated, swap, outcome)
+            for (previous, updated), swap, outcome in zip(changes, swaps, outcomes, strict=True)
         ]
 
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
@@ -233,10 +233,13 @@ async def _swapped(writer: Statements, swap: tuple[Any, ...] | None) -> _Swap:
     return "conflict" if exists else "missing"
 
 
-def _update_result(previous: Task, updated: Task, outcome: _Swap) -> UpdateResult:
+def _update_result(
+    previous: Task, updated: Task, swap: tuple[Any, ...] | None, outcome: _Swap
+) -> UpdateResult:
     if outcome == "swapped":
-        assert previous.metadata.version is not None
-        return with_version(updated, previous.metadata.version.seq_num + 1)
+        assert swap is not None
+        # The row's values end with the document, then queue, id and the version it replaced.
+        return stored(updated, swap[-1] + 1, swap[-4])
     return (
         VersionConflict(previous.id) if outcome == "conflict" else TaskNotFound(previous.queue, previous.id)
     )
@@ -244,4 +247,5 @@ def _update_result(previous: Task, updated: Task, outcome: _Swap) -> UpdateResul
 
 async def _compare_and_swap(writer: Statements, previous: Task, updated: Task) -> UpdateResult:
     """One compare-and-swap inside a transaction already open (the claim's)."""
-    return _update_result(previous, updated, await _swapped(writer, _swap_of(previous, updated)))
+    swap = _swap_of(previous, updated)
+    return _update_result(previous, updated, swap, await _swapped(writer, swap))

@@ -1,0 +1,34 @@
+"""Tasks read back from the rows this process wrote are not parsed again, and never come back stale."""
+
+from app.storage.sqlite.rows import _ParsedTasks, stored, task_from_row, task_row_values
+from tests.contract.conftest import T0, queued_task
+
+
+def test_a_row_written_here_reads_back_as_the_same_task_and_a_new_version_is_parsed_afresh() -> None:
+    task = queued_task("cached")
+    document = task_row_values(task)[-1]
+    written = stored(task, 1, document)
+    assert task_from_row((document, 1)) is written
+    claimed = written.claim(worker_id="w", at=T0, lease_token="lease")
+    claimed_document = task_row_values(claimed)[-1]
+    read = task_from_row((claimed_document, 2))
+    assert read is not written
+    assert read.state is claimed.state
+    assert read.lease_token == "lease"
+    assert read.metadata.version is not None
+    assert read.metadata.version.seq_num == 2
+    assert task_from_row((claimed_document, 2)) is read
+    # The same document at another version is another row state: parsed with its own version.
+    other = task_from_row((claimed_document, 3))
+    assert other.metadata.version is not None
+    assert other.metadata.version.seq_num == 3
+
+
+def test_the_cache_keeps_only_its_capacity_oldest_out_first() -> None:
+    cache = _ParsedTasks(capacity=2)
+    tasks = [queued_task(f"t{number}") for number in range(3)]
+    for number, task in enumerate(tasks):
+        cache.put(1, f"doc-{number}", task)
+    assert cache.get(1, "doc-0") is None
+    assert cache.get(1, "doc-1") is tasks[1]
+    assert cache.get(1, "doc-2") is tasks[2]
