@@ -1,5 +1,7 @@
 """Tasques' queue-name rule; it keeps every queue usable as part of an Elasticsearch index name."""
 
+import functools
+
 from app.domain.errors import InvalidQueueName
 
 _ILLEGAL_CHARS = frozenset('\\/*?"<>| ,#:')
@@ -8,9 +10,15 @@ MAX_QUEUE_NAME_BYTES = 200  # ES index names stop at 255 bytes; leave room for t
 
 
 def queue_name_problems(queue: str) -> list[str]:
+    return list(_problems(queue))
+
+
+# Checked for every task of every batch, over a handful of distinct names.
+@functools.lru_cache(maxsize=1024)
+def _problems(queue: str) -> tuple[str, ...]:
     problems: list[str] = []
     if not queue:
-        return ["empty string"]
+        return ("empty string",)
     if any(char in _ILLEGAL_CHARS for char in queue):
         problems.append('contains invalid chars [\\/*?"<>| ,#:]')
     if queue[0] in _ILLEGAL_FIRST:
@@ -21,7 +29,7 @@ def queue_name_problems(queue: str) -> list[str]:
         problems.append(f"not lower case [{queue}]")
     if len(queue.encode()) > MAX_QUEUE_NAME_BYTES:
         problems.append(f"longer than {MAX_QUEUE_NAME_BYTES} bytes")
-    return problems
+    return tuple(problems)
 
 
 def ensure_valid_queue_name(queue: str) -> str:

@@ -48,6 +48,11 @@ class HistoryRecorder:
         events = await self._store.list_events(queue, task_id, limit=limit)
         return sorted(events, key=lambda event: (event.at, event.sequence))
 
+    def counted(self, events: Sequence[TaskEvent]) -> None:
+        """Events a store wrote along with the change they describe (``TaskStore.change_task``)."""
+        if events:
+            self._activity.recorded(events)
+
     async def record(self, events: Sequence[TaskEvent]) -> None:
         if not events:
             return

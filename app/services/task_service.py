@@ -1,10 +1,12 @@
 """The worker protocol: enqueue, get, report, done, failed, unclaim, cancel. Claiming lives in ``claims``,
 waiting for results in ``waiting``."""
 
+import functools
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from opentelemetry import propagate
 
@@ -30,6 +32,7 @@ from app.storage.aggregations import (
 )
 from app.storage.port import CreateResult, TaskPage, TaskQuery, TaskStore
 
+_Result = TypeVar("_Result")
 Transition = Callable[[Task, datetime], Task]
 DEFAULT_FINISHED_WINDOW = timedelta(hours=1)
 """How far back ``finished_per_minute`` starts when the query has no created_after."""
@@ -197,25 +200,32 @@ class TaskService:
         )
 
     async def _change(self, queue: str, task_id: str, transition: Transition, events_for: EventsFor) -> Task:
-        """Read, transition, compare-and-swap; a lost race re-reads and re-validates from scratch."""
+        """Read, transition, compare-and-swap (one store call); a lost race re-reads and re-validates."""
         ensure_valid_queue_name(queue)
         attempts_left = self._policies.limits.version_conflict_retry_times
         while True:
-            current = await self._store.get_task(queue, task_id)
             at = self._clock.now_utc()
-            updated = transition(current, at)
             try:
-                stored = await self._store.update_task(current, updated)
+                changed = await self._store.change_task(
+                    queue,
+                    task_id,
+                    functools.partial(_at, transition, at),
+                    functools.partial(_at, events_for, at),
+                )
             except VersionConflict:
                 self._activity.conflicted(1)
                 if attempts_left <= 0:
                     raise
                 attempts_left -= 1
                 continue
-            await self._flow.released(current, stored)
-            self._completions.publish([stored])
-            await self._history.record(events_for(stored, at))
-            return stored
+            await self._flow.released(changed.before, changed.after)
+            self._completions.publish([changed.after])
+            self._history.counted(changed.events)
+            return changed.after
+
+
+def _at(step: Callable[[Task, datetime], _Result], at: datetime, task: Task) -> _Result:
+    return step(task, at)
 
 
 def _current_trace_context() -> dict[str, str]:

@@ -198,6 +198,14 @@ class QueueStats:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskChange:
+    before: Task
+    after: Task
+    events: list[TaskEvent]
+    """The history events stored with the change (empty if the backend could not append them)."""
+
+
+@dataclass(frozen=True, slots=True)
 class TaskPage:
     tasks: list[Task]
     next_cursor: str | None
@@ -240,6 +248,19 @@ class TaskStore(Protocol):
 
     async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
         """Many CAS writes in one round trip; each item succeeds or fails on its own."""
+
+    async def change_task(
+        self,
+        queue: str,
+        task_id: str,
+        transition: Callable[[Task], Task],
+        events_for: Callable[[Task], Sequence[TaskEvent]],
+    ) -> "TaskChange":
+        """Read the task (archived ones too), apply ``transition``, compare-and-swap the result and
+        append ``events_for(stored)``: in one transaction where the backend has them (SQLite: one
+        round trip), else in that order with the events best effort. Raises what ``transition``
+        raises, ``TaskNotFound``, or ``VersionConflict`` when another write came between the read and
+        the swap (the caller may retry)."""
 
     async def queue_stats(self) -> list[QueueStats]:
         """Live tasks counted per queue and state, by queue name; near-real-time on Elasticsearch."""

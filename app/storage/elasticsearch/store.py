@@ -20,6 +20,7 @@ from app.domain.errors import (
     TaskNotFound,
     VersionConflict,
 )
+from app.domain.history import TaskEvent
 from app.domain.task import Task
 from app.storage.documents import task_from_document
 from app.storage.elasticsearch.admin_jobs import ElasticsearchAdminJobMethods
@@ -48,7 +49,8 @@ from app.storage.elasticsearch.writes import (
     with_version,
 )
 from app.storage.flow_planning import KeyRotation
-from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, DeleteResult, UpdateResult
+from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, DeleteResult, TaskChange, UpdateResult
+from app.storage.task_changes import change_in_steps
 
 # A document in the leader-lock index that no lock uses; the readiness write probe creates it once.
 WRITE_PROBE_ID = "tasques-readiness-probe"
@@ -227,6 +229,15 @@ class ElasticsearchTaskStore(
         if isinstance(result, VersionConflict | TaskNotFound):
             raise result
         return result
+
+    async def change_task(
+        self,
+        queue: str,
+        task_id: str,
+        transition: Callable[[Task], Task],
+        events_for: Callable[[Task], Sequence[TaskEvent]],
+    ) -> TaskChange:
+        return await change_in_steps(self, queue, task_id, transition, events_for)
 
     async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
         refusals = [self._refusal(previous) for previous, _ in changes]

@@ -17,34 +17,40 @@ def _optional_json(value: dict[str, Any] | None) -> str | None:
     return None if value is None else dumps(value)
 
 
+INSERT_EVENTS = (
+    f"INSERT OR IGNORE INTO task_events (event_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def event_rows(events: Sequence[TaskEvent]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            event.event_id,
+            event.queue,
+            event.task_id,
+            event.attempt,
+            event.kind.value,
+            micros(event.at),
+            event.worker_id,
+            event.lease_token,
+            _optional_json(event.error),
+            _optional_json(event.data),
+            event.sequence,
+        )
+        for event in events
+    ]
+
+
 class SqliteEventMethods:
     _connections: SqliteConnections
 
     async def append_events(self, events: Sequence[TaskEvent]) -> None:
         if not events:
             return
-        rows = [
-            (
-                event.event_id,
-                event.queue,
-                event.task_id,
-                event.attempt,
-                event.kind.value,
-                micros(event.at),
-                event.worker_id,
-                event.lease_token,
-                _optional_json(event.error),
-                _optional_json(event.data),
-                event.sequence,
-            )
-            for event in events
-        ]
+        rows = event_rows(events)
 
         async def append(writer: Statements) -> None:
-            await writer.executemany(
-                f"INSERT OR IGNORE INTO task_events (event_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            await writer.executemany(INSERT_EVENTS, rows)
 
         await self._connections.write(append)
 

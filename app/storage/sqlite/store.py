@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from app.domain.errors import StoreNotSetUp, TaskAlreadyExists, TaskNotFound, VersionConflict
+from app.domain.history import TaskEvent
 from app.domain.task import Task
 from app.storage.flow_planning import KeyRotation
-from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, UpdateResult
+from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, TaskChange, UpdateResult
 from app.storage.sqlite.admin import SqliteAdminMethods
 from app.storage.sqlite.aggregations import SqliteAggregationMethods
 from app.storage.sqlite.claim import claim_in_transaction, look_ahead
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.dead_letters import SqliteDeadLetterMethods
-from app.storage.sqlite.events import SqliteEventMethods
+from app.storage.sqlite.events import INSERT_EVENTS, SqliteEventMethods, event_rows
 from app.storage.sqlite.flow import FLOW_TABLES, SqliteFlowMethods, migrate
 from app.storage.sqlite.locks import SqliteLockMethods
 from app.storage.sqlite.maintenance import SqliteMaintenanceMethods
@@ -104,16 +105,7 @@ class SqliteTaskStore(
         ]
 
     async def get_task(self, queue: str, task_id: str) -> Task:
-        async def find(reader: Statements) -> Task:
-            for table in ("tasks", "archived_tasks"):
-                rows = await reader.execute_fetchall(
-                    f"SELECT document, version FROM {table} WHERE queue = ? AND id = ?", (queue, task_id)
-                )
-                if rows:
-                    return task_from_row(rows[0])
-            raise TaskNotFound(queue, task_id)
-
-        return await self._connections.read(find)
+        return await self._connections.read(lambda reader: _read_for_change(reader, queue, task_id))
 
     async def get_tasks(self, keys: Sequence[tuple[str, str]]) -> list[Task | TaskNotFound]:
         async def find_live(reader: Statements) -> dict[tuple[str, str], Task]:
@@ -176,6 +168,29 @@ class SqliteTaskStore(
             for (previous, updated), swap, outcome in zip(changes, swaps, outcomes, strict=True)
         ]
 
+    async def change_task(
+        self,
+        queue: str,
+        task_id: str,
+        transition: Callable[[Task], Task],
+        events_for: Callable[[Task], Sequence[TaskEvent]],
+    ) -> TaskChange:
+        """Read, transition, swap and history in one IMMEDIATE transaction: one hand-off, no conflict."""
+
+        async def change(writer: Statements) -> TaskChange:
+            before = await _read_for_change(writer, queue, task_id)
+            updated = transition(before)
+            swap = _swap_of(before, updated)
+            after = _update_result(before, updated, swap, await _swapped(writer, swap))
+            if isinstance(after, VersionConflict | TaskNotFound):
+                raise after
+            events = list(events_for(after))
+            if events:
+                await writer.executemany(INSERT_EVENTS, event_rows(events))
+            return TaskChange(before=before, after=after, events=events)
+
+        return await self._connections.write(change)
+
     async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
         """See ``app.storage.sqlite.claim``: limits, fairness and the claims in one IMMEDIATE transaction."""
         if request.amount <= 0:
@@ -199,6 +214,17 @@ class SqliteTaskStore(
 
 
 _Swap = Literal["swapped", "conflict", "missing"]
+
+
+async def _read_for_change(statements: Statements, queue: str, task_id: str) -> Task:
+    """The live task, or the archived one (so a transition can say why it does not apply)."""
+    for table in ("tasks", "archived_tasks"):
+        rows = await statements.execute_fetchall(
+            f"SELECT document, version FROM {table} WHERE queue = ? AND id = ?", (queue, task_id)
+        )
+        if rows:
+            return task_from_row(rows[0])
+    raise TaskNotFound(queue, task_id)
 
 
 async def _inserted(writer: Statements, row: tuple[Any, ...]) -> bool:
