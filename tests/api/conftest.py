@@ -1,9 +1,11 @@
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
+from app.clock import FrozenClock
 from app.components import Components, build_app, build_components
 from app.config import Settings
 from app.storage.sqlite import SqliteTaskStore
@@ -23,13 +25,28 @@ def components(tmp_path: Path) -> Components:
     return build_components(Settings.model_validate(SETTINGS), store=SqliteTaskStore(tmp_path / "api.db"))
 
 
-@pytest.fixture
-async def api(components: Components) -> AsyncIterator[httpx.AsyncClient]:
+@asynccontextmanager
+async def serving(components: Components) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on ``components``, started, behind an in-process HTTP client."""
     app = build_app(components)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tasques") as client,
     ):
+        yield client
+
+
+@pytest.fixture
+async def api(components: Components) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(components) as client:
+        yield client
+
+
+@asynccontextmanager
+async def serving_at(clock: FrozenClock, path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """Like ``api``, on a frozen clock the test moves."""
+    components = build_components(Settings.model_validate(SETTINGS), clock=clock, store=SqliteTaskStore(path))
+    async with serving(components) as client:
         yield client
 
 

@@ -9,10 +9,7 @@ import httpx
 import pytest
 
 from app.clock import FrozenClock
-from app.components import build_app, build_components
-from app.config import Settings
-from app.storage.sqlite import SqliteTaskStore
-from tests.api.conftest import SETTINGS, WORKER, claim, enqueue
+from tests.api.conftest import WORKER, claim, enqueue, serving_at
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -24,14 +21,7 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 async def api(clock: FrozenClock, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    components = build_components(
-        Settings.model_validate(SETTINGS), clock=clock, store=SqliteTaskStore(tmp_path / "search.db")
-    )
-    app = build_app(components)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tasques") as client,
-    ):
+    async with serving_at(clock, tmp_path / "search.db") as client:
         yield client
 
 

@@ -1,6 +1,7 @@
 """``make soak``: the soak and fault-injection run, with a summary table; exit status 1 on any problem.
 
-    .venv/bin/python -m tests.soak.run_soak                   # the default: 100k tasks, 4 servers, 50 workers
+    .venv/bin/python -m tests.soak.run_soak                   # the default: 50k tasks, 4 servers, 50 workers
+    .venv/bin/python -m tests.soak.run_soak --tasks 100000    # the full scale (about 8 minutes on 2 cores)
     .venv/bin/python -m tests.soak.run_soak --tasks 2000 --budget 60 --min-kills 5
 
 SQLite by default (one file shared by every server); on the Elasticsearch cluster named by
