@@ -3,46 +3,44 @@
 from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from app.api.auth import require_queues
 from app.api.rendering import render_model, render_task
-from app.api.request_models import aware_utc
+from app.api.search_models import TaskFilterBody
 from app.api.task_routes import error_responses
 from app.api.wire_models import WireTask, wire_task
 from app.clock import Clock
-from app.domain.states import TaskState
 from app.services.admin_service import AdminAction, AdminService, Throughput
 from app.storage.aggregations import COUNTED_FINISHED_STATES
 from app.storage.port import AdminJob, TaskQuery
 
+_OLDER_SPELLINGS = {"queues": "queue", "states": "state", "kinds": "kind"}
 
-class QueryBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    queues: list[StrictStr] = Field(default_factory=list)
-    states: list[TaskState] = Field(default_factory=list)
-    kinds: list[StrictStr] = Field(default_factory=list)
-    worker_id: StrictStr | None = None
-    recurring_task_id: StrictStr | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+
+class BulkQueryBody(TaskFilterBody):
+    """The filters of ``POST /tasques/_search``, by the same names and with the same 400s; queues,
+    states and kinds, the names bulk queries had before they took the full search query, still work."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_older_spellings(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        for older, name in _OLDER_SPELLINGS.items():
+            if older in data and name in data:
+                raise ValueError(f"{older} and {name} name the same filter: give one")
+        return {_OLDER_SPELLINGS.get(name, name): value for name, value in data.items()}
 
     def to_query(self) -> TaskQuery:
-        return TaskQuery(
-            queues=tuple(self.queues),
-            states=tuple(self.states),
-            kinds=tuple(self.kinds),
-            worker_id=self.worker_id,
-            recurring_task_id=self.recurring_task_id,
-            created_after=aware_utc(self.created_after, "created_after") if self.created_after else None,
-            created_before=aware_utc(self.created_before, "created_before") if self.created_before else None,
-        )
+        return self.filter_query()
 
 
 class BulkBody(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    query: QueryBody = Field(
-        default_factory=QueryBody, description="Which live tasks; empty means all of them"
+    query: BulkQueryBody = Field(
+        default_factory=BulkQueryBody,
+        description="Which live tasks, by the filters of POST /tasques/_search; empty means all of them",
     )
     dry_run: bool = False
     priority: StrictInt | None = Field(default=None, description="reprioritize only")
@@ -218,13 +216,15 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
         "/tasques/_bulk/{action}",
         operation_id="bulk-action",
         summary="Apply an action to every live Task matching a query",
-        description="dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader "
-        "works through in batches; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped "
-        "and counted.",
+        description="The query takes the filters of POST /tasques/_search by the same names, with the same "
+        "400s (no sort, order, limit, cursor or aggs; include_archive must stay false: archived tasks are "
+        "read-only), so it selects exactly the live tasks that search lists. dry_run answers the count and "
+        "a sample. Otherwise 202 with an admin job that the leader works through in batches, newest created "
+        "first; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.",
         responses={**error_responses(400), 202: {"model": WireJobEnvelope}, 200: {"model": WireBulkPreview}},
     )
     async def bulk(action: AdminAction, body: BulkBody, request: Request) -> Response:
-        require_queues(request, body.query.queues)
+        require_queues(request, body.query.queue)
         query = body.query.to_query()
         if body.dry_run:
             preview = await admin.preview(action, query, priority=body.priority)

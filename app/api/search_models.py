@@ -49,8 +49,9 @@ class TimeRanges(BaseModel):
     finished_before: datetime | None = None
 
 
-class SearchBody(TimeRanges):
-    """The query of GET /tasques/_search as one JSON object, for POST /tasques/_search."""
+class TaskFilterBody(TimeRanges):
+    """The filters of a search as one JSON object: what ``POST /tasques/_search`` and the bulk actions'
+    ``query`` (``POST /tasques/_bulk/{action}``) both take."""
 
     queue: list[StrictStr] = Field(default_factory=list, description="Any of these queues")
     state: list[TaskState] = Field(default_factory=list, description="Any of these states")
@@ -60,6 +61,28 @@ class SearchBody(TimeRanges):
     error_text: StrictStr | None = Field(default=None, max_length=MAX_SEARCH_TEXT_LENGTH)
     text: StrictStr | None = Field(default=None, max_length=MAX_SEARCH_TEXT_LENGTH)
     include_archive: StrictBool = False
+
+    def filter_query(
+        self, *, sort: TaskSort = TaskSort.CREATED, order: SortOrder = SortOrder.DESC
+    ) -> TaskQuery:
+        return task_query(
+            self,
+            queues=self.queue,
+            states=self.state,
+            kinds=self.kind,
+            worker_id=self.worker_id,
+            recurring_task_id=self.recurring_task_id,
+            error_text=self.error_text,
+            text=self.text,
+            include_archive=self.include_archive,
+            sort=sort,
+            order=order,
+        )
+
+
+class SearchBody(TaskFilterBody):
+    """The query of GET /tasques/_search as one JSON object, for POST /tasques/_search."""
+
     sort: TaskSort = TaskSort.CREATED
     order: SortOrder = SortOrder.DESC
     limit: StrictInt = Field(
@@ -71,19 +94,7 @@ class SearchBody(TimeRanges):
     )
 
     def to_query(self) -> TaskQuery:
-        return task_query(
-            self,
-            queues=self.queue,
-            states=self.state,
-            kinds=self.kind,
-            worker_id=self.worker_id,
-            recurring_task_id=self.recurring_task_id,
-            error_text=self.error_text,
-            text=self.text,
-            include_archive=self.include_archive,
-            sort=self.sort,
-            order=self.order,
-        )
+        return self.filter_query(sort=self.sort, order=self.order)
 
 
 def _text(value: str | None) -> str | None:

@@ -3,9 +3,10 @@
 Each is ``POST /tasques/_bulk/{action}``. ``--dry-run`` shows how many live tasks match and a sample;
 otherwise the server answers with an admin job that its leader works through in batches, and the
 command follows ``GET /admin/jobs/{id}`` with a progress bar (on stderr, so ``--json`` stays clean)
-until the job ends, or returns at once with ``--no-wait``. The query is the filter options, the
-``--query`` JSON object, or both (a key given both ways is refused). An empty query would act on every
-live task, so it needs ``--all-tasks``.
+until the job ends, or returns at once with ``--no-wait``. The query is the filter options (those of
+``tasques tasks search``, from ``with_task_filters``), the ``--query`` JSON object (by the names
+``POST /tasques/_search`` takes), or both (a key given both ways is refused). An empty query would act
+on every live task, so it needs ``--all-tasks``.
 """
 
 import time
@@ -25,16 +26,7 @@ from app.cli.http_client import (
     server_client,
 )
 from app.cli.output import Output
-from app.cli.task_filters import (
-    CreatedAfterFilter,
-    CreatedBeforeFilter,
-    KindFilter,
-    QueueFilter,
-    RecurringFilter,
-    StateFilter,
-    TaskFilters,
-    WorkerFilter,
-)
+from app.cli.task_filters import TaskFilters, with_task_filters
 
 Json = Any
 
@@ -50,6 +42,8 @@ _ACTIONS = {
     "reprioritize": "Change unfinished tasks' priority (--priority).",
 }
 _ENDED = frozenset({"done", "failed"})
+_OLDER_SPELLINGS = {"queues": "queue", "states": "state", "kinds": "kind"}
+"""Names the server still takes in a bulk query for search's queue, state and kind."""
 
 
 def _bulk_command(action: str, summary: str) -> Callable[..., None]:
@@ -58,17 +52,16 @@ def _bulk_command(action: str, summary: str) -> Callable[..., None]:
         hidden=action != "reprioritize",
     )
 
+    @with_task_filters
     def command(
         server: ServerOption = DEFAULT_SERVER_URL,
-        queue: QueueFilter = None,
-        state: StateFilter = None,
-        kind: KindFilter = None,
-        worker_id: WorkerFilter = None,
-        recurring_task_id: RecurringFilter = None,
-        created_after: CreatedAfterFilter = None,
-        created_before: CreatedBeforeFilter = None,
+        *,
+        filters: TaskFilters,
         query: Annotated[
-            str | None, typer.Option(help='The bulk query as JSON, e.g. \'{"states": ["dead"]}\'')
+            str | None,
+            typer.Option(
+                help='The bulk query as JSON, as POST /tasques/_search takes it, e.g. \'{"state": ["dead"]}\''
+            ),
         ] = None,
         all_tasks: Annotated[bool, typer.Option(help="Allow an empty query: every live task")] = False,
         priority: Annotated[int | None, priority_option] = None,
@@ -83,15 +76,6 @@ def _bulk_command(action: str, summary: str) -> Callable[..., None]:
     ) -> None:
         if action == "reprioritize" and priority is None:
             raise typer.BadParameter("reprioritize needs --priority", param_hint="--priority")
-        filters = TaskFilters.of(
-            queue=queue,
-            state=state,
-            kind=kind,
-            worker_id=worker_id,
-            recurring_task_id=recurring_task_id,
-            created_after=created_after,
-            created_before=created_before,
-        )
         body: dict[str, Json] = {"query": _query(filters, query, all_tasks=all_tasks)}
         if priority is not None:
             body["priority"] = priority
@@ -115,8 +99,9 @@ for _action, _summary in _ACTIONS.items():
 
 def _query(filters: TaskFilters, text: str | None, *, all_tasks: bool) -> dict[str, Json]:
     given = parse_json_object(text, option="--query") or {}
-    options = filters.query_body()
-    if twice := sorted(set(given) & set(options)):
+    options = filters.given()
+    named = {_OLDER_SPELLINGS.get(name, name) for name in given}
+    if twice := sorted(named & set(options)):
         raise typer.BadParameter(
             f"{', '.join(twice)} given both as an option and in --query", param_hint="--query"
         )

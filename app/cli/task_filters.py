@@ -1,11 +1,16 @@
-"""The task filters that ``tasks list``, ``tasks search`` and the ``admin`` bulk actions share.
+"""The task filters that ``tasks search`` and the ``admin`` bulk actions share.
 
-The same filters travel two ways: as ``GET /tasques/_search`` query parameters (``queue``, ``state``,
-``kind``: repeated) and as the JSON query of ``POST /tasques/_bulk/{action}`` (``queues``, ``states``,
-``kinds``: lists). ``TaskFilters`` holds one set and writes either shape. ``SearchOnlyFilters`` are
-what search takes beyond that (more time ranges, error and free text, sort); bulk queries do not.
+Both send the same filters by the same names: as ``GET /tasques/_search`` query parameters (``queue``,
+``state``, ``kind`` repeated) and as the JSON query of ``POST /tasques/_bulk/{action}`` (those three
+as lists). ``TaskFilters`` holds one set; ``with_task_filters`` gives a command every filter option
+from one parameter list (typer reads a command's options from its signature, so the decorated command
+shows the filter options in place of its ``filters`` parameter), so the two commands cannot drift apart.
+Sort and order are search's alone.
 """
 
+import functools
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -21,49 +26,6 @@ WorkerFilter = Annotated[str | None, typer.Option(help="Last claimed by this wor
 RecurringFilter = Annotated[str | None, typer.Option(help="Enqueued by this recurring task")]
 CreatedAfterFilter = Annotated[str | None, typer.Option(help="Created at or after this RFC 3339 time")]
 CreatedBeforeFilter = Annotated[str | None, typer.Option(help="Created before this RFC 3339 time")]
-
-
-@dataclass(frozen=True, kw_only=True)
-class TaskFilters:
-    queues: list[str]
-    states: list[str]
-    kinds: list[str]
-    worker_id: str | None = None
-    recurring_task_id: str | None = None
-    created_after: str | None = None
-    created_before: str | None = None
-
-    @classmethod
-    def of(
-        cls,
-        *,
-        queue: list[str] | None,
-        state: list[str] | None,
-        kind: list[str] | None,
-        worker_id: str | None,
-        recurring_task_id: str | None,
-        created_after: str | None,
-        created_before: str | None,
-    ) -> "TaskFilters":
-        return cls(
-            queues=queue or [],
-            states=state or [],
-            kinds=kind or [],
-            worker_id=worker_id,
-            recurring_task_id=recurring_task_id,
-            created_after=created_after,
-            created_before=created_before,
-        )
-
-    def query_body(self) -> dict[str, Json]:
-        """The bulk API's ``query`` object: only the filters that were given."""
-        return {name: value for name, value in vars(self).items() if value}
-
-    def search_parameters(self, *, include_archive: bool, limit: int) -> dict[str, Json]:
-        """``GET /tasques/_search`` parameters (lists repeat the parameter)."""
-        renamed = {"queues": "queue", "states": "state", "kinds": "kind"}
-        parameters = {renamed.get(name, name): value for name, value in self.query_body().items()}
-        return parameters | {"limit": limit} | ({"include_archive": "true"} if include_archive else {})
 
 
 class SortField(StrEnum):
@@ -101,7 +63,16 @@ OrderOption = Annotated[SortOrder, typer.Option(help="Largest or latest first (d
 
 
 @dataclass(frozen=True, kw_only=True)
-class SearchOnlyFilters:
+class TaskFilters:
+    """The filters given, by the names search and bulk queries take."""
+
+    queue: list[str]
+    state: list[str]
+    kind: list[str]
+    worker_id: str | None = None
+    recurring_task_id: str | None = None
+    created_after: str | None = None
+    created_before: str | None = None
     run_at_after: str | None = None
     run_at_before: str | None = None
     claimed_after: str | None = None
@@ -110,14 +81,54 @@ class SearchOnlyFilters:
     finished_before: str | None = None
     error_text: str | None = None
     text: str | None = None
-    sort: SortField = SortField.CREATED
-    order: SortOrder = SortOrder.DESC
 
-    def search_parameters(self) -> dict[str, Json]:
-        """The given filters, and sort and order when not the default."""
-        given = {name: value for name, value in vars(self).items() if value and name not in {"sort", "order"}}
-        if self.sort is not SortField.CREATED:
-            given["sort"] = self.sort.value
-        if self.order is not SortOrder.DESC:
-            given["order"] = self.order.value
-        return given
+    def given(self) -> dict[str, Json]:
+        """Only the filters that were given: the bulk query, or search parameters (lists repeat)."""
+        return {name: value for name, value in vars(self).items() if value}
+
+
+def _filter_options(
+    queue: QueueFilter = None,
+    state: StateFilter = None,
+    kind: KindFilter = None,
+    worker_id: WorkerFilter = None,
+    recurring_task_id: RecurringFilter = None,
+    created_after: CreatedAfterFilter = None,
+    created_before: CreatedBeforeFilter = None,
+    run_at_after: RunAtAfterFilter = None,
+    run_at_before: RunAtBeforeFilter = None,
+    claimed_after: ClaimedAfterFilter = None,
+    claimed_before: ClaimedBeforeFilter = None,
+    finished_after: FinishedAfterFilter = None,
+    finished_before: FinishedBeforeFilter = None,
+    error_text: ErrorTextFilter = None,
+    text: TextFilter = None,
+) -> TaskFilters:
+    """The one list of filter options; a command gets them through ``with_task_filters``."""
+    given = dict(locals())
+    return TaskFilters(**given | {"queue": queue or [], "state": state or [], "kind": kind or []})
+
+
+def with_task_filters(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` takes ``filters: TaskFilters``; the command returned takes every filter option
+    there instead, and calls ``command`` with them gathered into ``filters``."""
+    shared = inspect.signature(_filter_options).parameters
+    own = inspect.signature(command)
+    parameters = [
+        parameter
+        for mine in own.parameters.values()
+        for parameter in (
+            [option.replace(kind=inspect.Parameter.KEYWORD_ONLY) for option in shared.values()]
+            if mine.name == "filters"
+            else [mine]
+        )
+    ]
+
+    @functools.wraps(command)
+    def with_filters(**arguments: Any) -> None:
+        filters = _filter_options(**{name: arguments.pop(name) for name in shared})
+        command(filters=filters, **arguments)
+
+    with_filters.__signature__ = own.replace(parameters=parameters)  # type: ignore[attr-defined]
+    with_filters.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
+    return with_filters

@@ -18,27 +18,12 @@ from app.cli.http_client import (
 )
 from app.cli.output import Output
 from app.cli.task_filters import (
-    ClaimedAfterFilter,
-    ClaimedBeforeFilter,
-    CreatedAfterFilter,
-    CreatedBeforeFilter,
-    ErrorTextFilter,
-    FinishedAfterFilter,
-    FinishedBeforeFilter,
-    KindFilter,
     OrderOption,
-    QueueFilter,
-    RecurringFilter,
-    RunAtAfterFilter,
-    RunAtBeforeFilter,
-    SearchOnlyFilters,
     SortField,
     SortOption,
     SortOrder,
-    StateFilter,
     TaskFilters,
-    TextFilter,
-    WorkerFilter,
+    with_task_filters,
 )
 
 Json = Any
@@ -73,23 +58,11 @@ def fetch_tasks(
             return FoundTasks(tasks, cursor)
 
 
+@with_task_filters
 def search(
     server: ServerOption = DEFAULT_SERVER_URL,
-    queue: QueueFilter = None,
-    state: StateFilter = None,
-    kind: KindFilter = None,
-    worker_id: WorkerFilter = None,
-    recurring_task_id: RecurringFilter = None,
-    created_after: CreatedAfterFilter = None,
-    created_before: CreatedBeforeFilter = None,
-    run_at_after: RunAtAfterFilter = None,
-    run_at_before: RunAtBeforeFilter = None,
-    claimed_after: ClaimedAfterFilter = None,
-    claimed_before: ClaimedBeforeFilter = None,
-    finished_after: FinishedAfterFilter = None,
-    finished_before: FinishedBeforeFilter = None,
-    error_text: ErrorTextFilter = None,
-    text: TextFilter = None,
+    *,
+    filters: TaskFilters,
     sort: SortOption = SortField.CREATED,
     order: OrderOption = SortOrder.DESC,
     include_archive: IncludeArchiveOption = False,
@@ -107,29 +80,10 @@ def search(
     --error-text and --text match whole words on Elasticsearch, any substring on SQLite.
     """
     output = Output(as_json=as_json)
-    filters = TaskFilters.of(
-        queue=queue,
-        state=state,
-        kind=kind,
-        worker_id=worker_id,
-        recurring_task_id=recurring_task_id,
-        created_after=created_after,
-        created_before=created_before,
-    )
-    search_only = SearchOnlyFilters(
-        run_at_after=run_at_after,
-        run_at_before=run_at_before,
-        claimed_after=claimed_after,
-        claimed_before=claimed_before,
-        finished_after=finished_after,
-        finished_before=finished_before,
-        error_text=error_text,
-        text=text,
-        sort=sort,
-        order=order,
-    )
-    parameters = filters.search_parameters(include_archive=include_archive, limit=limit)
-    parameters |= search_only.search_parameters()
+    parameters = filters.given() | {"limit": limit}
+    parameters |= {"include_archive": "true"} if include_archive else {}
+    parameters |= {"sort": sort.value} if sort is not SortField.CREATED else {}
+    parameters |= {"order": order.value} if order is not SortOrder.DESC else {}
     with server_client(server, output.messages) as client:
         found = fetch_tasks(client, parameters, cursor=cursor, all_pages=all_pages, max_tasks=max_tasks)
     if output.as_json:

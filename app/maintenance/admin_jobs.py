@@ -1,4 +1,16 @@
-"""Admin job runner: works through pending and running bulk actions, one batch per job per pass."""
+"""Admin job runner: works through pending and running bulk actions, one batch per job per pass.
+
+A job pages through its stored query with the store's keyset cursor, always ordered by
+metadata.created_at newest first, ties by queue then id (``AdminService`` forces that order whatever
+the query says, and the stored query keeps every filter but no order). That key is the one thing the
+job's own writes never change: retry and requeue move run_at, every action moves metadata.modified_at
+(the ``finished`` sort) and reprioritize the priority, so a cursor over any of those could skip tasks
+or visit them twice once the job had changed the tasks behind it. On the created key, a task the job
+changed either still matches but sorts before the cursor or matches no more (a retried dead task is
+queued: out of states=[dead] and of any finished range); either way the next page starts where the last
+one ended, whatever filters (states, time ranges, error_text, text) the query uses. Tasks that start to
+match while the job runs are picked up only if they sort after the cursor, as on any keyset page.
+"""
 
 from datetime import timedelta
 

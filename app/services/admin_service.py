@@ -1,7 +1,8 @@
 """Operating tasks by hand or by query: retry, requeue, reprioritize, cancel, delete; pausing queues.
 
-Bulk actions become admin jobs: the query is counted and stored, then the leader works through it one
-batch per pass, newest task first, saving the cursor and counters after each batch with a
+Bulk actions become admin jobs: the query (every filter a search takes) is counted and stored, then the
+leader works through it one batch per pass, newest created task first whatever order the query asked
+for (see ``app.maintenance.admin_jobs`` for why), saving the cursor and counters after each batch with a
 compare-and-swap. A server that dies mid-job loses at most the batch in flight, and redoing it is
 harmless: every change is a compare-and-swap, and a task that no longer allows the action (already
 retried, finished meanwhile) is counted as skipped, never changed twice.
@@ -23,7 +24,16 @@ from app.services.completions import CompletionBoard
 from app.services.history import HistoryRecorder, outcome_event
 from app.services.paused_queues import NeverPaused, PausedQueues
 from app.services.policies import TaskPolicies
-from app.storage.port import AdminJob, AdminJobStore, QueueControlStore, QueueStats, TaskQuery, TaskStore
+from app.storage.port import (
+    AdminJob,
+    AdminJobStore,
+    QueueControlStore,
+    QueueStats,
+    SortOrder,
+    TaskQuery,
+    TaskSort,
+    TaskStore,
+)
 
 
 class AdminAction(StrEnum):
@@ -100,13 +110,13 @@ class AdminService:
 
     async def preview(self, action: AdminAction, query: TaskQuery, *, priority: int | None) -> BulkPreview:
         _check_parameters(action, priority)
-        _check_query(query)
+        query = _job_query(query)
         page = await self._store.search_tasks(query, limit=10, cursor=None)
         return BulkPreview(count=await self._store.count_tasks(query), sample=page.tasks)
 
     async def start_job(self, action: AdminAction, query: TaskQuery, *, priority: int | None) -> AdminJob:
         _check_parameters(action, priority)
-        _check_query(query)
+        query = _job_query(query)
         at = self._clock.now_utc()
         job = AdminJob(
             id=uuid.uuid4().hex,
@@ -125,7 +135,7 @@ class AdminService:
 
     async def run_job_batch(self, job: AdminJob, *, batch_size: int) -> AdminJob:
         """One batch of ``job``; the returned job carries the new cursor, counters and status."""
-        page = await self._store.search_tasks(job.query, limit=batch_size, cursor=job.cursor)
+        page = await self._store.search_tasks(_job_query(job.query), limit=batch_size, cursor=job.cursor)
         succeeded = skipped = 0
         priority = job.parameters.get("priority")
         for task in page.tasks:
@@ -206,8 +216,10 @@ def _check_parameters(action: AdminAction, priority: int | None) -> None:
         raise InvalidInput(f"{action.value} takes no priority")
 
 
-def _check_query(query: TaskQuery) -> None:
+def _job_query(query: TaskQuery) -> TaskQuery:
+    """``query`` checked for a bulk action, in the one order jobs page in: created, newest first."""
     for queue in query.queues:
         ensure_valid_queue_name(queue)
     if query.include_archive:
         raise InvalidInput("archived tasks are read-only: bulk actions apply to live tasks")
+    return replace(query, sort=TaskSort.CREATED, order=SortOrder.DESC)

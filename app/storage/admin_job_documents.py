@@ -1,5 +1,6 @@
 """Stored shape of admin jobs (query-driven bulk actions), shared by both backends."""
 
+from datetime import datetime
 from typing import Any
 
 from app.domain.states import TaskState
@@ -7,31 +8,59 @@ from app.domain.task import Version
 from app.storage.documents import Document, format_stored_time, parse_optional_time, parse_stored_time
 from app.storage.port import AdminJob, TaskQuery
 
+_TIMES = (
+    "created_after",
+    "created_before",
+    "run_at_after",
+    "run_at_before",
+    "claimed_after",
+    "claimed_before",
+    "finished_after",
+    "finished_before",
+)
+"""The query's time bounds, each stored under its own name; a document without one (written before bulk
+queries took every search filter) has no such bound."""
+
 
 def query_to_document(query: TaskQuery) -> Document:
-    created_after, created_before = query.created_after, query.created_before
+    """Every filter, so a job resumed by another server acts on exactly the same tasks. Not the sort:
+    jobs always page newest created first (``app.maintenance.admin_jobs``)."""
+    times = {name: getattr(query, name) for name in _TIMES}
     return {
         "queues": list(query.queues),
         "states": [state.value for state in query.states],
         "kinds": list(query.kinds),
         "worker_id": query.worker_id,
         "recurring_task_id": query.recurring_task_id,
-        "created_after": format_stored_time(created_after) if created_after else None,
-        "created_before": format_stored_time(created_before) if created_before else None,
         "include_archive": query.include_archive,
-    }
+        "error_text": query.error_text,
+        "text": query.text,
+    } | {name: format_stored_time(moment) if moment else None for name, moment in times.items()}
 
 
 def query_from_document(document: Document) -> TaskQuery:
+    """Missing fields mean no such filter, as in documents stored before a filter existed."""
+
+    def at(name: str) -> datetime | None:
+        return parse_optional_time(document.get(name))
+
     return TaskQuery(
         queues=tuple(document.get("queues") or ()),
         states=tuple(TaskState(state) for state in document.get("states") or ()),
         kinds=tuple(document.get("kinds") or ()),
         worker_id=document.get("worker_id"),
         recurring_task_id=document.get("recurring_task_id"),
-        created_after=parse_optional_time(document.get("created_after")),
-        created_before=parse_optional_time(document.get("created_before")),
         include_archive=bool(document.get("include_archive", False)),
+        error_text=document.get("error_text"),
+        text=document.get("text"),
+        created_after=at("created_after"),
+        created_before=at("created_before"),
+        run_at_after=at("run_at_after"),
+        run_at_before=at("run_at_before"),
+        claimed_after=at("claimed_after"),
+        claimed_before=at("claimed_before"),
+        finished_after=at("finished_after"),
+        finished_before=at("finished_before"),
     )
 
 

@@ -173,7 +173,8 @@ def test_search_by_error_text_and_sort_order(page: Page, overview: Overview) -> 
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("failed")
     expect(page.locator("#results-status")).to_contain_text("lowest priority first")
-    expect(page.locator("#bulk-unavailable")).to_be_visible()
+    # The bulk panel takes the whole query, text filters included.
+    expect(page.locator("section.bulk")).to_contain_text("error_text=SMTP down")
     assert "error_text=SMTP+down" in page.url
     assert "sort=priority" in page.url
     assert "order=asc" in page.url
@@ -242,6 +243,23 @@ def test_bulk_retry_previews_a_dry_run_then_follows_the_job(page: Page, api: htt
     expect(page.locator("#bulk-job-status")).to_contain_text("succeeded 3")
     assert {task_state(api, "ui-bulk", task_id) for task_id in dead_ids} == {"queued"}
     screenshot(page, "bulk-job-done")
+
+
+def test_bulk_retry_with_a_text_filter_acts_only_on_the_tasks_listed(page: Page, api: httpx.Client) -> None:
+    nightly = make_dead(api, "ui-bulk-text", args={"report": "nightly"})
+    weekly = make_dead(api, "ui-bulk-text", args={"report": "weekly"})
+    page.goto("/ui/#/tasks?queue=ui-bulk-text&state=dead&text=nightly")
+    expect(page.locator("#task-results tbody tr")).to_have_count(1)
+    page.get_by_label("Action", exact=True).select_option("retry")
+    page.get_by_role("button", name="Preview (dry run)").click()
+    expect(page.locator("#bulk-preview .dry-run-count")).to_contain_text(re.compile(r"^1 tasks? match"))
+
+    page.get_by_role("button", name=re.compile(r"^Retry 1 task")).click()
+    expect(page.locator("#bulk-job-status")).to_contain_text("retry done: 1 of 1 processed")
+    assert (task_state(api, "ui-bulk-text", nightly), task_state(api, "ui-bulk-text", weekly)) == (
+        "queued",
+        "dead",
+    )
 
 
 def test_recurring_tasks_show_their_schedule_and_pause(page: Page, api: httpx.Client) -> None:

@@ -186,5 +186,26 @@ def test_reprioritize_takes_a_priority_and_delete_removes(
 def test_unsafe_or_contradictory_queries_are_refused(admin: Tasques, queue: str) -> None:
     assert "--all-tasks" in admin("admin", "delete", expect_exit=2).stderr
     twice = admin("admin", "retry", "-q", queue, "--query", '{"queues": ["other"]}', expect_exit=2)
-    assert "queues given both" in twice.stderr
+    assert "queue given both" in twice.stderr
     assert "(HTTP 400)" in admin("admin", "retry", "--query", '{"states": ["asleep"]}', expect_exit=1).stderr
+
+
+def test_admin_takes_the_search_filters_and_acts_on_what_search_lists(
+    admin: Tasques, queue: str, leader_url: str
+) -> None:
+    enqueue(leader_url, queue, 2, kind="disk")
+    kill(leader_url, queue, 2, failure={"error": "disk full"})
+    enqueue(leader_url, queue, 2, kind="net")
+    kill(leader_url, queue, 2, failure={"error": "connection reset"})
+    filters = ["-q", queue, "--error-text", "disk", "--finished-after", "2000-01-01T00:00:00Z"]
+    listed = sorted(task["id"] for task in search(admin, *filters))
+
+    preview = json.loads(admin("admin", "retry", *filters, "--dry-run", "--json").stdout)
+    job = json.loads(admin("admin", "retry", *filters, "--poll-interval", "0.05", "--json").stdout)
+
+    assert listed == ["disk-0", "disk-1"]
+    assert (preview["count"], sorted(task["id"] for task in preview["sample"])) == (2, listed)
+    assert (job["status"], job["succeeded"]) == ("done", 2)
+    assert sorted(task["id"] for task in search(admin, "-q", queue, "--state", "queued")) == listed
+    twice = admin("admin", "retry", "--text", "a", "--query", '{"text": "b"}', expect_exit=2)
+    assert "text given both" in twice.stderr

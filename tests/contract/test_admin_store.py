@@ -15,7 +15,7 @@ from app.maintenance.admin_jobs import AdminJobRunner, AdminJobSettings
 from app.services.admin_service import AdminAction
 from app.services.claims import ClaimOrder
 from app.services.new_task import NewTask
-from app.storage.port import AdminJob, TaskQuery
+from app.storage.port import AdminJob, SortOrder, TaskQuery, TaskSort
 from tests.contract.conftest import T0, StoreHarness, queued_task
 
 
@@ -157,3 +157,116 @@ async def test_bulk_reprioritize_needs_a_priority(components: Components) -> Non
         await components.admin.preview(AdminAction.REPRIORITIZE, TaskQuery(), priority=None)
     with pytest.raises(InvalidInput):
         await components.admin.start_job(AdminAction.RETRY, TaskQuery(include_archive=True), priority=None)
+
+
+async def _dead_tasks(
+    components: Components, harness: StoreHarness, clock: FrozenClock, failures: list[tuple[str, str]]
+) -> None:
+    """Task ``t<index>`` per (report, error): args {"report": report}, dead with failure {"error": error},
+    created and finished a minute after the one before."""
+    for index, (report, error) in enumerate(failures):
+        await components.tasks.create_task(
+            NewTask(queue="q", kind="k", id=f"t{index}", retry_times=0, args={"report": report})
+        )
+        (claimed,) = await _claim(components, harness, ("q",))
+        await components.tasks.mark_failed("q", claimed.id, Claimant(worker_id="w"), {"error": error})
+        clock.advance(timedelta(minutes=1))
+    await harness.make_searchable()
+
+
+async def _listed(harness: StoreHarness, query: TaskQuery) -> list[str]:
+    page = await harness.store.search_tasks(query, limit=100, cursor=None)
+    return [task.id for task in page.tasks]
+
+
+FAILURES = [
+    ("nightly", "disk full"),
+    ("nightly", "connection timeout"),
+    ("weekly", "disk full"),
+    ("nightly", "disk full"),
+    ("nightly", "disk full"),
+    ("weekly", "connection timeout"),
+]
+FULL_QUERY = TaskQuery(
+    queues=("q",),
+    states=(TaskState.DEAD,),
+    error_text="disk",
+    text="nightly",
+    created_after=T0 + timedelta(minutes=1),
+    claimed_before=T0 + timedelta(minutes=10),
+    finished_after=T0,
+    run_at_after=T0,
+)
+
+
+async def test_a_bulk_job_acts_on_exactly_the_tasks_search_lists(
+    harness: StoreHarness, components: Components, clock: FrozenClock
+) -> None:
+    await _dead_tasks(components, harness, clock, FAILURES)
+    queries = [
+        TaskQuery(error_text="disk"),
+        TaskQuery(text="nightly"),
+        TaskQuery(finished_before=T0 + timedelta(minutes=2)),
+        TaskQuery(claimed_after=T0 + timedelta(minutes=3), error_text="timeout"),
+        FULL_QUERY,
+    ]
+    for query in queries:
+        preview = await components.admin.preview(AdminAction.RETRY, query, priority=None)
+        listed = await _listed(harness, query)
+        assert ([task.id for task in preview.sample], preview.count) == (listed, len(listed)), query
+
+    expected = await _listed(harness, FULL_QUERY)
+    job = await components.admin.start_job(AdminAction.RETRY, FULL_QUERY, priority=None)
+    runner = AdminJobRunner(harness.store, components.admin, settings=AdminJobSettings(batch_size=1))
+    for _ in range(len(expected) + 1):
+        await runner.run_once()
+        await harness.make_searchable()
+
+    finished = await components.admin.get_job(job.id)
+    assert expected == ["t4", "t3"]
+    assert (finished.status, finished.total, finished.succeeded, finished.skipped) == ("done", 2, 2, 0)
+    queued = await _listed(harness, TaskQuery(states=(TaskState.QUEUED,)))
+    assert sorted(queued) == sorted(expected)
+
+
+async def test_a_job_resumed_by_another_server_keeps_its_full_query(
+    harness: StoreHarness, components: Components, clock: FrozenClock
+) -> None:
+    await _dead_tasks(components, harness, clock, FAILURES)
+    job = await components.admin.start_job(AdminAction.RETRY, FULL_QUERY, priority=None)
+    first = AdminJobRunner(harness.store, components.admin, settings=AdminJobSettings(batch_size=1))
+    await first.run_once()
+    await harness.make_searchable()
+
+    # The leader dies; another server's leader reads the job back and carries on from its cursor.
+    other_store = harness.sibling()
+    other = build_components(Settings(), clock=clock, store=other_store)
+    resumed = await other.admin.get_job(job.id)
+    second = AdminJobRunner(other_store, other.admin, settings=AdminJobSettings(batch_size=1))
+    for _ in range(3):
+        await second.run_once()
+        await harness.make_searchable()
+
+    finished = await other.admin.get_job(job.id)
+    assert resumed.query == FULL_QUERY
+    assert (resumed.status, resumed.processed) == ("running", 1)
+    assert (finished.status, finished.processed, finished.succeeded) == ("done", 2, 2)
+    assert sorted(await _listed(harness, TaskQuery(states=(TaskState.QUEUED,)))) == ["t3", "t4"]
+
+
+async def test_a_job_pages_newest_created_first_whatever_order_the_query_asks(
+    harness: StoreHarness, components: Components, clock: FrozenClock
+) -> None:
+    await _dead_tasks(components, harness, clock, FAILURES)
+    # Retrying moves run_at and metadata.modified_at: a cursor over either would lose its place.
+    query = replace(FULL_QUERY, sort=TaskSort.FINISHED, order=SortOrder.ASC)
+
+    job = await components.admin.start_job(AdminAction.RETRY, query, priority=None)
+    runner = AdminJobRunner(harness.store, components.admin, settings=AdminJobSettings(batch_size=1))
+    for _ in range(3):
+        await runner.run_once()
+        await harness.make_searchable()
+
+    assert (job.query.sort, job.query.order) == (TaskSort.CREATED, SortOrder.DESC)
+    finished = await components.admin.get_job(job.id)
+    assert (finished.status, finished.processed, finished.succeeded) == ("done", 2, 2)

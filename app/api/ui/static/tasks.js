@@ -268,21 +268,15 @@ export async function renderTasks(root, { context, params, flash }) {
   next.addEventListener("click", () => load(page + 1));
   refreshButton.addEventListener("click", () => load(page));
 
-  // Bulk queries know no text filters: acting on "all matching tasks" would reach tasks not listed here.
+  // Bulk queries take every search filter, so "all matching tasks" are exactly the tasks listed here.
   root.append(
-    filters.error_text || filters.text
-      ? h(
-          "p",
-          { class: "muted", id: "bulk-unavailable" },
-          "Bulk actions take no error text or text filter: clear those to act on all matching tasks.",
-        )
-      : renderBulkPanel({
-          context,
-          flash,
-          query: bulkQuery(filters),
-          includeArchive: filters.include_archive,
-          onFinished: () => load(page),
-        }),
+    renderBulkPanel({
+      context,
+      flash,
+      query: bulkQuery(filters),
+      includeArchive: filters.include_archive,
+      onFinished: () => load(page),
+    }),
   );
 
   api
@@ -345,14 +339,13 @@ function summaryPanel(name, title, terms) {
   );
 }
 
+// The search's filters as the bulk query object (POST /tasques/_search's names): lists stay lists.
 function bulkQuery(filters) {
   const query = {};
-  if (filters.queues.length) query.queues = filters.queues;
-  if (filters.states.length) query.states = filters.states;
-  if (filters.kinds.length) query.kinds = filters.kinds;
-  if (filters.worker_id) query.worker_id = filters.worker_id;
-  if (filters.recurring_task_id) query.recurring_task_id = filters.recurring_task_id;
-  if (filters.created_after) query.created_after = filters.created_after;
-  if (filters.created_before) query.created_before = filters.created_before;
+  for (const [name, value] of filterPairs(filters)) {
+    if (!value) continue;
+    if (["queue", "state", "kind"].includes(name)) (query[name] ??= []).push(value);
+    else query[name] = value;
+  }
   return query;
 }

@@ -5,6 +5,7 @@ from .backfill_body import BackfillBody
 from .backoff_body import BackoffBody
 from .backoff_strategy import BackoffStrategy
 from .bulk_body import BulkBody
+from .bulk_query_body import BulkQueryBody
 from .cancel_body import CancelBody
 from .chord_body import ChordBody
 from .claim_body import ClaimBody
@@ -29,7 +30,6 @@ from .overlap_policy import OverlapPolicy
 from .pipeline_kind import PipelineKind
 from .pipeline_state import PipelineState
 from .priority_body import PriorityBody
-from .query_body import QueryBody
 from .recurring_update_body import RecurringUpdateBody
 from .report_body import ReportBody
 from .report_body_checkpoint_type_0 import ReportBodyCheckpointType0
@@ -107,6 +107,7 @@ __all__ = (
     "BackoffBody",
     "BackoffStrategy",
     "BulkBody",
+    "BulkQueryBody",
     "CancelBody",
     "ChordBody",
     "ClaimBody",
@@ -131,7 +132,6 @@ __all__ = (
     "PipelineKind",
     "PipelineState",
     "PriorityBody",
-    "QueryBody",
     "RecurringUpdateBody",
     "ReportBody",
     "ReportBodyCheckpointType0",

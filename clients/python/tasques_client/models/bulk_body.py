@@ -12,7 +12,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.query_body import QueryBody
+  from ..models.bulk_query_body import BulkQueryBody
 
 
 
@@ -28,19 +28,21 @@ class BulkBody:
         Attributes:
             dry_run (bool | Unset):  Default: False.
             priority (int | None | Unset): reprioritize only
-            query (QueryBody | Unset):
+            query (BulkQueryBody | Unset): The filters of ``POST /tasques/_search``, by the same names and with the same
+                400s; queues,
+                states and kinds, the names bulk queries had before they took the full search query, still work.
      """
 
     dry_run: bool | Unset = False
     priority: int | None | Unset = UNSET
-    query: QueryBody | Unset = UNSET
+    query: BulkQueryBody | Unset = UNSET
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.query_body import QueryBody # noqa: PLC0415
+        from ..models.bulk_query_body import BulkQueryBody # noqa: PLC0415
         dry_run = self.dry_run
 
         priority: int | None | Unset
@@ -71,7 +73,7 @@ class BulkBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.query_body import QueryBody # noqa: PLC0415
+        from ..models.bulk_query_body import BulkQueryBody # noqa: PLC0415
         d = dict(src_dict)
         dry_run = d.pop("dry_run", UNSET)
 
@@ -86,11 +88,11 @@ class BulkBody:
 
 
         _query = d.pop("query", UNSET)
-        query: QueryBody | Unset
+        query: BulkQueryBody | Unset
         if isinstance(_query,  Unset):
             query = UNSET
         else:
-            query = QueryBody.from_dict(_query)
+            query = BulkQueryBody.from_dict(_query)
 
 
 

@@ -159,7 +159,7 @@ export const createTask = <ThrowOnError extends boolean = false>(options: Option
 /**
  * Apply an action to every live Task matching a query
  *
- * dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works through in batches; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
+ * The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort, order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works through in batches, newest created first; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
  */
 export const bulkAction = <ThrowOnError extends boolean = false>(options: Options<BulkActionData, ThrowOnError>) => (options.client ?? client).post<BulkActionResponses, BulkActionErrors, ThrowOnError>({
     url: '/tasques/_bulk/{action}',

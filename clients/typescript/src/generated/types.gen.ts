@@ -70,9 +70,88 @@ export type BulkBody = {
      */
     priority?: number | null;
     /**
-     * Which live tasks; empty means all of them
+     * Which live tasks, by the filters of POST /tasques/_search; empty means all of them
      */
-    query?: QueryBody;
+    query?: BulkQueryBody;
+};
+
+/**
+ * BulkQueryBody
+ *
+ * The filters of ``POST /tasques/_search``, by the same names and with the same 400s; queues,
+ * states and kinds, the names bulk queries had before they took the full search query, still work.
+ */
+export type BulkQueryBody = {
+    /**
+     * Claimed After
+     */
+    claimed_after?: string | null;
+    /**
+     * Claimed Before
+     */
+    claimed_before?: string | null;
+    /**
+     * Created After
+     */
+    created_after?: string | null;
+    /**
+     * Created Before
+     */
+    created_before?: string | null;
+    /**
+     * Error Text
+     */
+    error_text?: string | null;
+    /**
+     * Finished After
+     */
+    finished_after?: string | null;
+    /**
+     * Finished Before
+     */
+    finished_before?: string | null;
+    /**
+     * Include Archive
+     */
+    include_archive?: boolean;
+    /**
+     * Kind
+     *
+     * Any of these kinds
+     */
+    kind?: Array<string>;
+    /**
+     * Queue
+     *
+     * Any of these queues
+     */
+    queue?: Array<string>;
+    /**
+     * Recurring Task Id
+     */
+    recurring_task_id?: string | null;
+    /**
+     * Run At After
+     */
+    run_at_after?: string | null;
+    /**
+     * Run At Before
+     */
+    run_at_before?: string | null;
+    /**
+     * State
+     *
+     * Any of these states
+     */
+    state?: Array<TaskState>;
+    /**
+     * Text
+     */
+    text?: string | null;
+    /**
+     * Worker Id
+     */
+    worker_id?: string | null;
 };
 
 /**
@@ -450,40 +529,6 @@ export type PriorityBody = {
      * Priority
      */
     priority: number;
-};
-
-/**
- * QueryBody
- */
-export type QueryBody = {
-    /**
-     * Created After
-     */
-    created_after?: string | null;
-    /**
-     * Created Before
-     */
-    created_before?: string | null;
-    /**
-     * Kinds
-     */
-    kinds?: Array<string>;
-    /**
-     * Queues
-     */
-    queues?: Array<string>;
-    /**
-     * Recurring Task Id
-     */
-    recurring_task_id?: string | null;
-    /**
-     * States
-     */
-    states?: Array<TaskState>;
-    /**
-     * Worker Id
-     */
-    worker_id?: string | null;
 };
 
 /**

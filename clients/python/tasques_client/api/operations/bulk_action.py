@@ -112,9 +112,11 @@ def sync_detailed(
 ) -> Response[ErrorBody | HTTPValidationError | WireBulkPreview | WireJobEnvelope]:
     """ Apply an action to every live Task matching a query
 
-     dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works
-    through in batches; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and
-    counted.
+     The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort,
+    order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it
+    selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise
+    202 with an admin job that the leader works through in batches, newest created first; follow it at
+    GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
 
     Args:
         action (AdminAction):
@@ -150,9 +152,11 @@ def sync(
 ) -> ErrorBody | HTTPValidationError | WireBulkPreview | WireJobEnvelope | None:
     """ Apply an action to every live Task matching a query
 
-     dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works
-    through in batches; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and
-    counted.
+     The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort,
+    order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it
+    selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise
+    202 with an admin job that the leader works through in batches, newest created first; follow it at
+    GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
 
     Args:
         action (AdminAction):
@@ -183,9 +187,11 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | HTTPValidationError | WireBulkPreview | WireJobEnvelope]:
     """ Apply an action to every live Task matching a query
 
-     dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works
-    through in batches; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and
-    counted.
+     The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort,
+    order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it
+    selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise
+    202 with an admin job that the leader works through in batches, newest created first; follow it at
+    GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
 
     Args:
         action (AdminAction):
@@ -221,9 +227,11 @@ async def asyncio(
 ) -> ErrorBody | HTTPValidationError | WireBulkPreview | WireJobEnvelope | None:
     """ Apply an action to every live Task matching a query
 
-     dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works
-    through in batches; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and
-    counted.
+     The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort,
+    order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it
+    selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise
+    202 with an admin job that the leader works through in batches, newest created first; follow it at
+    GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
 
     Args:
         action (AdminAction):
