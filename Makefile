@@ -8,7 +8,7 @@ PORT ?= 8080
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install run test check lint typecheck imports openapi openapi-check clients clients-check lint-deploy kibana bench clean
+.PHONY: install run test check lint typecheck imports openapi openapi-check clients clients-check lint-deploy kibana bench bench-memory clean
 
 $(STAMP): pyproject.toml clients/python/setup.py sdk/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +106,11 @@ soak: $(STAMP)
 # refreshes BENCHMARKS.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# One server under the bench's end-to-end load, round after round, for MINUTES (10): is its memory flat?
+MINUTES ?= 10
+bench-memory: $(STAMP)
+	$(BIN)/python -m bench.memory --minutes $(MINUTES)
 
 clean:
 	rm -rf $(VENV) .ci-artifacts .mypy_cache .ruff_cache .pytest_cache clients/typescript/node_modules clients/typescript/dist
