@@ -128,45 +128,50 @@ def json_or_reference(value: Any, reference: Callable[[], bytes]) -> bytes:
 
 
 def task_json(task: Task, *, for_claimer: bool = False) -> bytes:
-    fast = _dump(task_dict(task, for_claimer=for_claimer))
-    return (
-        fast
-        if fast is not None
-        else wire_task(task, for_claimer=for_claimer).model_dump_json(exclude_none=True).encode()
+    return json_or_reference(
+        task_dict(task, for_claimer=for_claimer),
+        lambda: wire_task(task, for_claimer=for_claimer).model_dump_json(exclude_none=True).encode(),
     )
 
 
 def task_list_json(tasks: Sequence[Task], *, for_claimer: bool = False) -> bytes:
-    fast = _dump([task_dict(task, for_claimer=for_claimer) for task in tasks])
-    if fast is not None:
-        return fast
-    return _TASK_LIST.dump_json(
-        [wire_task(task, for_claimer=for_claimer) for task in tasks], exclude_none=True
+    return json_or_reference(
+        [task_dict(task, for_claimer=for_claimer) for task in tasks],
+        lambda: _TASK_LIST.dump_json(
+            [wire_task(task, for_claimer=for_claimer) for task in tasks], exclude_none=True
+        ),
     )
+
+
+def _error_dict(error: TasquesError) -> dict[str, Any]:
+    return {"message": error.message, "error": error.code}
 
 
 def batch_result_json(results: Sequence[Task | TaskAlreadyExists]) -> bytes:
     items: list[dict[str, Any]] = [
-        {"status": 409, "error": {"message": result.message, "error": result.code}}
+        {"status": 409, "error": _error_dict(result)}
         if isinstance(result, TaskAlreadyExists)
         else {"status": 201, "task": task_dict(result)}
         for result in results
     ]
     conflicts = sum(1 for result in results if isinstance(result, TaskAlreadyExists))
-    fast = _dump({"created": len(items) - conflicts, "conflicts": conflicts, "results": items})
-    if fast is not None:
-        return fast
-    reference = WireBatchResult(
-        created=len(items) - conflicts,
-        conflicts=conflicts,
-        results=[
-            WireBatchItem(status=409, error=ErrorBody(message=result.message, error=result.code))
-            if isinstance(result, TaskAlreadyExists)
-            else WireBatchItem(status=201, task=wire_task(result))
-            for result in results
-        ],
+
+    def reference() -> bytes:
+        body = WireBatchResult(
+            created=len(items) - conflicts,
+            conflicts=conflicts,
+            results=[
+                WireBatchItem(status=409, error=ErrorBody(message=result.message, error=result.code))
+                if isinstance(result, TaskAlreadyExists)
+                else WireBatchItem(status=201, task=wire_task(result))
+                for result in results
+            ],
+        )
+        return body.model_dump_json(exclude_none=True).encode()
+
+    return json_or_reference(
+        {"created": len(items) - conflicts, "conflicts": conflicts, "results": items}, reference
     )
-    return reference.model_dump_json(exclude_none=True).encode()
 
 
 def finish_result_json(results: Sequence[Task | TasquesError], statuses: Sequence[int]) -> bytes:
@@ -175,7 +180,7 @@ def finish_result_json(results: Sequence[Task | TasquesError], statuses: Sequenc
     items = [
         {"status": status, "task": task_dict(result)}
         if isinstance(result, Task)
-        else {"status": status, "error": {"message": result.message, "error": result.code}}
+        else {"status": status, "error": _error_dict(result)}
         for status, result in zip(statuses, results, strict=True)
     ]
 

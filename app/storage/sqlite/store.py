@@ -133,22 +133,9 @@ class SqliteTaskStore(
         return results
 
     async def delete_task(self, previous: Task) -> None:
-        expected = previous.metadata.version
-        if expected is None:
-            raise VersionConflict(previous.id)
-
-        async def delete(writer: Statements) -> None:
-            deleted = await writer.execute(
-                "DELETE FROM tasks WHERE queue = ? AND id = ? AND version = ?",
-                (previous.queue, previous.id, expected.seq_num),
-            )
-            if deleted.rowcount != 1:
-                exists = await writer.execute_fetchall(
-                    "SELECT 1 FROM tasks WHERE queue = ? AND id = ?", (previous.queue, previous.id)
-                )
-                raise VersionConflict(previous.id) if exists else TaskNotFound(previous.queue, previous.id)
-
-        await self._connections.write(delete)
+        (result,) = await self.delete_tasks([previous])
+        if isinstance(result, VersionConflict | TaskNotFound):
+            raise result
 
     async def update_task(self, previous: Task, updated: Task) -> Task:
         (result,) = await self.update_tasks([(previous, updated)])
