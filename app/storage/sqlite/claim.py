@@ -128,6 +128,11 @@ def _excluding_all(found: _Filter, scopes: set[LimiterScope]) -> _Filter:
     return found
 
 
+def _claim_index(request: ClaimRequest) -> str:
+    """The partial index in claim order: per queue when the claim names queues, else across all."""
+    return "tasks_claim_order" if request.queues else "tasks_claim_order_all_queues"
+
+
 def best_first(request: ClaimRequest, found: _Filter, *, columns: str, limit: int) -> tuple[str, list[Any]]:
     """A query for ``columns`` of the best ``limit`` claimable rows under ``found``, in claim order.
 
@@ -136,7 +141,7 @@ def best_first(request: ClaimRequest, found: _Filter, *, columns: str, limit: in
     them: half a second per claim at 80k waiting). No queue named: ``tasks_claim_order_all_queues``.
     """
     if len(request.queues) <= 1:
-        index = "tasks_claim_order" if request.queues else "tasks_claim_order_all_queues"
+        index = _claim_index(request)
         sql = f"SELECT {columns} FROM tasks INDEXED BY {index} WHERE {found.condition} {CLAIM_ORDER} LIMIT ?"
         return sql, [*found.parameters, limit]
     per_queue = (
@@ -371,7 +376,7 @@ def look_ahead_query(request: ClaimRequest) -> tuple[str, list[Any]]:
     # found by their keys instead.
     index = ""
     if not request.offered:
-        index = "INDEXED BY " + ("tasks_claim_order" if request.queues else "tasks_claim_order_all_queues")
+        index = f"INDEXED BY {_claim_index(request)}"
     sql = (
         f"SELECT EXISTS (SELECT 1 FROM tasks {index} WHERE {found.condition}), EXISTS (SELECT 1 FROM tasks "
         "INDEXED BY tasks_waiting_by_key WHERE state IN ('queued', 'failed') AND concurrency_key > '')"

@@ -209,16 +209,18 @@ class SqliteConnections:
             self._committed()
             return result
 
+    def _least_busy_reader(self) -> _ConnectionThread:
+        return min(self._readers, key=lambda candidate: candidate.pending)
+
     async def read(self, body: Body[T]) -> T:
         """Run ``body``'s reads on the least busy reader's thread (one hand-off)."""
-        reader = min(self._readers, key=lambda candidate: candidate.pending)
         async with translated_errors():
-            return await reader.call(_read(body))
+            return await self._least_busy_reader().call(_read(body))
 
     @asynccontextmanager
     async def write_transaction(self) -> AsyncIterator[Statements]:
-        """A transaction whose statements are handed over one by one, for bodies that must await other
-        things in between; ``write`` is the fast path."""
+        """A transaction whose statements are handed over one by one (the colder store methods not yet
+        moved to ``write``, the one-hand-off path)."""
         async with self._write_lock, translated_errors():
             cancelled = threading.Event()
             begin = self._writer.submit(
@@ -237,9 +239,8 @@ class SqliteConnections:
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Statements]:
-        reader = min(self._readers, key=lambda candidate: candidate.pending)
         async with translated_errors():
-            yield HoppingStatements(reader.call)
+            yield HoppingStatements(self._least_busy_reader().call)
 
     async def close(self) -> None:
         threads = (self._writer, *self._readers, self._checkpointer)

@@ -4,8 +4,9 @@ SQLite work is a few microseconds per statement; handing each one to a thread an
 hundred (the event loop's wake-up dominates). So a body is shipped to the connection's thread whole and
 run there in one go: ``DirectStatements`` executes each awaited statement at once, and ``run_to_end``
 drives the body's coroutine without an event loop, refusing one that waits on anything else. Bodies stay
-``async`` so the same code also runs through ``HoppingStatements``, one hand-off per statement, for the
-few callers that need to interleave their own awaits with a transaction.
+``async`` so the same code also runs through ``HoppingStatements``, one hand-off per statement: the
+path of the colder store methods not yet moved to ``write``/``read`` (leader locks, recurring tasks,
+admin jobs, maintenance scans, search), which still use ``write_transaction``/``reader``.
 """
 
 import sqlite3
