@@ -59,9 +59,10 @@ def build_store(settings: Settings) -> Store:
         return SqliteTaskStore(
             storage.sqlite.path, busy_timeout_ms=int(storage.sqlite.busy_timeout.total_seconds() * 1000)
         )
-    es = storage.elasticsearch
+    es = storage.search_engine
     return ElasticsearchTaskStore.connect(
         es.urls,
+        engine="opensearch" if storage.backend == "opensearch" else "elasticsearch",
         username=es.username,
         password=es.password.get_secret_value() if es.password else None,
         request_timeout=es.request_timeout.total_seconds(),
@@ -302,8 +303,8 @@ def _build_maintenance(
             store,
             settings=config.archiver,
             clock=clock,
-            store_keeps_retention=settings.storage.backend == "elasticsearch"
-            and settings.storage.elasticsearch.ilm_enabled,
+            store_keeps_retention=settings.storage.uses_search_engine
+            and settings.storage.search_engine.ilm_enabled,
         ),
         DeadLetterExpirer(store, settings=config.dead_letters, clock=clock, activity=metrics),
         *extra_services,

@@ -61,17 +61,30 @@ class ElasticsearchSettings(_Section):
     # Off only for clusters that forbid inline scripts (script.allowed_types: none): then every
     # update rewrites the whole document instead of the changed fields.
     scripted_updates: bool = True
-    # Archived tasks live behind a rollover alias; ILM rolls it over and deletes old indices after
-    # archive_retention. Off for clusters without ILM: then the archiver prunes by query.
+    # Archived tasks live behind a rollover alias; ILM (Elasticsearch) or ISM (OpenSearch) rolls it over
+    # and deletes old indices after archive_retention. Off for clusters without either: then the
+    # archiver prunes by query.
     ilm_enabled: bool = True
     archive_retention: GoDuration = timedelta(days=30)
     events_retention: GoDuration = timedelta(days=90)  # attempt history, via its own ILM policy
 
 
 class StorageSettings(_Section):
-    backend: Literal["sqlite", "elasticsearch"] = "sqlite"
+    backend: Literal["sqlite", "elasticsearch", "opensearch"] = "sqlite"
     sqlite: SqliteSettings = SqliteSettings()
     elasticsearch: ElasticsearchSettings = ElasticsearchSettings()
+    # The same settings for an OpenSearch cluster; ilm_enabled then means ISM policies.
+    opensearch: ElasticsearchSettings = ElasticsearchSettings()
+
+    @property
+    def search_engine(self) -> ElasticsearchSettings:
+        """The section of the configured search engine (``elasticsearch`` for the SQLite backend too,
+        whose index prefix the Kibana commands still default to)."""
+        return self.opensearch if self.backend == "opensearch" else self.elasticsearch
+
+    @property
+    def uses_search_engine(self) -> bool:
+        return self.backend != "sqlite"
 
 
 class MaintenanceSettings(_Section):

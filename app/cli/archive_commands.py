@@ -53,12 +53,12 @@ async def _run(settings: Settings, *, console: Console, max_batches: int | None)
     from app.components import build_store
 
     store = build_store(settings)
-    es = settings.storage.elasticsearch
+    es = settings.storage.search_engine
     archiver = Archiver(
         store,
         settings=settings.maintenance.archiver,
         clock=SystemClock(),
-        store_keeps_retention=settings.storage.backend == "elasticsearch" and es.ilm_enabled,
+        store_keeps_retention=settings.storage.uses_search_engine and es.ilm_enabled,
     )
     outcome = ArchiveRun()
     columns = (

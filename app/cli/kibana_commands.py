@@ -46,4 +46,4 @@ def import_objects(
 
 
 def _prefix(prefix: str | None, config: Path | None) -> str:
-    return prefix if prefix is not None else load_settings(config).storage.elasticsearch.index_prefix
+    return prefix if prefix is not None else load_settings(config).storage.search_engine.index_prefix

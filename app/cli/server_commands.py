@@ -105,8 +105,8 @@ def setup(
         raise typer.Exit(code=1) from error
     _console.print(f"[green]setup complete[/green] on the {settings.storage.backend} backend")
     if kibana is not None:
-        prefix = settings.storage.elasticsearch.index_prefix
-        if settings.storage.backend != "elasticsearch":
+        prefix = settings.storage.search_engine.index_prefix
+        if not settings.storage.uses_search_engine:
             _console.print(
                 "[yellow]note:[/yellow] the sqlite backend writes no indices; the dashboards stay empty"
             )

@@ -1,12 +1,12 @@
-"""An Elasticsearch task store for tests: a real cluster when configured, else the osmem emulator.
+"""A search-engine task store for tests, always on a real engine.
 
-Set ``TASQUES_TEST_ES_URL`` (optionally ``TASQUES_TEST_ES_USERNAME``, ``TASQUES_TEST_ES_PASSWORD``,
-``TASQUES_TEST_ES_CA_CERTS``) to run against a real cluster with scripted updates; otherwise one osmem
-process is started per test process and reached through ``emulator_shim``. osmem cannot run painless
-scripts and has no ILM (it refuses ``index.lifecycle.*`` settings), so the emulator tier uses
-full-document CAS writes and an archive without lifecycle. Every harness gets its own index prefix and
-removes its indices, aliases, templates and ILM policies on exit, so tests can share a cluster and run in
-parallel.
+With ``TASQUES_TEST_ES_URL`` set (optionally ``TASQUES_TEST_ES_USERNAME``, ``TASQUES_TEST_ES_PASSWORD``,
+``TASQUES_TEST_ES_CA_CERTS``) the tests use that cluster, Elasticsearch or OpenSearch (its root answer
+says which). Otherwise one OpenSearch node assembled from Maven Central jars (``tests.support.engine``)
+is started on first use in this process and stopped at exit. Every harness gets its own index prefix and
+removes its indices, aliases, templates and lifecycle policies on exit, so tests can share a cluster and
+run in parallel. Lifecycle management (ILM on Elasticsearch, ISM on OpenSearch) is on wherever the
+engine has it; scripted updates are always on, as in production.
 """
 
 import asyncio
@@ -17,31 +17,134 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, Literal, Unpack
+from typing import Any, Unpack
 
-from elasticsearch import AsyncElasticsearch, NotFoundError
-from osmem_server import OsmemServer
+import httpx
 
 from app.storage.elasticsearch import ElasticsearchTaskStore, StoreOptions
-
-from .emulator_shim import emulator_shim
+from app.storage.elasticsearch.engine import EngineName, EngineNotFound, SearchEngine
+from app.storage.elasticsearch.engine_connect import connect_engine
 
 ES_URL_VARIABLE = "TASQUES_TEST_ES_URL"
-Tier = Literal["real", "emulator"]
-
-_emulator: OsmemServer | None = None
-_emulator_lock = threading.Lock()
 
 
-def elasticsearch_tier() -> Tier:
-    return "real" if os.environ.get(ES_URL_VARIABLE) else "emulator"
+class EngineRestError(Exception):
+    def __init__(self, status: int, text: str) -> None:
+        super().__init__(f"{status}: {text}")
+        self.status = status
+
+
+@dataclass(frozen=True)
+class EngineUnderTest:
+    """The engine the tests run on."""
+
+    url: str
+    engine: EngineName
+    version: str
+    lifecycle: bool
+    """ILM (Elasticsearch) or ISM (OpenSearch) is installed."""
+    credentials: tuple[str, str] | None = None
+    ca_certs: str | None = None
+
+    @property
+    def description(self) -> str:
+        return f"{self.engine} {self.version} at {self.url}"
+
+    async def rest(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        """One raw REST call to the engine (see ``ElasticsearchHarness.rest``)."""
+        verify: str | bool = self.ca_certs or True
+        async with httpx.AsyncClient(auth=self.credentials, verify=verify, timeout=60.0) as http:
+            response = await http.request(
+                method,
+                self.url + path,
+                json=body,
+                params={k: str(v).lower() if isinstance(v, bool) else v for k, v in params.items()},
+            )
+        if response.status_code >= 400:
+            raise EngineRestError(response.status_code, response.text)
+        return response.json() if response.content else None
+
+    def client(self, *, request_timeout: float = 30.0) -> SearchEngine:
+        username, password = self.credentials if self.credentials else (None, None)
+        return connect_engine(
+            self.engine,
+            [self.url],
+            username=username,
+            password=password,
+            request_timeout=request_timeout,
+            ca_certs=self.ca_certs,
+        )
+
+    def storage_settings(self, *, url: str | None = None, **section: Any) -> dict[str, Any]:
+        """The ``storage`` settings of a server on this engine (``url`` overrides, e.g. a proxy's)."""
+        options: dict[str, Any] = {"urls": [url or self.url], "ilm_enabled": self.lifecycle, **section}
+        if self.credentials:
+            options["username"], options["password"] = self.credentials
+        if self.ca_certs:
+            options["ca_certs"] = self.ca_certs
+        return {"backend": self.engine, self.engine: options}
+
+    def server_environment(self, *, index_prefix: str, url: str | None = None) -> dict[str, str]:
+        """``TASQUES_*`` variables for a server process on this engine under ``index_prefix``."""
+        section = f"TASQUES_STORAGE__{self.engine.upper()}__"
+        environment = {
+            "TASQUES_STORAGE__BACKEND": self.engine,
+            f"{section}URLS": f'["{url or self.url}"]',
+            f"{section}INDEX_PREFIX": index_prefix,
+            f"{section}ILM_ENABLED": "true" if self.lifecycle else "false",
+        }
+        if self.credentials:
+            environment[f"{section}USERNAME"], environment[f"{section}PASSWORD"] = self.credentials
+        return environment
+
+
+_engine: EngineUnderTest | None = None
+_engine_lock = threading.Lock()
+
+
+def _describe(url: str, credentials: tuple[str, str] | None, ca_certs: str | None) -> EngineUnderTest:
+    verify: str | bool = ca_certs or True
+    with httpx.Client(auth=credentials, verify=verify, timeout=30.0) as http:
+        version = http.get(url).raise_for_status().json()["version"]
+        engine: EngineName = "opensearch" if version.get("distribution") == "opensearch" else "elasticsearch"
+        path = "/_plugins/_ism/policies" if engine == "opensearch" else "/_ilm/policy"
+        lifecycle = http.get(url + path).status_code == 200
+    return EngineUnderTest(url, engine, str(version["number"]), lifecycle, credentials, ca_certs)
+
+
+def _configured_engine() -> EngineUnderTest | None:
+    url = os.environ.get(ES_URL_VARIABLE)
+    if not url:
+        return None
+    username = os.environ.get("TASQUES_TEST_ES_USERNAME")
+    credentials = (username, os.environ.get("TASQUES_TEST_ES_PASSWORD", "")) if username else None
+    return _describe(url.rstrip("/"), credentials, os.environ.get("TASQUES_TEST_ES_CA_CERTS"))
+
+
+def running_engine() -> EngineUnderTest:
+    """The configured cluster, or this process's OpenSearch node (started on first call)."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = _configured_engine()
+        if _engine is None:
+            from tests.support.engine import start_engine
+
+            cluster = start_engine(nodes=1)
+            atexit.register(cluster.stop)
+            _engine = _describe(cluster.url, None, None)
+        return _engine
+
+
+async def engine_under_test() -> EngineUnderTest:
+    return await asyncio.to_thread(running_engine)
 
 
 @dataclass
 class ElasticsearchHarness:
     store: ElasticsearchTaskStore
-    client: AsyncElasticsearch
-    tier: Tier
+    client: SearchEngine
+    engine: EngineUnderTest
     index_prefix: str
 
     async def make_searchable(self) -> None:
@@ -53,67 +156,35 @@ class ElasticsearchHarness:
     def sibling_store(self, **store_kwargs: Unpack[StoreOptions]) -> ElasticsearchTaskStore:
         """Another store on the same prefix and client, like a second server; do not close it."""
         store_kwargs["index_prefix"] = self.index_prefix
-        _tier_defaults(store_kwargs, self.tier)
+        store_kwargs.setdefault("ilm_enabled", self.engine.lifecycle)
         return ElasticsearchTaskStore(self.client, **store_kwargs)
 
     async def remove_everything(self) -> None:
-        # Resolve names first: ES 8 refuses wildcard index deletes (action.destructive_requires_name).
-        indices = await self.client.indices.get(
-            index=f"{self.index_prefix}*",
-            ignore_unavailable=True,
-            allow_no_indices=True,
-            expand_wildcards="all",
-        )
-        # Aliases go with their indices; an ILM policy can only be deleted once no index uses it.
-        if indices.body:
-            await self.client.indices.delete(index=list(indices.body))
-        names = self.store.names
-        for template in (names.task_template, names.archive_template, names.events_template):
-            with suppress(NotFoundError):
-                await self.client.indices.delete_index_template(name=template)
-        if self.tier == "real":
-            for policy in (names.archive_policy, names.events_policy):
-                with suppress(NotFoundError):
-                    await self.client.ilm.delete_lifecycle(name=policy)
+        await remove_prefix(self.client, self.store, lifecycle=self.engine.lifecycle)
+
+    async def rest(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        """A raw REST call for what the store's seam does not cover (mappings, settings, aliases,
+        lifecycle explain...); plain JSON, which both engines accept. Raises on an error status."""
+        return await self.engine.rest(method, path, body, **params)
 
 
-def _tier_defaults(store_kwargs: StoreOptions, tier: Tier) -> None:
-    """Scripts and ILM exist on a real cluster only."""
-    store_kwargs.setdefault("scripted_updates", tier == "real")
-    store_kwargs.setdefault("ilm_enabled", tier == "real")
-
-
-def _stop_emulator() -> None:
-    if _emulator is not None:
-        _emulator.close()
-        if _emulator.process.stdout is not None:
-            _emulator.process.stdout.close()
-
-
-def _running_emulator() -> OsmemServer:
-    global _emulator
-    with _emulator_lock:
-        if _emulator is None or _emulator.process.poll() is not None:
-            _emulator = OsmemServer.start(japanese=False)
-            atexit.register(_stop_emulator)
-        return _emulator
-
-
-def real_cluster_client() -> AsyncElasticsearch:
-    options: dict[str, Any] = {"request_timeout": 30.0}
-    if username := os.environ.get("TASQUES_TEST_ES_USERNAME"):
-        options["basic_auth"] = (username, os.environ.get("TASQUES_TEST_ES_PASSWORD", ""))
-    if ca_certs := os.environ.get("TASQUES_TEST_ES_CA_CERTS"):
-        options["ca_certs"] = ca_certs
-    return AsyncElasticsearch(os.environ[ES_URL_VARIABLE], **options)
-
-
-@asynccontextmanager
-async def emulator_url() -> AsyncIterator[str]:
-    """The shared osmem process, reached through a shim that lives as long as the block."""
-    emulator = await asyncio.to_thread(_running_emulator)
-    async with emulator_shim(emulator.url) as shim:
-        yield shim.url
+async def remove_prefix(client: SearchEngine, store: ElasticsearchTaskStore, *, lifecycle: bool) -> None:
+    """Delete every index, template and lifecycle policy under the store's prefix."""
+    # Resolve names first: Elasticsearch 8 refuses wildcard index deletes (destructive_requires_name).
+    indices = await client.indices.get(
+        index=f"{store.names.prefix}*", ignore_unavailable=True, allow_no_indices=True, expand_wildcards="all"
+    )
+    # Aliases go with their indices; a lifecycle policy can only be deleted once no index uses it.
+    if indices:
+        await client.indices.delete(index=list(indices))
+    names = store.names
+    for template in (names.task_template, names.archive_template, names.events_template):
+        with suppress(EngineNotFound):
+            await client.indices.delete_index_template(name=template)
+    if lifecycle:
+        for policy in (names.archive_policy, names.events_policy):
+            with suppress(EngineNotFound):
+                await client.delete_rollover_policy(policy)
 
 
 @asynccontextmanager
@@ -121,20 +192,16 @@ async def elasticsearch_harness(
     *, set_up: bool = True, **store_kwargs: Unpack[StoreOptions]
 ) -> AsyncIterator[ElasticsearchHarness]:
     """Yield a store under a fresh prefix (set up unless ``set_up=False``); clean up afterwards."""
-    tier = elasticsearch_tier()
+    engine = await engine_under_test()
     prefix = store_kwargs.pop("index_prefix", None) or f"tq{secrets.token_hex(4)}_"
     async with AsyncExitStack() as stack:
-        if tier == "real":
-            client = real_cluster_client()
-        else:
-            url = await stack.enter_async_context(emulator_url())
-            client = AsyncElasticsearch(url, request_timeout=30.0)
+        client = engine.client()
         store_kwargs["index_prefix"] = prefix
-        _tier_defaults(store_kwargs, tier)
+        store_kwargs.setdefault("ilm_enabled", engine.lifecycle)
         store = ElasticsearchTaskStore(client, **store_kwargs)
         # Closing the store closes the client; registered before anything else can fail.
         stack.push_async_callback(store.close)
-        harness = ElasticsearchHarness(store=store, client=client, tier=tier, index_prefix=prefix)
+        harness = ElasticsearchHarness(store=store, client=client, engine=engine, index_prefix=prefix)
         stack.push_async_callback(harness.remove_everything)
         if set_up:
             await store.setup()

@@ -14,11 +14,10 @@ then id, and returns at most ``MAX_LISTED`` jobs.
 import dataclasses
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch, ConflictError, NotFoundError
-
 from app.domain.errors import AdminJobNotFound, VersionConflict
 from app.storage.admin_job_documents import admin_job_from_document, admin_job_to_document
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.engine import EngineConflict, EngineNotFound, SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.writes import response_version
@@ -37,26 +36,26 @@ def _from_hit(hit: dict[str, Any]) -> AdminJob:
 
 
 class ElasticsearchAdminJobMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def create_admin_job(self, job: AdminJob) -> AdminJob:
         with translated_errors("create admin job"):
             try:
-                response = await self._client.options(max_retries=0).create(
+                response = await self._client.create(
                     index=self.names.admin_jobs, id=job.id, document=admin_job_to_document(job)
                 )
-            except ConflictError:
+            except EngineConflict:
                 raise VersionConflict(job.id) from None
-        return dataclasses.replace(job, version=response_version(response.body))
+        return dataclasses.replace(job, version=response_version(response))
 
     async def get_admin_job(self, job_id: str) -> AdminJob:
         with translated_errors("get admin job"):
             try:
                 response = await self._client.get(index=self.names.admin_jobs, id=job_id, realtime=True)
-            except NotFoundError:
+            except EngineNotFound:
                 raise AdminJobNotFound(job_id) from None
-        return _from_hit(response.body)
+        return _from_hit(response)
 
     async def update_admin_job(self, previous: AdminJob, updated: AdminJob) -> AdminJob:
         expected = previous.version
@@ -65,17 +64,17 @@ class ElasticsearchAdminJobMethods:
             raise VersionConflict(previous.id)
         with translated_errors("update admin job"):
             try:
-                response = await self._client.options(max_retries=0).index(
+                response = await self._client.index(
                     index=self.names.admin_jobs,
                     id=previous.id,
                     document=admin_job_to_document(updated),
                     if_seq_no=expected.seq_num,
                     if_primary_term=expected.primary_term,
                 )
-            except (ConflictError, NotFoundError):
+            except (EngineConflict, EngineNotFound):
                 # Changed, deleted (409 "no document was found"), or the whole index is gone (404).
                 raise VersionConflict(previous.id) from None
-        return dataclasses.replace(updated, version=response_version(response.body))
+        return dataclasses.replace(updated, version=response_version(response))
 
     async def list_admin_jobs(self, *, statuses: tuple[str, ...], limit: int) -> list[AdminJob]:
         if limit <= 0:
@@ -93,4 +92,4 @@ class ElasticsearchAdminJobMethods:
                 query={"bool": {"filter": filters}},
                 sort=_NEWEST_FIRST,
             )
-        return [_from_hit(hit) for hit in response.body["hits"]["hits"]]
+        return [_from_hit(hit) for hit in response["hits"]["hits"]]

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.states import TaskState
 from app.storage.aggregations import (
     COUNTED_FINISHED_STATES,
@@ -30,6 +28,7 @@ from app.storage.aggregations import (
     minute_series,
 )
 from app.storage.documents import format_stored_time
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.search import listed_tasks
@@ -78,7 +77,7 @@ def _modified_range(window: MinuteWindow) -> dict[str, Any]:
 
 
 class ElasticsearchAggregationMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def aggregate_tasks(self, query: TaskQuery, request: AggregationRequest) -> TaskAggregations:
@@ -89,7 +88,7 @@ class ElasticsearchAggregationMethods:
             response = await self._client.search(
                 **listed_tasks(self.names, query), size=0, track_total_hits=False, aggs=aggs
             )
-        found: dict[str, Any] = response.body.get("aggregations") or {}
+        found: dict[str, Any] = response.get("aggregations") or {}
         queue_state = found.get(AggregationName.QUEUE_STATE.value)
         kind = found.get(AggregationName.KIND.value)
         errors = found.get(AggregationName.ERROR_CLASS.value)
@@ -123,7 +122,7 @@ class ElasticsearchAggregationMethods:
                 query={"bool": {"filter": [_FINISHED, earliest]}},
                 aggs={"queues": {"terms": {"field": "queue", "size": MAX_QUEUES}, "aggs": windows}},
             )
-        found: dict[str, Any] = response.body.get("aggregations") or {}
+        found: dict[str, Any] = response.get("aggregations") or {}
         return [
             QueueThroughput(bucket["key"], cut_off, _state_counts(bucket[f"since_{index}"]))
             for bucket in found.get("queues", {}).get("buckets", [])

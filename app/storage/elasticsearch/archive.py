@@ -31,14 +31,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch, NotFoundError
-
 from app.domain.errors import StoreUnavailable
 from app.domain.states import FINISHED_STATES
 from app.domain.task import Task, Version
 from app.storage.documents import Document, format_stored_time, task_from_document
 from app.storage.elasticsearch.bulk import expect_items, send_bulk
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.engine import EngineNotFound, SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.writes import response_version
@@ -151,7 +150,7 @@ def _candidates(hits: list[dict[str, Any]]) -> list[_Candidate]:
 
 
 class ElasticsearchArchiveMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def archive_finished(
@@ -163,7 +162,7 @@ class ElasticsearchArchiveMethods:
             response = await self._client.search(
                 **finished_search(self.names, finished_before=finished_before, size=limit)
             )
-        candidates = _candidates(response.body["hits"]["hits"])
+        candidates = _candidates(response["hits"]["hits"])
         archived_at = format_stored_time(at)
         failures: list[str] = []
         copied = await self._copy(candidates, archived_at, failures)
@@ -240,10 +239,10 @@ class ElasticsearchArchiveMethods:
                     response = await self._client.get(
                         index=tombstone["archive_index"], id=tombstone["archive_id"], realtime=True
                     )
-                except NotFoundError:
+                except EngineNotFound:
                     pass  # ILM deleted that index, or retention pruned the copy; search for older copies.
                 else:
-                    return archived_task(response.body["_source"], response_version(response.body))
+                    return archived_task(response["_source"], response_version(response))
         with translated_errors("search archived task"):
             response = await self._client.search(
                 index=self.names.archive_alias,
@@ -255,5 +254,5 @@ class ElasticsearchArchiveMethods:
                 # Once its dedup record is pruned an id can be reused and archived again; the newest wins.
                 sort=[{"archived_at": {"order": "desc", "unmapped_type": "date"}}],
             )
-        hits = response.body["hits"]["hits"]
+        hits = response["hits"]["hits"]
         return archived_task(hits[0]["_source"], response_version(hits[0])) if hits else None

@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.errors import StoreUnavailable
 from app.domain.task import Version
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import NO_DOCUMENT, error_reason, translated_errors
 
 _ITEM_FIELDS = ("status", "_index", "_seq_no", "_primary_term", "error.type", "error.reason")
@@ -69,16 +68,14 @@ def _item_from_response(entry: dict[str, Any]) -> BulkItem:
 
 
 async def send_bulk(
-    client: AsyncElasticsearch, operations: Sequence[dict[str, Any]], *, action: str
+    client: SearchEngine, operations: Sequence[dict[str, Any]], *, action: str
 ) -> list[BulkItem]:
     """Send action/source lines; one ``BulkItem`` per action, in order. Never refreshes."""
     if not operations:
         return []
     with translated_errors(action):
-        response = await client.options(max_retries=0).bulk(
-            operations=list(operations), filter_path=_FILTER_PATH
-        )
-    return [_item_from_response(entry) for entry in response.body.get("items", [])]
+        response = await client.bulk(operations=list(operations), filter_path=_FILTER_PATH)
+    return [_item_from_response(entry) for entry in response.get("items", [])]
 
 
 def expect_items(items: list[BulkItem], count: int, *, action: str) -> list[BulkItem]:

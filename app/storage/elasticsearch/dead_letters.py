@@ -10,12 +10,11 @@ last refresh is found by a later pass. Archived copies never change (the archive
 from datetime import datetime
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.states import TaskState
 from app.domain.task import Task
 from app.storage.documents import format_stored_time
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.maintenance import tasks_from_hits
@@ -36,7 +35,7 @@ def _dead_before(finished_before: datetime, *, queue: str | None = None) -> dict
 
 
 class ElasticsearchDeadLetterMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def dead_task_queues(self) -> list[str]:
@@ -48,7 +47,7 @@ class ElasticsearchDeadLetterMethods:
                 query={"term": {"state": TaskState.DEAD.value}},
                 aggs={"queues": {"terms": {"field": "queue", "size": MAX_QUEUES, "order": {"_key": "asc"}}}},
             )
-        aggregations: dict[str, Any] = response.body.get("aggregations") or {}
+        aggregations: dict[str, Any] = response.get("aggregations") or {}
         return [str(bucket["key"]) for bucket in aggregations.get("queues", {}).get("buckets", [])]
 
     async def find_dead_tasks(self, *, queue: str, finished_before: datetime, limit: int) -> list[Task]:
@@ -64,7 +63,7 @@ class ElasticsearchDeadLetterMethods:
                 query=_dead_before(finished_before),
                 sort=[{"metadata.modified_at": {"order": "asc", "unmapped_type": "date"}}],
             )
-        return tasks_from_hits(response.body["hits"]["hits"])
+        return tasks_from_hits(response["hits"]["hits"])
 
     async def prune_archived_dead(self, *, queue: str, finished_before: datetime, limit: int) -> int:
         if limit <= 0:
@@ -78,4 +77,4 @@ class ElasticsearchDeadLetterMethods:
                 conflicts="proceed",
                 refresh=False,
             )
-        return int(response.body.get("deleted", 0))
+        return int(response.get("deleted", 0))

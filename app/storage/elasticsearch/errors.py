@@ -4,9 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from elasticsearch import ApiError, TransportError
-
 from app.domain.errors import StoreUnavailable
+from app.storage.elasticsearch.engine import EngineError, EngineUnreachable
 
 # A scripted write on a cluster with ``script.allowed_types: none`` fails item by item with this text.
 _SCRIPTS_DISABLED_HINT = "cannot execute"
@@ -19,9 +18,9 @@ def error_type(body: Any) -> str | None:
     return error.get("type") if isinstance(error, dict) else None
 
 
-def document_missing(error: ApiError) -> bool:
+def document_missing(error: EngineError) -> bool:
     """A single-document 404, or the 409 of a conditional write whose document is gone."""
-    return error.meta.status == 404 or (error.meta.status == 409 and NO_DOCUMENT in error_reason(error.body))
+    return error.status == 404 or (error.status == 409 and NO_DOCUMENT in error_reason(error.body))
 
 
 def error_reason(body: Any) -> str:
@@ -35,10 +34,10 @@ def error_reason(body: Any) -> str:
     return reason
 
 
-def store_unavailable(action: str, error: ApiError | TransportError) -> StoreUnavailable:
-    if isinstance(error, ApiError):
+def store_unavailable(action: str, error: EngineError | EngineUnreachable) -> StoreUnavailable:
+    if isinstance(error, EngineError):
         return StoreUnavailable(
-            f"{action}: Elasticsearch answered {error.meta.status}, {error_reason(error.body)}"
+            f"{action}: the search engine answered {error.status}, {error_reason(error.body)}"
         )
     return StoreUnavailable(f"{action}: {error}")
 
@@ -53,5 +52,5 @@ def translated_errors(action: str) -> Iterator[None]:
     """
     try:
         yield
-    except (ApiError, TransportError) as error:
+    except (EngineError, EngineUnreachable) as error:
         raise store_unavailable(action, error) from error

@@ -22,13 +22,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.errors import StoreUnavailable
 from app.domain.history import TaskEvent
 from app.storage.documents import format_stored_time
 from app.storage.elasticsearch.bulk import expect_items, send_bulk
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.setup import EventSettings
@@ -70,7 +69,7 @@ def history_search(names: IndexNames, queue: str, task_id: str, *, size: int) ->
 
 
 class ElasticsearchEventMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
     events: EventSettings
 
@@ -86,7 +85,7 @@ class ElasticsearchEventMethods:
                 conflicts="proceed",
                 refresh=False,
             )
-        return int(response.body.get("deleted", 0))
+        return int(response.get("deleted", 0))
 
     async def append_events(self, events: Sequence[TaskEvent]) -> None:
         if not events:
@@ -119,7 +118,7 @@ class ElasticsearchEventMethods:
                 search["search_after"] = after
             with translated_errors(action):
                 response = await self._client.search(**search)
-            hits = response.body["hits"]["hits"]
+            hits = response["hits"]["hits"]
             for hit in hits:
                 if hit["_id"] in seen:
                     continue  # the copy a repeated append left on the other side of a rollover

@@ -15,8 +15,6 @@ from datetime import datetime
 from random import Random
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.flow import LimiterScope, LimitKind, ScopeKind
 from app.domain.states import CLAIMABLE_STATES
 from app.domain.task import Task
@@ -30,6 +28,7 @@ from app.storage.elasticsearch.claim import (
     claimable_candidates,
     unpaused,
 )
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.flow_claim import CandidatePage, FlowClaimParts
 from app.storage.elasticsearch.flow_limiters import GetTasks, LimiterRecord, LimiterRecords
@@ -42,7 +41,7 @@ MAX_CAPABILITY_SETS = 1_000
 
 
 class ElasticsearchFlowMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
     _claim_search_multiplier: int
     _random: Random
@@ -79,8 +78,8 @@ class ElasticsearchFlowMethods:
         )
         with translated_errors("claim search"):
             response = await self._client.search(**search)
-        hits = response.body["hits"]["hits"]
-        keys = [str(bucket["key"]["key"]) for bucket in _key_buckets(response.body)]
+        hits = response["hits"]["hits"]
+        keys = [str(bucket["key"]["key"]) for bucket in _key_buckets(response)]
         return CandidatePage(
             tasks=claimable_candidates(hits, at=request.at),
             complete=len(hits) < min(size, MAX_CANDIDATES),
@@ -112,7 +111,7 @@ class ElasticsearchFlowMethods:
         digest = hashlib.sha256(json.dumps(listed).encode()).hexdigest()
         document = {"kind": "capabilities", "capabilities": listed, "seen_at": format_stored_time(at)}
         with translated_errors("record capabilities"):
-            await self._client.options(max_retries=0).index(
+            await self._client.index(
                 index=self.names.flow_control, id=f"capabilities|{digest}", document=document
             )
 
@@ -130,9 +129,9 @@ class ElasticsearchFlowMethods:
                     }
                 },
             )
-            sets = [frozenset(hit["_source"]["capabilities"]) for hit in seen.body["hits"]["hits"]]
+            sets = [frozenset(hit["_source"]["capabilities"]) for hit in seen["hits"]["hits"]]
             response = await self._client.search(**_unclaimable_search(self.names, sets))
-        buckets = response.body.get("aggregations", {}).get("queues", {}).get("buckets", [])
+        buckets = response.get("aggregations", {}).get("queues", {}).get("buckets", [])
         return {str(bucket["key"]): int(bucket["doc_count"]) for bucket in buckets}
 
 

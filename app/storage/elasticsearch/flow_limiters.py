@@ -20,14 +20,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.errors import StoreUnavailable, TaskNotFound
 from app.domain.flow import LimiterScope, LimitKind, TokenBucket
 from app.domain.states import CLAIMABLE_STATES, TaskState
 from app.domain.task import Task, Version
 from app.storage.documents import Document, format_stored_time, parse_stored_time
 from app.storage.elasticsearch.bulk import send_bulk
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.writes import response_version
 
@@ -119,7 +118,7 @@ def record_id(scope: LimiterScope) -> str:
 
 
 class LimiterRecords:
-    def __init__(self, client: AsyncElasticsearch, index: str) -> None:
+    def __init__(self, client: SearchEngine, index: str) -> None:
         self._client = client
         self._index = index
 
@@ -133,7 +132,7 @@ class LimiterRecords:
                 index=self._index, ids=[record_id(scope) for scope in wanted], realtime=True
             )
         records: dict[LimiterScope, LimiterRecord] = {}
-        for scope, entry in zip(wanted, response.body["docs"], strict=True):
+        for scope, entry in zip(wanted, response["docs"], strict=True):
             if entry.get("found"):
                 records[scope] = LimiterRecord.from_document(scope, entry["_source"], response_version(entry))
             elif "error" in entry:

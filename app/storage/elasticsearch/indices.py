@@ -161,12 +161,6 @@ def task_properties_added_since_version_2() -> dict[str, Any]:
     return properties
 
 
-def _lifecycle_settings(data: dict[str, Any], *, policy: str, alias: str) -> dict[str, str]:
-    return {
-        key: value.format(policy=policy, alias=alias) for key, value in data["lifecycle_settings"].items()
-    }
-
-
 def task_template_body(names: IndexNames) -> dict[str, Any]:
     """Keyword arguments for ``indices.put_index_template``."""
     data = template_data("tasks")
@@ -180,19 +174,15 @@ def task_template_body(names: IndexNames) -> dict[str, Any]:
     }
 
 
-def archive_template_body(names: IndexNames, *, ilm_enabled: bool) -> dict[str, Any]:
-    """The task mapping plus ``archived_at``; lifecycle settings only where ILM exists.
-
-    Clusters without ILM (OpenSearch-style, the test emulator) refuse ``index.lifecycle.*`` as unknown
-    settings, so with ILM off the backing index carries no lifecycle and retention is ``prune_archive``'s.
-    """
+def archive_template_body(names: IndexNames, *, lifecycle: dict[str, Any] | None) -> dict[str, Any]:
+    """The task mapping plus ``archived_at``; ``lifecycle`` is the engine's policy settings (the seam's
+    ``lifecycle_index_settings``), None without lifecycle management: then retention is
+    ``prune_archive``'s."""
     data = template_data("archive")
     template = template_data("tasks")["template"]
     template["mappings"]["properties"].update(data["extra_properties"])
-    if ilm_enabled:
-        template["settings"] = _lifecycle_settings(
-            data, policy=names.archive_policy, alias=names.archive_alias
-        )
+    if lifecycle is not None:
+        template["settings"] = lifecycle
     return {
         "name": names.archive_template,
         "index_patterns": [names.archive_indices],
@@ -203,12 +193,12 @@ def archive_template_body(names: IndexNames, *, ilm_enabled: bool) -> dict[str, 
     }
 
 
-def events_template_body(names: IndexNames, *, ilm_enabled: bool) -> dict[str, Any]:
-    """The event mapping, with lifecycle settings only where ILM exists (as for the archive)."""
+def events_template_body(names: IndexNames, *, lifecycle: dict[str, Any] | None) -> dict[str, Any]:
+    """The event mapping, with the engine's lifecycle settings when there is lifecycle management."""
     data = template_data("events")
     template = data["template"]
-    if ilm_enabled:
-        template["settings"] = _lifecycle_settings(data, policy=names.events_policy, alias=names.events_alias)
+    if lifecycle is not None:
+        template["settings"] = lifecycle
     return {
         "name": names.events_template,
         "index_patterns": [names.events_indices],

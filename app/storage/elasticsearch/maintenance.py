@@ -13,13 +13,12 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.states import TaskState
 from app.domain.task import Task
 from app.storage.documents import format_stored_time, task_from_document
 from app.storage.elasticsearch.archive import TOMBSTONE_STATE
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.writes import response_version
@@ -54,7 +53,7 @@ def tasks_from_hits(hits: list[dict[str, Any]]) -> list[Task]:
 
 
 class ElasticsearchMaintenanceMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def find_timed_out(self, *, at: datetime, limit: int) -> list[Task]:
@@ -77,7 +76,7 @@ class ElasticsearchMaintenanceMethods:
                 },
                 sort=[{"last_claimed.times_out_at": {"order": "asc", "unmapped_type": "date"}}],
             )
-        return tasks_from_hits(response.body["hits"]["hits"])
+        return tasks_from_hits(response["hits"]["hits"])
 
     async def count_outstanding(self, *, queue: str, recurring_task_id: str) -> int:
         action = "count outstanding tasks"
@@ -86,7 +85,7 @@ class ElasticsearchMaintenanceMethods:
             response = await self._client.count(
                 index=index, **_LENIENT, query=_outstanding_query(recurring_task_id)
             )
-        return int(response.body["count"])
+        return int(response["count"])
 
     async def find_outstanding(self, *, queue: str, recurring_task_id: str, limit: int) -> list[Task]:
         if limit <= 0:
@@ -106,7 +105,7 @@ class ElasticsearchMaintenanceMethods:
                     {"id": {"order": "asc", "unmapped_type": "keyword"}},
                 ],
             )
-        return tasks_from_hits(response.body["hits"]["hits"])
+        return tasks_from_hits(response["hits"]["hits"])
 
     async def _refreshed_queue(self, queue: str, *, action: str) -> str:
         """The queue's index, refreshed so a search sees every write already made (see the docstring)."""
@@ -147,4 +146,4 @@ class ElasticsearchMaintenanceMethods:
                 conflicts="proceed",
                 refresh=False,
             )
-        return int(response.body.get("deleted", 0))
+        return int(response.get("deleted", 0))

@@ -13,10 +13,9 @@ pass re-reads. Pages are ordered by ``id`` and continue with ``search_after``.
 import dataclasses
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch, ConflictError, NotFoundError
-
 from app.domain.errors import PipelineAlreadyExists, PipelineNotFound, VersionConflict
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.engine import EngineConflict, EngineNotFound, SearchEngine
 from app.storage.elasticsearch.errors import document_missing, translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.writes import response_version
@@ -31,26 +30,26 @@ def _from_hit(hit: dict[str, Any]) -> Pipeline:
 
 
 class ElasticsearchPipelineMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def create_pipeline(self, pipeline: Pipeline) -> Pipeline:
         with translated_errors("create pipeline"):
             try:
-                response = await self._client.options(max_retries=0).create(
+                response = await self._client.create(
                     index=self.names.pipelines, id=pipeline.id, document=pipeline_to_document(pipeline)
                 )
-            except ConflictError:
+            except EngineConflict:
                 raise PipelineAlreadyExists(pipeline.id) from None
-        return dataclasses.replace(pipeline, version=response_version(response.body))
+        return dataclasses.replace(pipeline, version=response_version(response))
 
     async def get_pipeline(self, pipeline_id: str) -> Pipeline:
         with translated_errors("get pipeline"):
             try:
                 response = await self._client.get(index=self.names.pipelines, id=pipeline_id, realtime=True)
-            except NotFoundError:
+            except EngineNotFound:
                 raise PipelineNotFound(pipeline_id) from None
-        return _from_hit(response.body)
+        return _from_hit(response)
 
     async def update_pipeline(self, previous: Pipeline, updated: Pipeline) -> Pipeline:
         expected = previous.version
@@ -59,18 +58,18 @@ class ElasticsearchPipelineMethods:
             raise VersionConflict(previous.id)
         with translated_errors("update pipeline"):
             try:
-                response = await self._client.options(max_retries=0).index(
+                response = await self._client.index(
                     index=self.names.pipelines,
                     id=previous.id,
                     document=pipeline_to_document(updated),
                     if_seq_no=expected.seq_num,
                     if_primary_term=expected.primary_term,
                 )
-            except (ConflictError, NotFoundError) as error:
+            except (EngineConflict, EngineNotFound) as error:
                 if document_missing(error):
                     raise PipelineNotFound(previous.id) from None
                 raise VersionConflict(previous.id) from None
-        return dataclasses.replace(updated, version=response_version(response.body))
+        return dataclasses.replace(updated, version=response_version(response))
 
     async def list_pipelines(self, *, state: str | None, after_id: str | None, limit: int) -> list[Pipeline]:
         if limit <= 0:
@@ -89,4 +88,4 @@ class ElasticsearchPipelineMethods:
             body["search_after"] = [after_id]
         with translated_errors("list pipelines"):
             response = await self._client.search(**body)
-        return [_from_hit(hit) for hit in response.body["hits"]["hits"]]
+        return [_from_hit(hit) for hit in response["hits"]["hits"]]

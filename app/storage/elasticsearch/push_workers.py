@@ -11,10 +11,9 @@ state, so a new registration starts receiving tasks within one refresh interval.
 import dataclasses
 from typing import Any
 
-from elasticsearch import ApiError, AsyncElasticsearch, ConflictError, NotFoundError
-
 from app.domain.errors import PushWorkerAlreadyExists, PushWorkerNotFound, VersionConflict
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.engine import EngineConflict, EngineError, EngineNotFound, SearchEngine
 from app.storage.elasticsearch.errors import document_missing, translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.writes import response_version
@@ -26,31 +25,31 @@ def _from_hit(hit: dict[str, Any]) -> PushWorker:
     return push_worker_from_document(hit["_source"], response_version(hit))
 
 
-def _cas_failure(worker_id: str, error: ApiError) -> PushWorkerNotFound | VersionConflict:
+def _cas_failure(worker_id: str, error: EngineError) -> PushWorkerNotFound | VersionConflict:
     return PushWorkerNotFound(worker_id) if document_missing(error) else VersionConflict(worker_id)
 
 
 class ElasticsearchPushWorkerMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def create_push_worker(self, worker: PushWorker) -> PushWorker:
         with translated_errors("create push worker"):
             try:
-                response = await self._client.options(max_retries=0).create(
+                response = await self._client.create(
                     index=self.names.push_workers, id=worker.id, document=push_worker_to_document(worker)
                 )
-            except ConflictError:
+            except EngineConflict:
                 raise PushWorkerAlreadyExists(worker.id) from None
-        return dataclasses.replace(worker, version=response_version(response.body))
+        return dataclasses.replace(worker, version=response_version(response))
 
     async def get_push_worker(self, worker_id: str) -> PushWorker:
         with translated_errors("get push worker"):
             try:
                 response = await self._client.get(index=self.names.push_workers, id=worker_id, realtime=True)
-            except NotFoundError:
+            except EngineNotFound:
                 raise PushWorkerNotFound(worker_id) from None
-        return _from_hit(response.body)
+        return _from_hit(response)
 
     async def update_push_worker(self, previous: PushWorker, updated: PushWorker) -> PushWorker:
         expected = previous.version
@@ -58,16 +57,16 @@ class ElasticsearchPushWorkerMethods:
             raise VersionConflict(previous.id)
         with translated_errors("update push worker"):
             try:
-                response = await self._client.options(max_retries=0).index(
+                response = await self._client.index(
                     index=self.names.push_workers,
                     id=previous.id,
                     document=push_worker_to_document(updated),
                     if_seq_no=expected.seq_num,
                     if_primary_term=expected.primary_term,
                 )
-            except (ConflictError, NotFoundError) as error:
+            except (EngineConflict, EngineNotFound) as error:
                 raise _cas_failure(previous.id, error) from None
-        return dataclasses.replace(updated, version=response_version(response.body))
+        return dataclasses.replace(updated, version=response_version(response))
 
     async def delete_push_worker(self, previous: PushWorker) -> None:
         expected = previous.version
@@ -75,13 +74,13 @@ class ElasticsearchPushWorkerMethods:
             raise VersionConflict(previous.id)
         with translated_errors("delete push worker"):
             try:
-                await self._client.options(max_retries=0).delete(
+                await self._client.delete(
                     index=self.names.push_workers,
                     id=previous.id,
                     if_seq_no=expected.seq_num,
                     if_primary_term=expected.primary_term,
                 )
-            except (ConflictError, NotFoundError) as error:
+            except (EngineConflict, EngineNotFound) as error:
                 raise _cas_failure(previous.id, error) from None
 
     async def list_push_workers(self) -> list[PushWorker]:
@@ -95,4 +94,4 @@ class ElasticsearchPushWorkerMethods:
                 size=MAX_CANDIDATES,
                 sort=[{"id": {"order": "asc", "unmapped_type": "keyword"}}],
             )
-        return [_from_hit(hit) for hit in response.body["hits"]["hits"]]
+        return [_from_hit(hit) for hit in response["hits"]["hits"]]

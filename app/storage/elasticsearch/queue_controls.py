@@ -11,10 +11,9 @@ rare admin action, so more contention than that means something is wrong and sur
 set as it is writes nothing.
 """
 
-from elasticsearch import AsyncElasticsearch, ConflictError, NotFoundError
-
 from app.domain.errors import VersionConflict
 from app.domain.task import Version
+from app.storage.elasticsearch.engine import EngineConflict, EngineNotFound, SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.writes import response_version
@@ -24,7 +23,7 @@ MAX_ATTEMPTS = 20
 
 
 class ElasticsearchQueueControlMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def paused_queues(self) -> frozenset[str]:
@@ -51,15 +50,15 @@ class ElasticsearchQueueControlMethods:
                 response = await self._client.get(
                     index=self.names.queue_controls, id=PAUSED_DOCUMENT_ID, realtime=True
                 )
-            except NotFoundError:
+            except EngineNotFound:
                 return frozenset(), None
-        body = response.body
+        body = response
         return frozenset(body["_source"].get("paused") or ()), response_version(body)
 
     async def _write_paused(self, paused: frozenset[str], expected: Version | None) -> None:
         """Raises ``VersionConflict`` when the document changed, appeared or vanished since the read."""
         document = {"paused": sorted(paused)}
-        client = self._client.options(max_retries=0)
+        client = self._client
         index = self.names.queue_controls
         with translated_errors("pause or resume queue"):
             try:
@@ -75,9 +74,9 @@ class ElasticsearchQueueControlMethods:
                     if_seq_no=expected.seq_num,
                     if_primary_term=expected.primary_term,
                 )
-            except ConflictError:
+            except EngineConflict:
                 raise VersionConflict(PAUSED_DOCUMENT_ID) from None
-            except NotFoundError:
+            except EngineNotFound:
                 if expected is None:
                     raise
                 raise VersionConflict(PAUSED_DOCUMENT_ID) from None  # the index went since the read

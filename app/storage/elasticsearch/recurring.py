@@ -12,10 +12,15 @@ carry their id only as ``_id``, so sorting on the ``id`` field would misplace th
 from contextlib import suppress
 from typing import Any
 
-from elasticsearch import ApiError, AsyncElasticsearch, ConflictError, NotFoundError, TransportError
-
 from app.domain.errors import RecurringTaskAlreadyExists, RecurringTaskNotFound, VersionConflict
 from app.domain.recurring import RecurringTask
+from app.storage.elasticsearch.engine import (
+    EngineConflict,
+    EngineError,
+    EngineNotFound,
+    EngineUnreachable,
+    SearchEngine,
+)
 from app.storage.elasticsearch.errors import document_missing, translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.writes import response_version
@@ -35,20 +40,20 @@ def _from_hit(hit: dict[str, Any]) -> RecurringTask:
 
 
 class ElasticsearchRecurringMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def create_recurring(self, recurring: RecurringTask) -> RecurringTask:
         with translated_errors("create recurring task"):
             try:
-                response = await self._client.options(max_retries=0).create(
+                response = await self._client.create(
                     index=self.names.recurring_tasks,
                     id=recurring.id,
                     document=recurring_to_document(recurring),
                 )
-            except ConflictError:
+            except EngineConflict:
                 raise RecurringTaskAlreadyExists(recurring.id) from None
-        return _with_version(recurring, response.body)
+        return _with_version(recurring, response)
 
     async def get_recurring(self, recurring_id: str) -> RecurringTask:
         with translated_errors("get recurring task"):
@@ -56,9 +61,9 @@ class ElasticsearchRecurringMethods:
                 response = await self._client.get(
                     index=self.names.recurring_tasks, id=recurring_id, realtime=True
                 )
-            except NotFoundError:
+            except EngineNotFound:
                 raise RecurringTaskNotFound(recurring_id) from None
-        return _from_hit(response.body)
+        return _from_hit(response)
 
     async def update_recurring(self, previous: RecurringTask, updated: RecurringTask) -> RecurringTask:
         expected = previous.metadata.version
@@ -67,16 +72,16 @@ class ElasticsearchRecurringMethods:
             raise VersionConflict(previous.id)
         with translated_errors("update recurring task"):
             try:
-                response = await self._client.options(max_retries=0).index(
+                response = await self._client.index(
                     index=self.names.recurring_tasks,
                     id=previous.id,
                     document=recurring_to_document(updated),
                     if_seq_no=expected.seq_num,
                     if_primary_term=expected.primary_term,
                 )
-            except (ConflictError, NotFoundError) as error:
+            except (EngineConflict, EngineNotFound) as error:
                 raise self._cas_failure(previous.id, error) from None
-        return _with_version(updated, response.body)
+        return _with_version(updated, response)
 
     async def delete_recurring(self, previous: RecurringTask) -> None:
         expected = previous.metadata.version
@@ -84,17 +89,17 @@ class ElasticsearchRecurringMethods:
             raise VersionConflict(previous.id)
         with translated_errors("delete recurring task"):
             try:
-                await self._client.options(max_retries=0).delete(
+                await self._client.delete(
                     index=self.names.recurring_tasks,
                     id=previous.id,
                     if_seq_no=expected.seq_num,
                     if_primary_term=expected.primary_term,
                 )
-            except (ConflictError, NotFoundError) as error:
+            except (EngineConflict, EngineNotFound) as error:
                 raise self._cas_failure(previous.id, error) from None
 
     @staticmethod
-    def _cas_failure(recurring_id: str, error: ApiError) -> RecurringTaskNotFound | VersionConflict:
+    def _cas_failure(recurring_id: str, error: EngineError) -> RecurringTaskNotFound | VersionConflict:
         if document_missing(error):
             return RecurringTaskNotFound(recurring_id)
         return VersionConflict(recurring_id)
@@ -113,17 +118,17 @@ class ElasticsearchRecurringMethods:
                 seq_no_primary_term=True,
             )
         hits: list[dict[str, Any]] = []
-        scroll_id = response.body.get("_scroll_id")
+        scroll_id = response.get("_scroll_id")
         try:
-            page = response.body["hits"]["hits"]
+            page = response["hits"]["hits"]
             while page:
                 hits += page
                 if len(page) < LIST_PAGE_SIZE or scroll_id is None:
                     break
                 with translated_errors("list recurring tasks"):
                     response = await self._client.scroll(scroll_id=scroll_id, scroll=SCROLL_KEEP_ALIVE)
-                scroll_id = response.body.get("_scroll_id", scroll_id)
-                page = response.body["hits"]["hits"]
+                scroll_id = response.get("_scroll_id", scroll_id)
+                page = response["hits"]["hits"]
         finally:
             if scroll_id is not None:
                 await self._clear_scroll(scroll_id)
@@ -131,5 +136,5 @@ class ElasticsearchRecurringMethods:
 
     async def _clear_scroll(self, scroll_id: str) -> None:
         # Best effort: an uncleared scroll only holds its resources until the keep-alive lapses.
-        with suppress(ApiError, TransportError):
+        with suppress(EngineError, EngineUnreachable):
             await self._client.clear_scroll(scroll_id=scroll_id)

@@ -18,14 +18,13 @@ derived text rather than a ``flattened`` field or a dynamic mapping: ``search_te
 
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.errors import InvalidInput
 from app.domain.states import FINISHED_STATES
 from app.domain.task import Task, Version
 from app.storage.documents import format_stored_time, task_from_document
 from app.storage.elasticsearch.archive import TOMBSTONE_STATE, archived_task
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.port import TaskPage, TaskQuery, TaskSort, TimeField
@@ -107,13 +106,13 @@ def listed_tasks(names: IndexNames, query: TaskQuery) -> dict[str, Any]:
 
 
 class ElasticsearchSearchMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def count_tasks(self, query: TaskQuery) -> int:
         with translated_errors("count tasks"):
             response = await self._client.count(**listed_tasks(self.names, query))
-        return int(response.body["count"])
+        return int(response["count"])
 
     async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
         body: dict[str, Any] = {
@@ -127,7 +126,7 @@ class ElasticsearchSearchMethods:
             body["search_after"] = _search_after(query, cursor)
         with translated_errors("search tasks"):
             response = await self._client.search(**body)
-        hits = response.body["hits"]["hits"]
+        hits = response["hits"]["hits"]
         tasks = [self._task_from_hit(hit) for hit in hits[:limit]]
         more = len(hits) > limit
         last = hits[limit - 1]["sort"] if more else None

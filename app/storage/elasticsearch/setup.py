@@ -15,9 +15,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from elasticsearch import ApiError, AsyncElasticsearch, BadRequestError, NotFoundError
-
 from app.domain.errors import StoreUnavailable
+from app.storage.elasticsearch.engine import (
+    EngineBadRequest,
+    EngineError,
+    EngineNotFound,
+    RolloverPolicy,
+    SearchEngine,
+)
 from app.storage.elasticsearch.errors import error_reason, error_type
 from app.storage.elasticsearch.indices import (
     IndexNames,
@@ -32,13 +37,6 @@ from app.storage.elasticsearch.indices import (
 )
 
 _SHARD_SIZE = re.compile(r"^\d+(\.\d+)?(b|kb|mb|gb|tb|pb)$", re.IGNORECASE)
-_TIME_UNITS = (
-    ("d", 86_400_000_000),
-    ("h", 3_600_000_000),
-    ("m", 60_000_000),
-    ("s", 1_000_000),
-    ("ms", 1_000),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,44 +87,25 @@ class EventSettings(RolloverSettings):
     rollover_max_primary_shard_size: str = "50gb"
 
 
-def es_duration(value: timedelta) -> str:
-    """An ES time value in the largest unit that is exact: 30 days -> "30d", 90 minutes -> "90m"."""
-    micros = value // timedelta(microseconds=1)
-    for unit, size in _TIME_UNITS:
-        if micros % size == 0:
-            return f"{micros // size}{unit}"
-    return f"{micros}micros"
+def _rollover_policy(name: str, data_name: str, pattern: str, settings: RolloverSettings) -> RolloverPolicy:
+    meta = template_data(data_name)["_meta"]
+    return RolloverPolicy(
+        name=name,
+        description=meta["description"],
+        tasques_version=int(meta["tasques_version"]),
+        index_pattern=pattern,
+        rollover_max_age=settings.rollover_max_age,
+        rollover_max_primary_shard_size=settings.rollover_max_primary_shard_size,
+        retention=settings.retention,
+    )
 
 
-def _filled(data: Any, values: dict[str, str]) -> Any:
-    """Replace every string that is exactly ``{name}`` by ``values[name]``, anywhere in ``data``."""
-    if isinstance(data, dict):
-        return {key: _filled(value, values) for key, value in data.items()}
-    if isinstance(data, str) and data.startswith("{") and data.endswith("}"):
-        return values[data[1:-1]]
-    return data
+def archive_policy(names: IndexNames, archive: ArchiveSettings) -> RolloverPolicy:
+    return _rollover_policy(names.archive_policy, "archive_policy", names.archive_indices, archive)
 
 
-def _policy_body(name: str, data_name: str, settings: RolloverSettings) -> dict[str, Any]:
-    """Keyword arguments for ``ilm.put_lifecycle``.
-
-    The delete phase's ``min_age`` counts from rollover, so a document is kept between ``retention``
-    and ``retention + rollover_max_age`` (or until the shard-size rollover).
-    """
-    values = {
-        "retention": es_duration(settings.retention),
-        "rollover_max_age": es_duration(settings.rollover_max_age),
-        "rollover_max_primary_shard_size": settings.rollover_max_primary_shard_size,
-    }
-    return {"name": name, "policy": _filled(template_data(data_name), values)}
-
-
-def archive_policy_body(names: IndexNames, archive: ArchiveSettings) -> dict[str, Any]:
-    return _policy_body(names.archive_policy, "archive_policy", archive)
-
-
-def events_policy_body(names: IndexNames, events: EventSettings) -> dict[str, Any]:
-    return _policy_body(names.events_policy, "events_policy", events)
+def events_policy(names: IndexNames, events: EventSettings) -> RolloverPolicy:
+    return _rollover_policy(names.events_policy, "events_policy", names.events_indices, events)
 
 
 def policy_version(data_name: str) -> int:
@@ -134,15 +113,26 @@ def policy_version(data_name: str) -> int:
 
 
 async def install(
-    client: AsyncElasticsearch, names: IndexNames, archive: ArchiveSettings, events: EventSettings
+    client: SearchEngine, names: IndexNames, archive: ArchiveSettings, events: EventSettings
 ) -> None:
+    await _check_version(client)
     if archive.ilm_enabled:
-        await _put_policy(client, archive_policy_body(names, archive))
+        await _put_policy(client, archive_policy(names, archive))
     if events.ilm_enabled:
-        await _put_policy(client, events_policy_body(names, events))
+        await _put_policy(client, events_policy(names, events))
+    archive_lifecycle = (
+        client.lifecycle_index_settings(policy=names.archive_policy, alias=names.archive_alias)
+        if archive.ilm_enabled
+        else None
+    )
+    events_lifecycle = (
+        client.lifecycle_index_settings(policy=names.events_policy, alias=names.events_alias)
+        if events.ilm_enabled
+        else None
+    )
     await client.indices.put_index_template(**task_template_body(names))
-    await client.indices.put_index_template(**archive_template_body(names, ilm_enabled=archive.ilm_enabled))
-    await client.indices.put_index_template(**events_template_body(names, ilm_enabled=events.ilm_enabled))
+    await client.indices.put_index_template(**archive_template_body(names, lifecycle=archive_lifecycle))
+    await client.indices.put_index_template(**events_template_body(names, lifecycle=events_lifecycle))
     await _create_index_if_absent(client, names.leader_locks, template_data("leader_locks"))
     await _create_index_if_absent(client, names.recurring_tasks, template_data("recurring_tasks"))
     await _create_index_if_absent(client, names.queue_controls, template_data("queue_controls"))
@@ -158,17 +148,25 @@ async def install(
     await _add_properties(client, names.archive_indices, added)
 
 
-async def _put_policy(client: AsyncElasticsearch, body: dict[str, Any]) -> None:
+async def _check_version(client: SearchEngine) -> None:
+    """Refuse an engine older than the features the store relies on, naming both versions."""
+    problem = (await client.info()).version_problem()
+    if problem is not None:
+        raise StoreUnavailable(f"setup: {problem}")
+
+
+async def _put_policy(client: SearchEngine, policy: RolloverPolicy) -> None:
     try:
-        await client.ilm.put_lifecycle(**body)
-    except ApiError as error:
+        await client.put_rollover_policy(policy)
+    except EngineError as error:
         raise StoreUnavailable(
-            f"setup: installing the ILM policy {body['name']} failed ({error.meta.status}, "
-            f"{error_reason(error.body)}); on clusters without ILM run with ILM disabled"
+            f"setup: installing the {client.lifecycle_name} policy {policy.name} failed ({error.status}, "
+            f"{error_reason(error.body)}); on clusters without {client.lifecycle_name} run with "
+            "storage.elasticsearch.ilm_enabled false"
         ) from error
 
 
-async def _add_properties(client: AsyncElasticsearch, indices: str, properties: dict[str, Any]) -> None:
+async def _add_properties(client: SearchEngine, indices: str, properties: dict[str, Any]) -> None:
     """Put ``properties`` on every existing index matching ``indices`` (none is fine). Adding a field
     to a mapping is allowed; ES refuses only one that an index already maps differently."""
     await client.indices.put_mapping(
@@ -176,20 +174,20 @@ async def _add_properties(client: AsyncElasticsearch, indices: str, properties: 
     )
 
 
-async def _create_index_if_absent(client: AsyncElasticsearch, index: str, data: dict[str, Any]) -> bool:
+async def _create_index_if_absent(client: SearchEngine, index: str, data: dict[str, Any]) -> bool:
     """Create ``index``; False when it already exists (a concurrent setup, or an earlier run)."""
     try:
         await client.indices.create(
             index=index, mappings=data["mappings"], settings=data.get("settings") or None
         )
-    except BadRequestError as error:
+    except EngineBadRequest as error:
         if error_type(error.body) != "resource_already_exists_exception":
             raise
         return False
     return True
 
 
-async def _bootstrap_alias(client: AsyncElasticsearch, alias: str, first_index: str) -> None:
+async def _bootstrap_alias(client: SearchEngine, alias: str, first_index: str) -> None:
     """The first backing index, carrying the alias as its write index; nothing if the alias exists.
 
     The alias and the index are created in one request, so when the index already exists without the
@@ -200,16 +198,17 @@ async def _bootstrap_alias(client: AsyncElasticsearch, alias: str, first_index: 
         return
     try:
         await client.indices.create(index=first_index, aliases={alias: {"is_write_index": True}})
-    except BadRequestError as error:
+    except EngineBadRequest as error:
         if error_type(error.body) != "resource_already_exists_exception":
             raise
 
 
 async def missing(
-    client: AsyncElasticsearch, names: IndexNames, archive: ArchiveSettings, events: EventSettings
+    client: SearchEngine, names: IndexNames, archive: ArchiveSettings, events: EventSettings
 ) -> list[str]:
     """Every missing or outdated piece: templates, policies, indices, aliases; empty when ready."""
     checks = [
+        _version_problems(client),
         _template_problems(client, names.task_template, task_template_version()),
         _template_problems(client, names.archive_template, archive_template_version()),
         _template_problems(client, names.events_template, events_template_version()),
@@ -228,33 +227,35 @@ async def missing(
     return [problem for problems in await asyncio.gather(*checks) for problem in problems]
 
 
-async def _template_problems(client: AsyncElasticsearch, name: str, wanted: int) -> list[str]:
+async def _template_problems(client: SearchEngine, name: str, wanted: int) -> list[str]:
     try:
         response = await client.indices.get_index_template(name=name)
-    except NotFoundError:
+    except EngineNotFound:
         return [f"index template {name}"]
-    templates = response.body.get("index_templates", [])
+    templates = response.get("index_templates", [])
     installed = int(templates[0]["index_template"].get("version") or 0) if templates else 0
     if installed < wanted:
         return [f"index template {name} (version {installed}, need {wanted})"]
     return []
 
 
-async def _policy_problems(client: AsyncElasticsearch, name: str, data_name: str) -> list[str]:
-    try:
-        response = await client.ilm.get_lifecycle(name=name)
-    except NotFoundError:
-        return [f"ILM policy {name}"]
-    meta = response.body.get(name, {}).get("policy", {}).get("_meta") or {}
-    installed, wanted = int(meta.get("tasques_version") or 0), policy_version(data_name)
+async def _policy_problems(client: SearchEngine, name: str, data_name: str) -> list[str]:
+    installed, wanted = await client.rollover_policy_version(name), policy_version(data_name)
+    if installed is None:
+        return [f"{client.lifecycle_name} policy {name}"]
     if installed < wanted:
-        return [f"ILM policy {name} (version {installed}, need {wanted})"]
+        return [f"{client.lifecycle_name} policy {name} (version {installed}, need {wanted})"]
     return []
 
 
-async def _index_problems(client: AsyncElasticsearch, index: str) -> list[str]:
+async def _version_problems(client: SearchEngine) -> list[str]:
+    problem = (await client.info()).version_problem()
+    return [] if problem is None else [problem]
+
+
+async def _index_problems(client: SearchEngine, index: str) -> list[str]:
     return [] if await client.indices.exists(index=index) else [f"index {index}"]
 
 
-async def _alias_problems(client: AsyncElasticsearch, alias: str, what: str) -> list[str]:
+async def _alias_problems(client: SearchEngine, alias: str, what: str) -> list[str]:
     return [] if await client.indices.exists_alias(name=alias) else [f"{what} alias {alias}"]

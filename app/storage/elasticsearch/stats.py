@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.states import TaskState
 from app.storage.documents import parse_stored_time
 from app.storage.elasticsearch.archive import TOMBSTONE_STATE
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.port import QueueStats
@@ -16,7 +15,7 @@ MAX_QUEUES = 10_000
 
 
 class ElasticsearchStatsMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def queue_stats(self) -> list[QueueStats]:
@@ -40,7 +39,7 @@ class ElasticsearchStatsMethods:
                     }
                 },
             )
-        aggregations: dict[str, Any] = response.body.get("aggregations") or {}
+        aggregations: dict[str, Any] = response.get("aggregations") or {}
         buckets = aggregations.get("queues", {}).get("buckets", [])
         return [_queue_stats(bucket) for bucket in buckets]
 

@@ -10,8 +10,6 @@ from datetime import timedelta
 from random import Random
 from typing import Any, TypedDict, Unpack
 
-from elasticsearch import AsyncElasticsearch, AuthorizationException, ConflictError, NotFoundError
-
 from app.domain.errors import (
     InvalidInput,
     StoreNotSetUp,
@@ -28,6 +26,14 @@ from app.storage.elasticsearch.aggregations import ElasticsearchAggregationMetho
 from app.storage.elasticsearch.archive import ElasticsearchArchiveMethods, is_archived_version, is_tombstone
 from app.storage.elasticsearch.bulk import BulkItem, expect_items, send_bulk
 from app.storage.elasticsearch.dead_letters import ElasticsearchDeadLetterMethods
+from app.storage.elasticsearch.engine import (
+    EngineConflict,
+    EngineForbidden,
+    EngineName,
+    EngineNotFound,
+    SearchEngine,
+)
+from app.storage.elasticsearch.engine_connect import connect_engine
 from app.storage.elasticsearch.errors import document_missing, translated_errors
 from app.storage.elasticsearch.events import ElasticsearchEventMethods
 from app.storage.elasticsearch.flow import ElasticsearchFlowMethods
@@ -86,7 +92,7 @@ class ElasticsearchTaskStore(
 ):
     def __init__(
         self,
-        client: AsyncElasticsearch,
+        client: SearchEngine,
         *,
         index_prefix: str = "tasques_",
         claim_search_multiplier: int = 5,
@@ -124,19 +130,23 @@ class ElasticsearchTaskStore(
         cls,
         urls: list[str],
         *,
+        engine: EngineName = "elasticsearch",
         username: str | None = None,
         password: str | None = None,
         request_timeout: float = 10.0,
         ca_certs: str | None = None,
         **store_kwargs: Unpack[StoreOptions],
     ) -> "ElasticsearchTaskStore":
-        """Build the client and the store; no I/O happens until the first call."""
-        client_kwargs: dict[str, Any] = {"request_timeout": request_timeout, "retry_on_timeout": False}
-        if username is not None:
-            client_kwargs["basic_auth"] = (username, password or "")
-        if ca_certs is not None:
-            client_kwargs["ca_certs"] = ca_certs
-        return cls(AsyncElasticsearch(urls, **client_kwargs), **store_kwargs)
+        """Build the engine's client and the store; no I/O happens until the first call."""
+        client = connect_engine(
+            engine,
+            urls,
+            username=username,
+            password=password,
+            request_timeout=request_timeout,
+            ca_certs=ca_certs,
+        )
+        return cls(client, **store_kwargs)
 
     async def setup(self) -> None:
         with translated_errors("setup"):
@@ -152,7 +162,7 @@ class ElasticsearchTaskStore(
         with translated_errors("ping"):
             try:
                 await self._client.info()
-            except AuthorizationException:
+            except EngineForbidden:
                 # Reachable and authenticated; the role merely lacks the cluster ``monitor`` privilege.
                 return
 
@@ -162,10 +172,10 @@ class ElasticsearchTaskStore(
         a reachable primary), which a read-only or red cluster refuses."""
         with translated_errors("probe writes"):
             try:
-                await self._client.options(max_retries=0).create(
+                await self._client.create(
                     index=self.names.leader_locks, id=WRITE_PROBE_ID, document={"probe": "readiness"}
                 )
-            except ConflictError:
+            except EngineConflict:
                 return
 
     async def close(self) -> None:
@@ -197,7 +207,7 @@ class ElasticsearchTaskStore(
                 realtime=True,
             )
         results: list[Task | TaskNotFound] = []
-        for (queue, task_id), doc in zip(keys, response.body["docs"], strict=True):
+        for (queue, task_id), doc in zip(keys, response["docs"], strict=True):
             if doc.get("found") and not is_tombstone(doc["_source"]):
                 results.append(task_from_document(doc["_source"], response_version(doc)))
                 continue
@@ -211,12 +221,12 @@ class ElasticsearchTaskStore(
         with translated_errors("get task"):
             try:
                 response = await self._client.get(index=self.names.queue(queue), id=task_id, realtime=True)
-            except NotFoundError:
+            except EngineNotFound:
                 # The document or the whole queue index is missing: never created, or archived and its
                 # dedup record pruned.
                 live = None
             else:
-                live = response.body
+                live = response
         if live is not None and not is_tombstone(live["_source"]):
             return task_from_document(live["_source"], response_version(live))
         archived = await self._read_archived(queue, task_id, live["_source"] if live is not None else None)
@@ -257,13 +267,13 @@ class ElasticsearchTaskStore(
         assert expected is not None  # _refusal answers for unversioned tasks
         with translated_errors("delete task"):
             try:
-                await self._client.options(max_retries=0).delete(
+                await self._client.delete(
                     index=self.names.queue(previous.queue),
                     id=previous.id,
                     if_seq_no=expected.seq_num,
                     if_primary_term=expected.primary_term,
                 )
-            except (ConflictError, NotFoundError) as error:
+            except (EngineConflict, EngineNotFound) as error:
                 # 404: the document or its whole queue index is gone. A 409 is either a changed
                 # document or, with "no document was found", a vanished one; ``update_task`` tells
                 # them apart the same way.
