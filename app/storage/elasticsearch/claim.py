@@ -17,6 +17,7 @@ from app.domain.task import Task, Version
 from app.storage.documents import format_stored_time, task_from_document
 from app.storage.elasticsearch.bulk import BulkItem
 from app.storage.elasticsearch.indices import IndexNames
+from app.storage.elasticsearch.recent_writes import hidden_clauses
 from app.storage.elasticsearch.writes import with_version
 from app.storage.port import ClaimOutcome
 
@@ -115,12 +116,14 @@ def candidate_search(
     size: int,
     excluded: frozenset[str] = frozenset(),
     narrowing: Narrowing | None = None,
+    hidden: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """``search`` keyword arguments: claimable tasks in claim order, with versions for the CAS.
 
     ``excluded`` (paused queues, and queues at a limit) becomes a ``must_not``; callers drop excluded
     names from ``queues`` first (``unpaused``) so no paused queue's index is named. ``narrowing``
-    defaults to a claimer that declared no capabilities."""
+    defaults to a claimer that declared no capabilities. ``hidden`` (queue -> ids) are tasks this store
+    just took that the search may still show as claimable (``recent_writes``)."""
     indices, queue_filter = _search_target(names, queues)
     exclusion = [{"terms": {"queue": sorted(excluded)}}] if excluded else []
     narrowing = narrowing or Narrowing()
@@ -147,7 +150,7 @@ def candidate_search(
                     {"range": {"remaining_attempts": {"gt": 0}}},
                     *flow_filters,
                 ],
-                "must_not": [*exclusion, *flow_exclusions],
+                "must_not": [*exclusion, *flow_exclusions, *hidden_clauses(hidden or {})],
             }
         },
         # unmapped_type keeps a queue index created before ``setup`` from failing the whole search.

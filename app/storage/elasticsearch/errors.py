@@ -23,6 +23,22 @@ def document_missing(error: EngineError) -> bool:
     return error.status == 404 or (error.status == 409 and NO_DOCUMENT in error_reason(error.body))
 
 
+def shards_starting(error: EngineError) -> bool:
+    """A search that found no started shard copy to run on, as a just-created index answers until its
+    primary is allocated: ``search_phase_execution_exception`` with no failed shard listed. Usually 503
+    "all shards failed"; OpenSearch 2.19 sometimes answers 500 instead when the search has aggregations
+    (a null-pointer exception reducing the aggregations of zero shards, seen on the claim search while
+    queue indices were being created under concurrent claimers)."""
+    body = error.body.get("error") if isinstance(error.body, dict) else None
+    return (
+        error.status in (500, 503)
+        and isinstance(body, dict)
+        and body.get("type") == "search_phase_execution_exception"
+        and not body.get("failed_shards")
+        and not body.get("root_cause")
+    )
+
+
 def error_reason(body: Any) -> str:
     """``type: reason`` from an ES error body (request level or bulk item level)."""
     error = body.get("error", body) if isinstance(body, dict) else body

@@ -28,11 +28,12 @@ from app.storage.elasticsearch.claim import (
     claimable_candidates,
     unpaused,
 )
-from app.storage.elasticsearch.engine import SearchEngine
-from app.storage.elasticsearch.errors import translated_errors
+from app.storage.elasticsearch.engine import EngineError, SearchEngine
+from app.storage.elasticsearch.errors import shards_starting, translated_errors
 from app.storage.elasticsearch.flow_claim import CandidatePage, FlowClaimParts
 from app.storage.elasticsearch.flow_limiters import GetTasks, LimiterRecord, LimiterRecords
 from app.storage.elasticsearch.indices import IndexNames
+from app.storage.elasticsearch.recent_writes import RecentWrites
 from app.storage.flow_planning import KeyRotation
 from app.storage.port import ClaimRequest
 
@@ -46,6 +47,7 @@ class ElasticsearchFlowMethods:
     _claim_search_multiplier: int
     _random: Random
     _rotation: KeyRotation
+    _recent_writes: RecentWrites
 
     @property
     def _limiters(self) -> LimiterRecords:
@@ -74,14 +76,27 @@ class ElasticsearchFlowMethods:
         if queues is None:
             return CandidatePage(tasks=[], complete=True)
         search = candidate_search(
-            self.names, queues, at=request.at, size=size, excluded=excluded, narrowing=narrowing
+            self.names,
+            queues,
+            at=request.at,
+            size=size,
+            excluded=excluded,
+            narrowing=narrowing,
+            hidden=self._recent_writes.hidden(queues),
         )
         with translated_errors("claim search"):
-            response = await self._client.search(**search)
+            try:
+                response = await self._client.search(**search)
+            except EngineError as error:
+                if not shards_starting(error):
+                    raise
+                # A queue index whose primary is still being allocated: nothing is claimable there yet.
+                return CandidatePage(tasks=[], complete=True)
         hits = response["hits"]["hits"]
         keys = [str(bucket["key"]["key"]) for bucket in _key_buckets(response)]
+        candidates = claimable_candidates(hits, at=request.at)
         return CandidatePage(
-            tasks=claimable_candidates(hits, at=request.at),
+            tasks=[task for task in candidates if not self._recent_writes.is_stale(task)],
             complete=len(hits) < min(size, MAX_CANDIDATES),
             keys=keys,
             # A short list reached the last key: the next claim starts from the first again.

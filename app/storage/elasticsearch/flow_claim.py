@@ -2,9 +2,9 @@
 the overview, ``flow_limiters`` the records.
 
 Rounds (at most ``MAX_SEARCH_ROUNDS``): search candidates (leaving out queues and keys already found at
-their limit), order them fairly, claim what fits; when a limit turned candidates away and the search
-may have had more to give, search again without those queues and keys, so a saturated key's backlog
-cannot hide the others' tasks. Within a round, with limits configured, each attempt:
+their limit), order them fairly, claim what fits; when a limit turned candidates away, or other servers
+won some of them, and the search may have had more to give, search again without those queues and keys
+(and without the lost tasks), so a saturated key's backlog cannot hide the others' tasks. Within a round, with limits configured, each attempt:
 
 1. reads the limiter records the candidates touch (one realtime multi-get), and for each concurrency
    limiter that is full checks its holders against their tasks (one realtime multi-get), dropping the
@@ -51,7 +51,7 @@ from app.storage.port import ClaimOutcome, ClaimRequest
 
 logger = logging.getLogger(__name__)
 
-MAX_SEARCH_ROUNDS = 3
+MAX_SEARCH_ROUNDS = 5
 _EXCLUDABLE = {
     (ScopeKind.QUEUE, LimitKind.CONCURRENCY): "queue",
     (ScopeKind.QUEUE, LimitKind.RATE): "queue",
@@ -133,8 +133,12 @@ class FlowClaim:
             candidates, complete = await self._candidates()
             if not candidates:
                 return
+            conflicts_before = self._conflicts
             blocked = await self._claim_from(fair_order(candidates, self._parts.rotation))
-            if not self._exclude(blocked) or complete:
+            narrowed = self._exclude(blocked)
+            # Lost candidates are hidden from the next search (``recent_writes``), so it reaches past
+            # them; without that, a claim whose hits other servers had just taken answered empty.
+            if complete or not (narrowed or self._conflicts > conflicts_before):
                 return
 
     def _exclude(self, blocked: set[LimiterScope]) -> bool:

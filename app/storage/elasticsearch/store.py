@@ -19,6 +19,7 @@ from app.domain.errors import (
     VersionConflict,
 )
 from app.domain.history import TaskEvent
+from app.domain.states import CLAIMABLE_STATES
 from app.domain.task import Task
 from app.storage.documents import task_from_document
 from app.storage.elasticsearch.admin_jobs import ElasticsearchAdminJobMethods
@@ -44,6 +45,7 @@ from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethod
 from app.storage.elasticsearch.pipelines import ElasticsearchPipelineMethods
 from app.storage.elasticsearch.push_workers import ElasticsearchPushWorkerMethods
 from app.storage.elasticsearch.queue_controls import ElasticsearchQueueControlMethods
+from app.storage.elasticsearch.recent_writes import RecentWrites
 from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
 from app.storage.elasticsearch.search import ElasticsearchSearchMethods
 from app.storage.elasticsearch.setup import ArchiveSettings, EventSettings, install, missing
@@ -124,6 +126,7 @@ class ElasticsearchTaskStore(
         self._scripted_updates = scripted_updates
         self._random = random or Random()
         self._rotation = KeyRotation()
+        self._recent_writes = RecentWrites()
 
     @classmethod
     def connect(
@@ -355,5 +358,22 @@ class ElasticsearchTaskStore(
                 expected=expected,
                 scripted=self._scripted_updates,
             )
-        items = await send_bulk(self._client, operations, action=action)
-        return expect_items(items, len(changes), action=action)
+        items = expect_items(
+            await send_bulk(self._client, operations, action=action), len(changes), action=action
+        )
+        self._remember_claim_changes(changes, items)
+        return items
+
+    def _remember_claim_changes(
+        self, changes: Sequence[tuple[Task, Task]], items: Sequence[BulkItem]
+    ) -> None:
+        """Tell ``recent_writes`` which tasks left or re-entered the claimable states by these writes."""
+        for (previous, updated), item in zip(changes, items, strict=True):
+            was_claimable = previous.state in CLAIMABLE_STATES
+            if item.succeeded and item.version is not None:
+                if updated.state in CLAIMABLE_STATES:
+                    self._recent_writes.released([updated])
+                elif was_claimable:
+                    self._recent_writes.taken(with_version(updated, item.version))
+            elif item.conflicted and was_claimable:
+                self._recent_writes.lost(previous)

@@ -1,0 +1,113 @@
+"""Task writes this store made that search may not show yet.
+
+Search sees a write only after the next refresh (1 s by default), so right after a claim the same
+search still returns the tasks this server has just taken, with their old versions. Writing to them
+again would only lose the compare-and-swap; worse, when every over-fetched hit is such a task, the
+claim would answer "nothing to do" while other due tasks wait behind them until the refresh. So the
+store remembers, for a short horizon, each task it moved out of the claimable states (or lost a
+compare-and-swap on) and its version after that write: the candidate search leaves those tasks out
+(``must_not``) so it moves past them, and a hit whose version is older than a remembered one is
+dropped without a write. After the horizon a refresh has long made the write searchable and the
+search's own filter does the work.
+"""
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain.task import Task
+
+TaskKey = tuple[str, str]
+"""(queue, task id)."""
+
+# Several refresh intervals: a search-idle shard refreshes on the first search after it wakes, and a
+# busy node can run a refresh late.
+DEFAULT_HORIZON_SECONDS = 5.0
+# Bounds the memory and the size of the must_not clause: past this, the oldest are forgotten (their
+# hits then cost a lost compare-and-swap, as without this registry).
+DEFAULT_CAPACITY = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    seq_no: int
+    primary_term: int
+    at: float
+
+
+class RecentWrites:
+    def __init__(
+        self,
+        *,
+        horizon_seconds: float = DEFAULT_HORIZON_SECONDS,
+        capacity: int = DEFAULT_CAPACITY,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._horizon = horizon_seconds
+        self._capacity = capacity
+        self._monotonic = monotonic
+        self._writes: OrderedDict[TaskKey, _Write] = OrderedDict()
+
+    def taken(self, task: Task) -> None:
+        """``task`` (as written, with its new version) left the claimable states by our write."""
+        version = task.metadata.version
+        if version is not None:
+            self._remember((task.queue, task.id), _Write(version.seq_num, version.primary_term, self._now()))
+
+    def lost(self, task: Task) -> None:
+        """A compare-and-swap on ``task`` (as searched) lost: someone changed it since that version."""
+        version = task.metadata.version
+        if version is not None:
+            self._remember(
+                (task.queue, task.id), _Write(version.seq_num + 1, version.primary_term, self._now())
+            )
+
+    def released(self, tasks: Iterable[Task]) -> None:
+        """These tasks are claimable again by our own write (unclaim, failure with retries left)."""
+        for task in tasks:
+            self._writes.pop((task.queue, task.id), None)
+
+    def hidden(self, queues: Sequence[str]) -> dict[str, list[str]]:
+        """Queue -> ids to leave out of a candidate search over ``queues`` (every queue when empty)."""
+        self._expire()
+        wanted = set(queues)
+        hidden: dict[str, list[str]] = {}
+        for queue, task_id in self._writes:
+            if not wanted or queue in wanted:
+                hidden.setdefault(queue, []).append(task_id)
+        return hidden
+
+    def is_stale(self, task: Task) -> bool:
+        """``task`` came from a search that predates a write we made or saw conflict."""
+        version = task.metadata.version
+        known = self._writes.get((task.queue, task.id))
+        if version is None or known is None:
+            return False
+        return (version.primary_term, version.seq_num) < (known.primary_term, known.seq_no)
+
+    def _remember(self, key: TaskKey, write: _Write) -> None:
+        self._writes.pop(key, None)
+        self._writes[key] = write
+        while len(self._writes) > self._capacity:
+            self._writes.popitem(last=False)
+
+    def _expire(self) -> None:
+        oldest_kept = self._now() - self._horizon
+        while self._writes:
+            key, write = next(iter(self._writes.items()))
+            if write.at >= oldest_kept:
+                return
+            del self._writes[key]
+
+    def _now(self) -> float:
+        return self._monotonic()
+
+
+def hidden_clauses(hidden: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """``must_not`` clauses for a candidate search: one per queue, its ids."""
+    return [
+        {"bool": {"filter": [{"term": {"queue": queue}}, {"ids": {"values": sorted(ids)}}]}}
+        for queue, ids in sorted(hidden.items())
+    ]

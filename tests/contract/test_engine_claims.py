@@ -1,0 +1,129 @@
+"""Claims on a real search engine: what refresh-delayed visibility and index creation do to them.
+
+A real node shows writes to search only after a refresh, so a claim's search keeps returning the tasks
+this server (or another) has just taken. These tests pin down that a claim still never answers empty
+while due, unclaimed tasks are visible to it, and that a queue whose index is still being created reads
+as empty rather than as an outage.
+"""
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from app.domain.errors import StoreUnavailable
+from app.domain.ids import new_lease_token
+from app.domain.states import TaskState
+from app.domain.task import Metadata, Task
+from app.storage.elasticsearch import ElasticsearchTaskStore
+from app.storage.port import ClaimRequest
+from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def due_task(task_id: str, *, queue: str = "work") -> Task:
+    return Task(
+        id=task_id,
+        queue=queue,
+        retry_times=1,
+        attempted=0,
+        kind="k",
+        priority=0,
+        state=TaskState.QUEUED,
+        processing_timeout=timedelta(minutes=5),
+        run_at=NOW,
+        last_enqueued_at=NOW,
+        metadata=Metadata(created_at=NOW, modified_at=NOW),
+    )
+
+
+def claim_by(worker: str) -> Callable[[Task], Task]:
+    return lambda task: task.claim(worker_id=worker, at=NOW, lease_token=new_lease_token())
+
+
+async def seed(harness: ElasticsearchHarness, count: int, *, queue: str = "work") -> None:
+    for start in range(0, count, 1_000):
+        tasks = [due_task(f"t{number:05}", queue=queue) for number in range(start, min(count, start + 1_000))]
+        results = await harness.store.create_tasks(tasks)
+        assert all(isinstance(result, Task) for result in results)
+    await harness.make_searchable()
+
+
+async def test_claims_of_one_move_past_the_tasks_this_server_just_took_before_the_refresh() -> None:
+    async with elasticsearch_harness() as harness:
+        await seed(harness, 500)
+        # The engine's default, stated: for up to a second every search still shows the taken tasks as
+        # queued, and with an over-fetch of 5 the next claims' hits are all tasks this server just took.
+        await harness.rest(
+            "PUT", f"/{harness.store.names.queue('work')}/_settings", {"refresh_interval": "1s"}
+        )
+        request = ClaimRequest(queues=("work",), amount=1, at=NOW)
+
+        answers = [await harness.store.claim_tasks(request, claim_by("w1")) for _ in range(500)]
+
+        assert all(len(answer.claimed) == 1 for answer in answers)
+        assert len({answer.claimed[0].id for answer in answers}) == 500
+        assert sum(answer.conflicts for answer in answers) == 0  # known-taken hits cost no write
+        assert (await harness.store.claim_tasks(request, claim_by("w1"))).claimed == []
+
+
+async def test_four_servers_claim_ten_thousand_tasks_without_an_empty_answer_while_tasks_remain() -> None:
+    total, servers, batch = 10_000, 4, 10
+    async with elasticsearch_harness() as harness:
+        await seed(harness, total)
+        stores = [harness.sibling_store() for _ in range(servers)]
+        claimed: dict[str, str] = {}
+        empty_while_remaining = 0
+        conflicts = 0
+
+        async def serve(number: int, store: ElasticsearchTaskStore) -> None:
+            nonlocal empty_while_remaining, conflicts
+            request = ClaimRequest(queues=("work",), amount=batch, at=NOW)
+            while len(claimed) < total:
+                outcome = await store.claim_tasks(request, claim_by(f"server-{number}"))
+                conflicts += outcome.conflicts
+                for task in outcome.claimed:
+                    assert task.id not in claimed, f"{task.id} claimed twice"
+                    claimed[task.id] = f"server-{number}"
+                # Other servers may hold at most one batch each in flight; past that, tasks are waiting.
+                if not outcome.claimed and total - len(claimed) > servers * batch:
+                    empty_while_remaining += 1
+                if not outcome.claimed and len(claimed) < total:
+                    await harness.make_searchable()  # only the last few tasks: let the search catch up
+
+        await asyncio.gather(*(serve(number, store) for number, store in enumerate(stores)))
+
+        assert len(claimed) == total
+        assert empty_while_remaining == 0
+        assert len(set(claimed.values())) == servers
+
+
+async def test_claimers_polling_queues_whose_indices_are_being_created_never_see_an_outage() -> None:
+    queues = tuple(f"new-{number}" for number in range(12))
+    async with elasticsearch_harness() as harness:
+        outages: list[StoreUnavailable] = []
+        taken: set[str] = set()
+        created = asyncio.Event()
+
+        async def claimer(worker: str) -> None:
+            request = ClaimRequest(queues=queues, amount=5, at=NOW)
+            while not created.is_set() or len(taken) < len(queues):
+                try:
+                    outcome = await harness.sibling_store().claim_tasks(request, claim_by(worker))
+                except StoreUnavailable as error:
+                    outages.append(error)
+                    continue
+                taken.update(task.queue for task in outcome.claimed)
+                if created.is_set() and len(taken) < len(queues):
+                    await harness.make_searchable()
+
+        async def creator() -> None:
+            for queue in queues:
+                (result,) = await harness.store.create_tasks([due_task("first", queue=queue)])
+                assert isinstance(result, Task)
+            created.set()
+
+        await asyncio.wait_for(asyncio.gather(creator(), *(claimer(f"w{n}") for n in range(4))), timeout=120)
+
+        assert outages == []
+        assert taken == set(queues)

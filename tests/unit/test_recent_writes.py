@@ -1,0 +1,81 @@
+"""The registry of tasks a search-engine store just took, which its claim search must pass over."""
+
+from datetime import UTC, datetime, timedelta
+
+from app.domain.states import TaskState
+from app.domain.task import Metadata, Task, Version
+from app.storage.elasticsearch.engine import EngineError
+from app.storage.elasticsearch.errors import shards_starting
+from app.storage.elasticsearch.recent_writes import RecentWrites, hidden_clauses
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def task(task_id: str, *, seq_no: int, queue: str = "q") -> Task:
+    return Task(
+        id=task_id,
+        queue=queue,
+        retry_times=1,
+        attempted=0,
+        kind="k",
+        priority=0,
+        state=TaskState.QUEUED,
+        processing_timeout=timedelta(minutes=1),
+        run_at=NOW,
+        last_enqueued_at=NOW,
+        metadata=Metadata(created_at=NOW, modified_at=NOW, version=Version(seq_num=seq_no, primary_term=1)),
+    )
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_taken_tasks_are_hidden_per_queue_until_the_horizon_passes() -> None:
+    clock = Clock()
+    writes = RecentWrites(horizon_seconds=5, monotonic=clock)
+    writes.taken(task("a", seq_no=4))
+    writes.taken(task("b", seq_no=7, queue="other"))
+    assert writes.hidden(("q",)) == {"q": ["a"]}
+    assert writes.hidden(()) == {"q": ["a"], "other": ["b"]}
+    clock.now = 5.5
+    assert writes.hidden(()) == {}
+
+
+def test_a_hit_older_than_a_remembered_write_is_stale_and_a_newer_one_is_not() -> None:
+    writes = RecentWrites(monotonic=Clock())
+    writes.taken(task("a", seq_no=4))
+    assert writes.is_stale(task("a", seq_no=3))
+    assert not writes.is_stale(task("a", seq_no=4))
+    writes.lost(task("b", seq_no=9))  # someone else wrote b after version 9
+    assert writes.is_stale(task("b", seq_no=9))
+    writes.released([task("a", seq_no=5)])
+    assert not writes.is_stale(task("a", seq_no=3))
+    assert writes.hidden(("q",)) == {"q": ["b"]}
+
+
+def test_capacity_forgets_the_oldest_first() -> None:
+    writes = RecentWrites(capacity=2, monotonic=Clock())
+    for number in range(3):
+        writes.taken(task(f"t{number}", seq_no=1))
+    assert writes.hidden(()) == {"q": ["t1", "t2"]}
+
+
+def test_hidden_clauses_match_ids_within_their_own_queue_only() -> None:
+    assert hidden_clauses({"q": ["b", "a"]}) == [
+        {"bool": {"filter": [{"term": {"queue": "q"}}, {"ids": {"values": ["a", "b"]}}]}}
+    ]
+
+
+def test_only_searches_that_no_shard_answered_count_as_a_starting_index() -> None:
+    no_shard = {"type": "search_phase_execution_exception", "root_cause": [], "failed_shards": []}
+    failed = {**no_shard, "root_cause": [{"type": "query_shard_exception"}], "failed_shards": [{"shard": 0}]}
+    assert shards_starting(EngineError(503, {"error": no_shard}))
+    assert shards_starting(EngineError(500, {"error": no_shard}))
+    assert not shards_starting(EngineError(400, {"error": failed}))
+    assert not shards_starting(EngineError(503, {"error": failed}))
+    assert not shards_starting(EngineError(503, "Service Unavailable"))
