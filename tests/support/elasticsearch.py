@@ -17,6 +17,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Unpack
 
 import httpx
@@ -127,13 +128,27 @@ def running_engine() -> EngineUnderTest:
     with _engine_lock:
         if _engine is None:
             _engine = _configured_engine()
+            if _engine is not None:
+                _record_for_ci(_engine)
         if _engine is None:
             from tests.support.engine import start_engine
 
             cluster = start_engine(nodes=1)
             atexit.register(cluster.stop)
             _engine = _describe(cluster.url, None, None)
+            _record_for_ci(_engine)
         return _engine
+
+
+def _record_for_ci(engine: EngineUnderTest) -> None:
+    """.ci/run names the engine the search-engine tier ran on from this file."""
+    artifacts = Path(".ci-artifacts")
+    if artifacts.is_dir():
+        lifecycle = "ILM" if engine.engine == "elasticsearch" else "ISM"
+        state = "installed" if engine.lifecycle else "absent"
+        (artifacts / "engine.txt").write_text(
+            f"{engine.engine} {engine.version} ({lifecycle} {state}; {'configured' if os.environ.get(ES_URL_VARIABLE) else 'started from Maven Central jars'})\n"
+        )
 
 
 async def engine_under_test() -> EngineUnderTest:
