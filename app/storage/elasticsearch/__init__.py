@@ -1,4 +1,11 @@
-"""The Elasticsearch backend: the only package that imports ``elasticsearch``.
+"""The search-engine backend (Elasticsearch and OpenSearch): the only package that imports
+``elasticsearch`` or ``opensearchpy``, and only its ``engine_*`` adapters do.
+
+Engines (``engine``)
+    The store is written once against the ``SearchEngine`` seam; ``engine_elasticsearch`` and
+    ``engine_opensearch`` adapt each official async client to it (call shapes, plain dict answers,
+    the seam's exceptions, writes without client retries), and differ also in lifecycle policies (ILM
+    or Index State Management) and version checks. Everything below holds for both engines.
 
 Rule: it implements ``app.storage.port.Store`` (tasks, maintenance queries, leader locks, recurring
 definitions, attempt history, paused queues, admin jobs) with the domain and ``app.storage.documents``/
@@ -32,8 +39,9 @@ Everything else under the prefix (``setup``; bodies in ``templates/``)
     rollover alias over backing indices ``{prefix}archive-000001``, ... shaped by the template
     ``{prefix}archived_tasks`` (task mapping plus ``archived_at``). With ILM (``ilm_enabled``, the
     default) the template names the policy ``{prefix}archive_policy``: rollover by age or primary shard
-    size, delete ``archive_retention`` after rollover. Without ILM (OpenSearch-style clusters, the
-    emulator) the archive stays one index and ``prune_archive(archived_before=...)`` is the only
+    size, delete ``archive_retention`` after rollover (on OpenSearch the ISM policy of that name
+    attaches itself to new backing indices through its ``ism_template``). Without lifecycle
+    management the archive stays one index and ``prune_archive(archived_before=...)`` is the only
     retention. ``verify_setup`` names every missing or outdated piece. Finished tasks leave a tombstone in
     their queue index (``archive``). ``{prefix}events``: the attempt history, a second rollover alias set
     up the same way (template ``{prefix}task_events``, backing indices ``{prefix}events-000001``, ..., ILM
@@ -54,7 +62,7 @@ Writes (``writes``, ``bulk``)
     and ``metadata`` instead of re-sending ``args``/``context``, and there is no GET + full rewrite.
     ``doc`` partial updates are not used because ES deep-merges maps, which would corrupt free-form
     payloads (a report dropping a key in ``data`` would keep it). Clusters with
-    ``script.allowed_types: none`` (and the test emulator) run with ``scripted_updates=False``: a
+    ``script.allowed_types: none`` run with ``scripted_updates=False``: a
     full-document ``index`` under the same CAS condition. A conditional ``index`` of a vanished
     document answers 409 "no document was found"; ``BulkItem.missing`` maps that to ``TaskNotFound``.
     Bulk writes are sent without client retries (see ``bulk``). ``delete_task`` is one conditional
@@ -84,12 +92,18 @@ Claiming (``claim``)
        ``amount * claim_search_multiplier`` hits, and every contender's first window targets the
        same best hits, costing the losers one extra round trip.
     The result is sorted by claim order.
+    4. Until the next refresh the search still shows the tasks this store has just claimed as
+       claimable. ``recent_writes`` remembers them for a few refresh intervals: the search leaves them
+       out, and a hit older than a remembered write is dropped without a write, so a claim moves past
+       them instead of answering empty. A pass whose writes lost to other servers searches again
+       (lost tasks are remembered too), up to ``flow_claim.MAX_SEARCH_ROUNDS``. A queue index whose
+       shards are still starting answers the search with "all shards failed": read as empty.
 
 Flow control at claim time (``flow_claim``, ``flow_limiters``, ``flow``)
     Every claim goes through ``flow_claim.FlowClaim``. Without configured limits it is the algorithm
     above plus two things. Capabilities: a ``terms_set`` filter (the task's ``required_capabilities``
     must all be among the declared ones; ``minimum_should_match_field`` reads the stored count, so no
-    script is needed and the emulator runs it too), re-checked by the domain on every hit. Fairness:
+    script is needed), re-checked by the domain on every hit. Fairness:
     the search also lists ``fairness_window`` concurrency keys with claimable tasks (a ``composite``
     aggregation in key order, resuming after the last key the previous claim listed, so with more
     keys than the window every key comes up in turn); hits are interleaved one per key per round, the

@@ -18,7 +18,7 @@ result), so they follow the stored document as SQLite's ``json_extract`` does. D
 before template version 6 lack them until a full rewrite or a scripted update that changes them. The
 cost is the text stored a second time in ``_source``; ``_source`` excludes would save that but break
 the scripted partial updates and the archive copy, which both work from ``_source``. Plain ``text``
-with ``match_phrase`` is the same on real ES 8.x/9.x and on the test emulator.
+with ``match_phrase`` is the same on Elasticsearch 8.x/9.x and OpenSearch 2.x.
 """
 
 from collections.abc import Iterator

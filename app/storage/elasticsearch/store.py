@@ -106,7 +106,7 @@ class ElasticsearchTaskStore(
         archive_rollover_max_primary_shard_size: str = "50gb",
         events_retention: timedelta = timedelta(days=90),
     ) -> None:
-        """``ilm_enabled=False`` is for clusters without ILM (OpenSearch-style, the test emulator): the
+        """``ilm_enabled=False`` is for clusters without lifecycle management (ILM or ISM): the
         archive and the attempt history are then one index each, only
         ``prune_archive(archived_before=...)`` removes old tasks and nothing removes old events. With
         ILM, archived tasks are deleted ``archive_retention`` and events ``events_retention`` after
