@@ -3,7 +3,7 @@ compare-and-swap loop, the admin jobs index, conditional task deletes without to
 share the listing's query, and claims that leave paused queues out of the search.
 
 The behaviour both backends share is in ``test_admin_store``; these tests pin the ES shapes (documents,
-mappings, requests) and the races only a cluster has.
+mappings, requests) and the races only a search engine has.
 """
 
 import asyncio
@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from elasticsearch import AsyncElasticsearch
 
 from app.domain.errors import AdminJobNotFound, StoreUnavailable, TaskNotFound, VersionConflict
 from app.domain.history import TaskEvent, TaskEventKind
@@ -20,6 +19,7 @@ from app.domain.states import TaskState
 from app.domain.task import Version
 from app.storage.elasticsearch import queue_controls
 from app.storage.elasticsearch.claim import candidate_search, unpaused
+from app.storage.elasticsearch.engine import EngineNotFound
 from app.storage.elasticsearch.indices import IndexNames, template_data
 from app.storage.elasticsearch.queue_controls import PAUSED_DOCUMENT_ID
 from app.storage.port import AdminJob, ClaimRequest, TaskQuery
@@ -29,7 +29,9 @@ from tests.contract.test_elasticsearch_specifics import (
     claim_at,
     created,
     finished,
+    mappings,
     new_task,
+    stop_refreshing,
 )
 from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
 
@@ -49,14 +51,16 @@ def admin_job(job_id: str, *, created_micros: int = 0, status: str = "pending") 
 
 
 async def stored_version(harness: ElasticsearchHarness, index: str, doc_id: str) -> Version:
-    body = (await harness.client.get(index=index, id=doc_id)).body
+    body = await harness.client.get(index=index, id=doc_id)
     return Version(seq_num=body["_seq_no"], primary_term=body["_primary_term"])
 
 
-async def stop_refreshing(harness: ElasticsearchHarness, index: str) -> None:
-    """Writes after this stay invisible to search until someone refreshes (on a real cluster)."""
-    await harness.client.indices.put_settings(index=index, settings={"index": {"refresh_interval": "-1"}})
-    await harness.make_searchable()
+async def document_exists(harness: ElasticsearchHarness, index: str, doc_id: str) -> bool:
+    try:
+        await harness.client.get(index=index, id=doc_id)
+    except EngineNotFound:
+        return False
+    return True
 
 
 # --- paused queues ---------------------------------------------------------------------------------
@@ -68,11 +72,11 @@ async def test_paused_queues_live_in_one_document_of_sorted_names() -> None:
         assert await store.paused_queues() == frozenset()
         # Resuming what is not paused writes nothing, not even the document.
         assert await store.set_queue_paused("b", paused=False) == frozenset()
-        assert not await harness.client.exists(index=index, id=PAUSED_DOCUMENT_ID)
+        assert not await document_exists(harness, index, PAUSED_DOCUMENT_ID)
 
         assert await store.set_queue_paused("b", paused=True) == {"b"}
         assert await store.set_queue_paused("a", paused=True) == {"a", "b"}
-        source = (await harness.client.get(index=index, id=PAUSED_DOCUMENT_ID)).body["_source"]
+        source = (await harness.client.get(index=index, id=PAUSED_DOCUMENT_ID))["_source"]
         assert source == {"paused": ["a", "b"]}
 
         # A change that changes nothing leaves the version alone.
@@ -225,7 +229,7 @@ async def test_delete_leaves_no_tombstone_and_the_id_is_free_at_once() -> None:
             [TaskEvent(queue="work", task_id="t1", attempt=0, kind=TaskEventKind.REPORTED, at=NOW)]
         )
         await harness.store.delete_task(task)
-        assert not await harness.client.exists(index=harness.store.names.queue("work"), id="t1")
+        assert not await document_exists(harness, harness.store.names.queue("work"), "t1")
         with pytest.raises(TaskNotFound):
             await harness.store.get_task("work", "t1")
         assert len(await harness.store.list_events("work", "t1", limit=10)) == 1
@@ -256,21 +260,22 @@ async def test_archived_tasks_cannot_be_deleted_and_keep_their_dedup_record() ->
         archived = await harness.store.get_task("work", "t1")
         with pytest.raises(TaskNotFound):
             await harness.store.delete_task(archived)
-        tombstone = (await harness.client.get(index=harness.store.names.queue("work"), id="t1")).body
+        tombstone = await harness.client.get(index=harness.store.names.queue("work"), id="t1")
         assert tombstone["_source"]["state"] == "archived"
 
 
 async def test_delete_sends_one_conditional_delete_without_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
-    real_delete = AsyncElasticsearch.delete
-
-    async def recording_delete(client: AsyncElasticsearch, **kwargs: Any) -> Any:
-        calls.append(kwargs)
-        return await real_delete(client, **kwargs)
 
     async with elasticsearch_harness() as harness:
+        real_delete = harness.client.delete
+
+        async def recording_delete(**kwargs: Any) -> dict[str, Any]:
+            calls.append(kwargs)
+            return await real_delete(**kwargs)
+
         (task,) = await created(harness, new_task("t1"))
-        monkeypatch.setattr(AsyncElasticsearch, "delete", recording_delete)
+        monkeypatch.setattr(harness.client, "delete", recording_delete)
         await harness.store.delete_task(task)
         monkeypatch.undo()
         assert task.metadata.version is not None
@@ -328,14 +333,12 @@ async def test_setup_creates_the_admin_jobs_index_with_its_mapping_as_data() -> 
     async with elasticsearch_harness() as harness:
         names = harness.store.names
         for index, data_name in ((names.admin_jobs, "admin_jobs"), (names.queue_controls, "queue_controls")):
-            mapping = (await harness.client.indices.get_mapping(index=index)).body[index]["mappings"]
+            mapping = await mappings(harness, index)
             wanted = template_data(data_name)["mappings"]
             assert str(mapping["dynamic"]).lower() == "false"
             for field, shape in wanted["properties"].items():
                 assert mapping["properties"][field]["type"] == shape["type"], field
-        properties = (await harness.client.indices.get_mapping(index=names.admin_jobs)).body[
-            names.admin_jobs
-        ]["mappings"]["properties"]
+        properties = (await mappings(harness, names.admin_jobs))["properties"]
         assert properties["query"].get("enabled") in (False, "false")
         assert properties["parameters"].get("enabled") in (False, "false")
         assert "cursor" not in properties
@@ -398,7 +401,6 @@ async def test_admin_jobs_list_newest_first_by_microsecond_then_id_and_filter_by
 
 
 async def test_admin_job_list_sees_writes_made_just_before() -> None:
-    # Meaningful on a real cluster: the emulator shows every write to search at once.
     async with elasticsearch_harness() as harness:
         store = harness.store
         await stop_refreshing(harness, store.names.admin_jobs)
@@ -417,13 +419,10 @@ async def test_admin_jobs_without_the_index() -> None:
 
 async def test_admin_job_store_failures_are_store_unavailable() -> None:
     async with elasticsearch_harness() as harness:
-        await harness.client.indices.put_settings(
-            index=harness.store.names.admin_jobs, settings={"index": {"blocks": {"write": True}}}
-        )
+        settings = f"/{harness.store.names.admin_jobs}/_settings"
+        await harness.rest("PUT", settings, {"index": {"blocks": {"write": True}}})
         try:
             with pytest.raises(StoreUnavailable):
                 await harness.store.create_admin_job(admin_job("j1"))
         finally:
-            await harness.client.indices.put_settings(
-                index=harness.store.names.admin_jobs, settings={"index": {"blocks": {"write": False}}}
-            )
+            await harness.rest("PUT", settings, {"index": {"blocks": {"write": False}}})

@@ -2,10 +2,11 @@
 events rollover alias and its setup, document ids, one bulk per append, paging, rollover duplicates,
 and refreshes before the reads that promise to see earlier writes.
 
-Tests marked ``real_es_only`` need ``TASQUES_TEST_ES_URL`` (the emulator has no ILM).
+Tests marked ``engine_behaviour`` pin what the engine itself does (its rollover API, the lifecycle
+policy); the lifecycle ones are skipped where the engine has no ILM (Elasticsearch) or ISM (OpenSearch).
 """
 
-import os
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,15 +21,20 @@ from app.domain.task import Metadata, Task
 from app.storage.elasticsearch import ElasticsearchTaskStore
 from app.storage.elasticsearch.bulk import send_bulk
 from app.storage.elasticsearch.events import event_document_id
-from app.storage.elasticsearch.setup import events_policy_body
+from app.storage.elasticsearch.setup import events_policy
 from app.storage.event_documents import event_from_document, event_to_document
-from tests.support.elasticsearch import ES_URL_VARIABLE, ElasticsearchHarness, elasticsearch_harness
+from tests.contract.test_elasticsearch_specifics import (
+    assert_ism_policy,
+    ism_policy_attached,
+    lifecycle_settings,
+    require_lifecycle,
+    stop_refreshing,
+    swap_write_index,
+    wanted_lifecycle_settings,
+)
+from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-
-needs_real_cluster = pytest.mark.skipif(
-    not os.environ.get(ES_URL_VARIABLE), reason=f"needs a real cluster: set {ES_URL_VARIABLE}"
-)
 
 
 def event(
@@ -63,13 +69,7 @@ def new_task(task_id: str, *, created_at: datetime, recurring_task_id: str | Non
 async def stored_ids(harness: ElasticsearchHarness) -> list[str]:
     await harness.make_searchable()
     response = await harness.client.search(index=harness.store.names.events_alias, size=100)
-    return sorted(hit["_id"] for hit in response.body["hits"]["hits"])
-
-
-async def stop_refreshing(harness: ElasticsearchHarness, index: str) -> None:
-    """Writes after this stay invisible to search until someone refreshes (on a real cluster)."""
-    await harness.client.indices.put_settings(index=index, settings={"index": {"refresh_interval": "-1"}})
-    await harness.make_searchable()
+    return sorted(hit["_id"] for hit in response["hits"]["hits"])
 
 
 # --- documents and ids -----------------------------------------------------------------------------
@@ -107,10 +107,10 @@ async def test_setup_bootstraps_the_events_alias_with_an_append_only_mapping() -
     async with elasticsearch_harness() as harness:
         names = harness.store.names
         index = names.events_first_index
-        aliases = (await harness.client.indices.get_alias(name=names.events_alias)).body
+        aliases = await harness.rest("GET", f"/_alias/{names.events_alias}")
         assert aliases == {index: {"aliases": {names.events_alias: {"is_write_index": True}}}}
 
-        body = (await harness.client.indices.get(index=index)).body[index]
+        body = (await harness.client.indices.get(index=index))[index]
         mapping = body["mappings"]
         assert mapping["dynamic"] in (False, "false")
         properties = mapping["properties"]
@@ -119,32 +119,34 @@ async def test_setup_bootstraps_the_events_alias_with_an_append_only_mapping() -
         assert properties["attempt"]["type"] == "long"
         assert properties["at"]["type"] == "date_nanos"
         assert properties["error"] == properties["data"] == {"type": "object", "enabled": False}
-        lifecycle = body["settings"]["index"].get("lifecycle")
-        if harness.store.events.ilm_enabled:
-            assert lifecycle == {"name": names.events_policy, "rollover_alias": names.events_alias}
-        else:
-            assert lifecycle is None
+        assert await lifecycle_settings(harness, index) == wanted_lifecycle_settings(
+            harness,
+            enabled=harness.store.events.ilm_enabled,
+            policy=names.events_policy,
+            alias=names.events_alias,
+        )
 
         await harness.store.append_events([event(data={"free": {"form": 1}})])
         await harness.make_searchable()
-        after = (await harness.client.indices.get_mapping(index=index)).body[index]["mappings"]
+        after = (await harness.rest("GET", f"/{index}/_mapping"))[index]["mappings"]
         assert after == mapping
 
 
-def test_events_retention_is_an_option_and_rendered_in_the_policy() -> None:
+def test_events_retention_is_an_option_and_becomes_the_rollover_policy() -> None:
     with pytest.raises(ValueError, match="events_retention must not be negative"):
         ElasticsearchTaskStore.connect(["http://127.0.0.1:9"], events_retention=timedelta(days=-1))
     default = ElasticsearchTaskStore.connect(["http://127.0.0.1:9"], index_prefix="p_")
-    assert events_policy_body(default.names, default.events)["policy"]["phases"]["delete"]["min_age"] == "90d"
+    assert events_policy(default.names, default.events).retention == timedelta(days=90)
     store = ElasticsearchTaskStore.connect(
         ["http://127.0.0.1:9"], index_prefix="p_", events_retention=timedelta(days=14)
     )
-    policy = events_policy_body(store.names, store.events)
-    assert policy["name"] == "p_events_policy"
-    assert policy["policy"]["phases"] == {
-        "hot": {"actions": {"rollover": {"max_age": "7d", "max_primary_shard_size": "50gb"}}},
-        "delete": {"min_age": "14d", "actions": {"delete": {}}},
-    }
+    policy = events_policy(store.names, store.events)
+    assert (policy.name, policy.index_pattern) == ("p_events_policy", "p_events-*")
+    assert (policy.rollover_max_age, policy.rollover_max_primary_shard_size, policy.retention) == (
+        timedelta(days=7),
+        "50gb",
+        timedelta(days=14),
+    )
 
 
 # --- appends and reads -----------------------------------------------------------------------------
@@ -196,27 +198,16 @@ async def test_a_repeat_on_the_other_side_of_a_rollover_is_listed_once() -> None
         names = harness.store.names
         first, second = event(at=NOW), event(at=NOW + timedelta(seconds=1))
         await harness.store.append_events([first, second])
-        # What ILM's rollover does, by hand: the emulator has no rollover API.
+        # What the lifecycle's rollover does, by hand, between the two appends.
         rolled = f"{names.prefix}events-000002"
         await harness.client.indices.create(index=rolled)
-        await harness.client.indices.update_aliases(
-            actions=[
-                {
-                    "add": {
-                        "index": names.events_first_index,
-                        "alias": names.events_alias,
-                        "is_write_index": False,
-                    }
-                },
-                {"add": {"index": rolled, "alias": names.events_alias, "is_write_index": True}},
-            ]
-        )
+        await swap_write_index(harness, names.events_alias, names.events_first_index, rolled)
         third = event(at=NOW + timedelta(seconds=2))
         await harness.store.append_events([second, third])
 
         assert await harness.store.list_events("work", "t1", limit=10) == [first, second, third]
         assert await harness.store.list_events("work", "t1", limit=2) == [first, second]
-        assert (await harness.client.get(index=rolled, id=second.event_id)).body["found"]
+        assert (await harness.client.get(index=rolled, id=second.event_id))["found"]
 
 
 async def test_appending_before_setup_fails_instead_of_creating_an_index_named_like_the_alias() -> None:
@@ -228,7 +219,6 @@ async def test_appending_before_setup_fails_instead_of_creating_an_index_named_l
 
 
 async def test_list_events_sees_events_appended_just_before() -> None:
-    # Meaningful on a real cluster: the emulator shows every write to search at once.
     async with elasticsearch_harness() as harness:
         await harness.store.append_events([event(at=NOW)])
         await stop_refreshing(harness, harness.store.names.events_first_index)
@@ -275,37 +265,50 @@ async def test_find_outstanding_sees_writes_just_made_oldest_first_with_versions
         assert await store.find_outstanding(queue="never-written", recurring_task_id="r", limit=5) == []
 
 
-# --- real cluster only ---------------------------------------------------------------------------
+# --- what the engine itself does -------------------------------------------------------------------
 
 
-@pytest.mark.real_es_only
-@needs_real_cluster
-async def test_setup_installs_the_events_policy_and_verify_setup_checks_its_version() -> None:
+@pytest.mark.engine_behaviour
+async def test_setup_installs_the_events_ilm_policy_and_verify_setup_checks_its_version() -> None:
+    await require_lifecycle("elasticsearch")
     async with elasticsearch_harness(events_retention=timedelta(days=3)) as harness:
         names = harness.store.names
-        body = (await harness.client.ilm.get_lifecycle(name=names.events_policy)).body
+        body = await harness.rest("GET", f"/_ilm/policy/{names.events_policy}")
         phases = body[names.events_policy]["policy"]["phases"]
         rollover = phases["hot"]["actions"]["rollover"]
         assert (rollover["max_age"], rollover["max_primary_shard_size"].lower()) == ("7d", "50gb")
         assert (phases["delete"]["min_age"], phases["delete"]["actions"]) == ("3d", {"delete": {}})
         index = names.events_first_index
-        explained = (await harness.client.ilm.explain_lifecycle(index=index)).body["indices"][index]
+        explained = (await harness.rest("GET", f"/{index}/_ilm/explain"))["indices"][index]
         assert (explained["managed"], explained["policy"]) == (True, names.events_policy)
 
-        stale = events_policy_body(names, harness.store.events)
-        stale["policy"]["_meta"]["tasques_version"] = 0
-        await harness.client.ilm.put_lifecycle(**stale)
-        with pytest.raises(StoreNotSetUp, match="version 0"):
+        stale = dataclasses.replace(events_policy(names, harness.store.events), tasques_version=0)
+        await harness.client.put_rollover_policy(stale)
+        with pytest.raises(StoreNotSetUp, match=f"ILM policy {names.events_policy} \\(version 0"):
             await harness.store.verify_setup()
 
 
-@pytest.mark.real_es_only
-@needs_real_cluster
+@pytest.mark.engine_behaviour
+async def test_setup_installs_the_events_ism_policy_and_verify_setup_checks_its_version() -> None:
+    await require_lifecycle("opensearch")
+    async with elasticsearch_harness(events_retention=timedelta(days=3)) as harness:
+        names = harness.store.names
+        wanted = events_policy(names, harness.store.events)
+        installed = await harness.rest("GET", f"/_plugins/_ism/policies/{names.events_policy}")
+        assert_ism_policy(installed, wanted, max_age="7d", retention="3d")
+        assert await ism_policy_attached(harness, names.events_first_index) == names.events_policy
+
+        await harness.client.put_rollover_policy(dataclasses.replace(wanted, tasques_version=0))
+        with pytest.raises(StoreNotSetUp, match=f"ISM policy {names.events_policy} \\(version 0"):
+            await harness.store.verify_setup()
+
+
+@pytest.mark.engine_behaviour
 async def test_a_real_rollover_keeps_the_history_readable_and_appends_going_to_the_new_index() -> None:
     async with elasticsearch_harness() as harness:
         names = harness.store.names
         await harness.store.append_events([event(at=NOW)])
-        rolled = (await harness.client.indices.rollover(alias=names.events_alias)).body
+        rolled = await harness.client.indices.rollover(alias=names.events_alias)
         assert rolled["rolled_over"]
         assert rolled["new_index"] == f"{names.prefix}events-000002"
         await harness.store.append_events([event(at=NOW), event(at=NOW + timedelta(seconds=1))])

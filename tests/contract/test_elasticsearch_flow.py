@@ -1,10 +1,7 @@
-"""Flow control's Elasticsearch-only parts: limiter records, pending slots, releases, the search body.
-
-The emulator runs everything here but the last test: it shows every write to search at once, so only
-a real cluster (``TASQUES_TEST_ES_URL``) can show that limits hold while searches are stale.
+"""Flow control's search-engine-only parts: limiter records, pending slots, releases, the search body,
+and limits that hold while every search is stale (refreshes stopped on the engine).
 """
 
-import os
 from datetime import datetime, timedelta
 
 import pytest
@@ -20,8 +17,8 @@ from app.storage.elasticsearch.claim import Narrowing, candidate_search
 from app.storage.elasticsearch.flow_limiters import Holder, LimiterRecord, LimiterRecords
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.port import ClaimRequest, FlowOptions
-from tests.contract.test_elasticsearch_specifics import NOW, claim_at, created, new_task
-from tests.support.elasticsearch import ES_URL_VARIABLE, ElasticsearchHarness, elasticsearch_harness
+from tests.contract.test_elasticsearch_specifics import NOW, claim_at, created, new_task, stop_refreshing
+from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
 
 TENANT_A = LimiterScope(LimitKind.CONCURRENCY, ScopeKind.KEY, "tenant:a")
 ONE_PER_TENANT = FlowOptions(
@@ -116,16 +113,11 @@ async def test_a_claim_that_loses_its_task_write_gives_its_slot_back() -> None:
         assert (await limiters(harness).read([TENANT_A]))[TENANT_A].holders == ()
 
 
-@pytest.mark.real_es_only
-@pytest.mark.skipif(
-    not os.environ.get(ES_URL_VARIABLE), reason=f"needs a real cluster: set {ES_URL_VARIABLE}"
-)
+@pytest.mark.engine_behaviour
 async def test_limits_hold_while_every_search_is_stale() -> None:
     async with elasticsearch_harness() as harness:
         await created(harness, *(tenant_task(f"t{n}", minute=n) for n in range(4)))
-        await harness.make_searchable()
-        index = f"{harness.index_prefix}queue-work"
-        await harness.client.indices.put_settings(index=index, settings={"index": {"refresh_interval": "-1"}})
+        await stop_refreshing(harness, f"{harness.index_prefix}queue-work")
 
         first = await harness.sibling_store().claim_tasks(request(), claim_at(NOW, "w1"))
         # Unrefreshed, the other servers' searches still show every task queued.

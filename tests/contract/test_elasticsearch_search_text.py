@@ -1,4 +1,4 @@
-"""Elasticsearch only: the derived ``search_text``/``error_text`` fields behind error-text and free-text
+"""Search-engine backend only: the derived ``search_text``/``error_text`` fields behind error-text and free-text
 search are mapped as text, bounded, follow every write and never show up in the task read back."""
 
 from datetime import UTC, datetime, timedelta
@@ -22,7 +22,7 @@ def test_payloads_flatten_to_key_and_value_words() -> None:
 
 async def _source(harness: ElasticsearchHarness, task: Task) -> dict[str, object]:
     response = await harness.client.get(index=f"{harness.index_prefix}queue-{task.queue}", id=task.id)
-    source: dict[str, object] = response.body["_source"]
+    source: dict[str, object] = response["_source"]
     return source
 
 
@@ -34,9 +34,7 @@ async def test_search_fields_are_text_bounded_and_follow_the_result() -> None:
         (stored,) = await harness.store.create_tasks([task])
         assert isinstance(stored, Task)
         index = f"{harness.index_prefix}queue-q"
-        properties = (await harness.client.indices.get_mapping(index=index)).body[index]["mappings"][
-            "properties"
-        ]
+        properties = (await harness.rest("GET", f"/{index}/_mapping"))[index]["mappings"]["properties"]
         assert properties["search_text"]["type"] == properties["error_text"]["type"] == "text"
 
         created = await _source(harness, stored)
