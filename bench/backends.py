@@ -1,6 +1,5 @@
 """What differs per backend: server settings, store set-up and clean-up, raw ceiling, backlog seeding."""
 
-import json
 import secrets
 import uuid
 from pathlib import Path
@@ -98,28 +97,27 @@ class SqliteBackend:
 
 
 class ElasticsearchBackend:
-    name = "Elasticsearch"
+    """Elasticsearch or OpenSearch, whichever answers at the URL."""
 
     def __init__(self, url: str) -> None:
-        self._url = url
+        self._engine = raw_es.describe_engine(url)
+        self.name = "OpenSearch" if self._engine.engine == "opensearch" else "Elasticsearch"
         self.names = IndexNames(f"tqbench{secrets.token_hex(4)}_")
+        lifecycle = {"elasticsearch": "ILM", "opensearch": "ISM"}[self._engine.engine]
         self.description = (
-            f"{raw_es.server_version(url)}, index prefix {self.names.prefix} (removed afterwards)"
+            f"{self.name} {self._engine.version}{'' if self._engine.lifecycle else f' without {lifecycle}'}, "
+            f"index prefix {self.names.prefix} (removed afterwards)"
         )
 
     def server_env(self) -> dict[str, str]:
-        return {
-            "TASQUES_STORAGE__BACKEND": "elasticsearch",
-            "TASQUES_STORAGE__ELASTICSEARCH__URLS": json.dumps([self._url]),
-            "TASQUES_STORAGE__ELASTICSEARCH__INDEX_PREFIX": self.names.prefix,
-        }
+        return self._engine.server_environment(index_prefix=self.names.prefix)
 
     def prepare(self) -> None:
         run_cli(["setup"], env=self.server_env())
 
     def raw_ceiling(self, sizes: Sizes) -> float:
         return raw_es.raw_ceiling(
-            self._url,
+            self._engine,
             self.names,
             tasks=sizes.tasks,
             enqueue_batch=sizes.enqueue_batch,
@@ -127,7 +125,7 @@ class ElasticsearchBackend:
         )
 
     def seed_backlog(self, queue: str, count: int) -> float:
-        return raw_es.seed_backlog(self._url, self.names, queue=queue, count=count)
+        return raw_es.seed_backlog(self._engine, self.names, queue=queue, count=count)
 
     def backlogs(self, sizes: Sizes) -> tuple[int, ...]:
         return sizes.elasticsearch_backlogs
@@ -136,4 +134,4 @@ class ElasticsearchBackend:
         return []
 
     def cleanup(self) -> None:
-        raw_es.remove_everything(self._url, self.names)
+        raw_es.remove_everything(self._engine, self.names)

@@ -1,33 +1,57 @@
-"""The Elasticsearch store without the server: raw ``_bulk`` ceiling, backlog seeding, clean-up.
+"""The search-engine store without the server: raw ``_bulk`` ceiling, backlog seeding, clean-up.
 
-The ceiling issues the minimal writes per task with the official client: a ``create`` per task, then a
-conditional ``index`` (``if_seq_no``/``if_primary_term``) for the claim and another for completion, in
-bulks of the end-to-end batch sizes, several bulks in flight (Elasticsearch, unlike SQLite, takes
-concurrent writers). No search and no refresh: those are what a server adds on top of the writes.
+Elasticsearch or OpenSearch, through the store's own seam (``SearchEngine``, each engine's official
+client). The ceiling issues the minimal writes per task: a ``create`` per task, then a conditional
+``index`` (``if_seq_no``/``if_primary_term``) for the claim and another for completion, in bulks of the
+end-to-end batch sizes, several bulks in flight (the engine, unlike SQLite, takes concurrent writers).
+No search and no refresh: those are what a server adds on top of the writes.
 """
 
 import asyncio
 import time
 import uuid
-from contextlib import suppress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from elasticsearch import AsyncElasticsearch, NotFoundError
+import httpx
 
 from app.storage.documents import Document
+from app.storage.elasticsearch.engine import EngineName, EngineNotFound, SearchEngine
 from app.storage.elasticsearch.indices import IndexNames
 from bench.documents import DocumentTemplate, task_stages
+from tests.support.elasticsearch import EngineUnderTest
 
 _IN_FLIGHT = 4
 
 
-def client(url: str) -> AsyncElasticsearch:
-    return AsyncElasticsearch(url, request_timeout=120)
+def describe_engine(url: str) -> EngineUnderTest:
+    """The engine at ``url`` (credentials may ride in it): which one, its version, whether it has
+    ILM (Elasticsearch) or ISM (OpenSearch), so servers get matching storage settings."""
+    parts = urlsplit(url)
+    credentials = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
+    bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl().rstrip("/")
+    with httpx.Client(auth=credentials, timeout=30.0) as http:
+        version = http.get(bare).raise_for_status().json()["version"]
+        engine: EngineName = "opensearch" if version.get("distribution") == "opensearch" else "elasticsearch"
+        lifecycle_api = "/_plugins/_ism/policies" if engine == "opensearch" else "/_ilm/policy"
+        lifecycle = http.get(bare + lifecycle_api).status_code == 200
+    return EngineUnderTest(bare, engine, str(version["number"]), lifecycle, credentials)
 
 
-async def _bulk(es: AsyncElasticsearch, operations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+@asynccontextmanager
+async def client(engine: EngineUnderTest) -> AsyncIterator[SearchEngine]:
+    es = engine.client(request_timeout=120)
+    try:
+        yield es
+    finally:
+        await es.close()
+
+
+async def _bulk(es: SearchEngine, operations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     response = await es.bulk(operations=operations)
-    items: list[dict[str, Any]] = [next(iter(item.values())) for item in response.body["items"]]
+    items: list[dict[str, Any]] = [next(iter(item.values())) for item in response["items"]]
     failed = [item for item in items if item.get("status", 500) >= 300]
     if failed:
         raise RuntimeError(f"raw bulk: {len(failed)} of {len(items)} failed, e.g. {failed[0]}")
@@ -53,7 +77,7 @@ def _conditional_writes(
     return operations
 
 
-async def _life_cycle(es: AsyncElasticsearch, index: str, ids: list[str], claim_batch: int) -> None:
+async def _life_cycle(es: SearchEngine, index: str, ids: list[str], claim_batch: int) -> None:
     stages = task_stages("raw")
     queued, claimed, done = (DocumentTemplate(task) for task in (stages.queued, stages.claimed, stages.done))
     created = await _bulk(es, _creates(index, queued, ids))
@@ -66,12 +90,12 @@ async def _life_cycle(es: AsyncElasticsearch, index: str, ids: list[str], claim_
 
 
 async def _raw_ceiling(
-    url: str, names: IndexNames, *, tasks: int, enqueue_batch: int, claim_batch: int
+    engine: EngineUnderTest, names: IndexNames, *, tasks: int, enqueue_batch: int, claim_batch: int
 ) -> float:
     ids = [uuid.uuid4().hex for _ in range(tasks)]
     batches = [ids[start : start + enqueue_batch] for start in range(0, tasks, enqueue_batch)]
     index = names.queue("raw-ceiling")
-    async with client(url) as es:
+    async with client(engine) as es:
         await _bulk(es, _creates(index, DocumentTemplate(task_stages("raw").queued), ["warm-up"]))
         started = time.perf_counter()
         for window in range(0, len(batches), _IN_FLIGHT):
@@ -84,53 +108,46 @@ async def _raw_ceiling(
         return tasks / (time.perf_counter() - started)
 
 
-def raw_ceiling(url: str, names: IndexNames, *, tasks: int, enqueue_batch: int, claim_batch: int) -> float:
+def raw_ceiling(
+    engine: EngineUnderTest, names: IndexNames, *, tasks: int, enqueue_batch: int, claim_batch: int
+) -> float:
     return asyncio.run(
-        _raw_ceiling(url, names, tasks=tasks, enqueue_batch=enqueue_batch, claim_batch=claim_batch)
+        _raw_ceiling(engine, names, tasks=tasks, enqueue_batch=enqueue_batch, claim_batch=claim_batch)
     )
 
 
-async def _seed(url: str, index: str, *, queue: str, count: int, chunk: int = 1_000) -> None:
+async def _seed(engine: EngineUnderTest, index: str, *, queue: str, count: int, chunk: int = 1_000) -> None:
     template = DocumentTemplate(task_stages(queue).queued)
     prefix = uuid.uuid4().hex[:12]
-    async with client(url) as es:
+    async with client(engine) as es:
         for start in range(0, count, chunk):
             ids = [f"{prefix}{number:020d}" for number in range(start, min(start + chunk, count))]
             await _bulk(es, _creates(index, template, ids))
         await es.indices.refresh(index=index)  # seeding only: the servers never force a refresh
 
 
-def seed_backlog(url: str, names: IndexNames, *, queue: str, count: int) -> float:
+def seed_backlog(engine: EngineUnderTest, names: IndexNames, *, queue: str, count: int) -> float:
     started = time.perf_counter()
-    asyncio.run(_seed(url, names.queue(queue), queue=queue, count=count))
+    asyncio.run(_seed(engine, names.queue(queue), queue=queue, count=count))
     return time.perf_counter() - started
 
 
-async def _remove_everything(url: str, names: IndexNames) -> None:
-    async with client(url) as es:
+async def _remove_everything(engine: EngineUnderTest, names: IndexNames) -> None:
+    async with client(engine) as es:
         # Resolve names first: ES 8 refuses wildcard index deletes (action.destructive_requires_name).
         found = await es.indices.get(
             index=names.everything, ignore_unavailable=True, allow_no_indices=True, expand_wildcards="all"
         )
-        if found.body:
-            await es.indices.delete(index=list(found.body))
+        if found:
+            await es.indices.delete(index=list(found))
         for template in (names.task_template, names.archive_template, names.events_template):
-            with suppress(NotFoundError):
+            with suppress(EngineNotFound):
                 await es.indices.delete_index_template(name=template)
-        for policy in (names.archive_policy, names.events_policy):
-            with suppress(Exception):  # absent, or a cluster without ILM: nothing to remove either way
-                await es.ilm.delete_lifecycle(name=policy)
+        if engine.lifecycle:  # without ILM/ISM the servers ran with ilm_enabled false: no policies
+            for policy in (names.archive_policy, names.events_policy):
+                with suppress(EngineNotFound):
+                    await es.delete_rollover_policy(policy)
 
 
-def remove_everything(url: str, names: IndexNames) -> None:
-    asyncio.run(_remove_everything(url, names))
-
-
-async def _version(url: str) -> str:
-    async with client(url) as es:
-        version = (await es.info()).body["version"]
-        return f"{version.get('distribution', 'Elasticsearch')} {version['number']}"
-
-
-def server_version(url: str) -> str:
-    return asyncio.run(_version(url))
+def remove_everything(engine: EngineUnderTest, names: IndexNames) -> None:
+    asyncio.run(_remove_everything(engine, names))
