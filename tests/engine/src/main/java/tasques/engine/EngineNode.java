@@ -47,6 +47,8 @@ import org.opensearch.transport.TransportService;
  *       {@code --cluster-managers}, the comma-separated names of the cluster-manager nodes that bootstrap the
  *       cluster. Without them the node runs with single-node discovery.
  *   <li>{@code --setting=key=value}, repeatable: any other node setting.
+ *   <li>{@code --exit-with-stdin=true}: close the node when standard input reaches its end, so a node never
+ *       outlives the process that started it with a pipe on its standard input, even one killed outright.
  * </ul>
  *
  * <p>Once the node serves, one line {@code ENGINE STARTED name=... http=HOST:PORT transport=HOST:PORT
@@ -132,6 +134,20 @@ public final class EngineNode extends Node {
             }
         }, "engine-shutdown"));
 
+        if (Boolean.parseBoolean(options.getOrDefault("exit-with-stdin", "false"))) {
+            final Thread watch = new Thread(() -> {
+                try {
+                    while (System.in.read() >= 0) {
+                        // Nothing is sent on the pipe; its end is the signal.
+                    }
+                } catch (IOException e) {
+                    // A broken pipe ends it as well.
+                }
+                System.exit(0);
+            }, "engine-stdin-watch");
+            watch.setDaemon(true);
+            watch.start();
+        }
         node.start();
         final String http = node.injector().getInstance(HttpServerTransport.class).boundAddress().publishAddress().toString();
         final String transport = node.injector().getInstance(TransportService.class).boundAddress().publishAddress().toString();
