@@ -1,11 +1,10 @@
 """Stores for the reliability tests' in-process servers, and the settings those servers share.
 
-``proxied_elasticsearch`` sets up a fresh index prefix (on the osmem emulator, or on the cluster of
-``TASQUES_TEST_ES_URL``) and gives each server its own loopback TCP proxy to it, so a test can cut or
-stall the link of one server or of all. Everything is removed afterwards.
+``proxied_elasticsearch`` sets up a fresh index prefix on the engine under test (the cluster of
+``TASQUES_TEST_ES_URL``, or the test OpenSearch node) and gives each server its own loopback TCP proxy
+to it, so a test can cut or stall the link of one server or of all. Everything is removed afterwards.
 """
 
-import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ import pytest
 
 from app.config import Settings
 from tests.reliability.tcp_proxy import TcpProxy, tcp_proxy
-from tests.support.elasticsearch import ES_URL_VARIABLE, elasticsearch_harness, emulator_url
+from tests.support.elasticsearch import elasticsearch_harness, engine_under_test
 
 JsonObject = dict[str, Any]
 
@@ -49,34 +48,21 @@ class ProxiedElasticsearch:
 async def proxied_elasticsearch(
     *, servers: int, request_timeout: str = "5s"
 ) -> AsyncIterator[ProxiedElasticsearch]:
-    if os.environ.get("TASQUES_TEST_ES_CA_CERTS") or os.environ.get(ES_URL_VARIABLE, "").startswith("https"):
+    engine = await engine_under_test()
+    if engine.ca_certs or engine.url.startswith("https"):
         pytest.skip("the TCP proxy carries plain HTTP; a TLS cluster would see the proxy's address")
     async with AsyncExitStack() as stack:
         harness = await stack.enter_async_context(elasticsearch_harness())
-        cluster = os.environ.get(ES_URL_VARIABLE)
-        upstream = cluster if cluster else await stack.enter_async_context(emulator_url())
         es = ProxiedElasticsearch()
         for _ in range(servers):
-            proxy = await stack.enter_async_context(tcp_proxy(upstream))
+            proxy = await stack.enter_async_context(tcp_proxy(engine.url))
             es.proxies.append(proxy)
             es.storage_settings.append(
-                {
-                    "backend": "elasticsearch",
-                    "elasticsearch": {
-                        "urls": [proxy.url],
-                        "index_prefix": harness.index_prefix,
-                        "scripted_updates": harness.tier == "real",
-                        "ilm_enabled": harness.tier == "real",
-                        "request_timeout": request_timeout,
-                        **_credentials(),
-                    },
-                }
+                engine.storage_settings(
+                    url=proxy.url,
+                    index_prefix=harness.index_prefix,
+                    scripted_updates=True,
+                    request_timeout=request_timeout,
+                )
             )
         yield es
-
-
-def _credentials() -> JsonObject:
-    username = os.environ.get("TASQUES_TEST_ES_USERNAME")
-    if not username:
-        return {}
-    return {"username": username, "password": os.environ.get("TASQUES_TEST_ES_PASSWORD", "")}

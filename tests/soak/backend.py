@@ -1,8 +1,8 @@
-"""The store the soak's servers share: one SQLite file by default, or the Elasticsearch cluster named by
-``TASQUES_TEST_ES_URL`` under a fresh index prefix (set up with ``tasques setup`` first, removed after)."""
+"""The store the soak's servers share: one SQLite file by default, or the search engine (Elasticsearch
+or OpenSearch) named by ``TASQUES_TEST_ES_URL`` under a fresh index prefix (set up with ``tasques setup``
+first, removed after). The servers' storage settings come from ``EngineUnderTest.server_environment``."""
 
 import asyncio
-import json
 import os
 import secrets
 import subprocess
@@ -13,7 +13,7 @@ from pathlib import Path
 from app.storage.elasticsearch import ElasticsearchTaskStore
 from tests.soak.processes import environment_without_tasques
 from tests.soak.servers import tasques_command
-from tests.support.elasticsearch import ES_URL_VARIABLE, ElasticsearchHarness, Tier, real_cluster_client
+from tests.support.elasticsearch import ES_URL_VARIABLE, EngineUnderTest, remove_prefix, running_engine
 
 
 @dataclass
@@ -21,6 +21,7 @@ class SoakBackend:
     name: str
     settings: dict[str, str] = field(default_factory=dict)
     index_prefix: str | None = None
+    engine: EngineUnderTest | None = None
 
     async def prepare(self, directory: Path) -> None:
         if self.index_prefix is None:
@@ -40,18 +41,13 @@ class SoakBackend:
 
     async def clean_up(self) -> None:
         """Remove the run's indices, templates and policies; a failure is reported, not raised."""
-        if self.index_prefix is None:
+        if self.index_prefix is None or self.engine is None:
             return
-        client = real_cluster_client()
+        client = self.engine.client()
         store = ElasticsearchTaskStore(client, index_prefix=self.index_prefix)
         try:
-            # A cluster without ILM (run with ILM_ENABLED=false) has no policies to delete.
-            ilm = self.settings.get("TASQUES_STORAGE__ELASTICSEARCH__ILM_ENABLED", "true").lower() != "false"
-            tier: Tier = "real" if ilm else "emulator"
-            harness = ElasticsearchHarness(
-                store=store, client=client, tier=tier, index_prefix=self.index_prefix
-            )
-            await harness.remove_everything()
+            # An engine without ILM/ISM (the servers ran with ilm_enabled false) has no policies to delete.
+            await remove_prefix(client, store, lifecycle=self.engine.lifecycle)
         except Exception as error:
             print(f"could not remove the {self.index_prefix}* indices: {error!r}", file=sys.stderr)
         finally:
@@ -59,8 +55,7 @@ class SoakBackend:
 
 
 def choose_backend(directory: Path) -> SoakBackend:
-    url = os.environ.get(ES_URL_VARIABLE)
-    if not url:
+    if not os.environ.get(ES_URL_VARIABLE):
         return SoakBackend(
             "sqlite",
             {
@@ -68,13 +63,6 @@ def choose_backend(directory: Path) -> SoakBackend:
                 "TASQUES_STORAGE__SQLITE__PATH": str(directory / "tasques.db"),
             },
         )
+    engine = running_engine()
     prefix = f"soak{secrets.token_hex(4)}_"
-    settings = {
-        "TASQUES_STORAGE__BACKEND": "elasticsearch",
-        "TASQUES_STORAGE__ELASTICSEARCH__URLS": json.dumps([url]),
-        "TASQUES_STORAGE__ELASTICSEARCH__INDEX_PREFIX": prefix,
-    }
-    if username := os.environ.get("TASQUES_TEST_ES_USERNAME"):
-        settings["TASQUES_STORAGE__ELASTICSEARCH__USERNAME"] = username
-        settings["TASQUES_STORAGE__ELASTICSEARCH__PASSWORD"] = os.environ.get("TASQUES_TEST_ES_PASSWORD", "")
-    return SoakBackend("elasticsearch", settings, prefix)
+    return SoakBackend(engine.engine, engine.server_environment(index_prefix=prefix), prefix, engine)

@@ -4,8 +4,8 @@
     .venv/bin/python -m tests.soak.run_soak --tasks 100000    # the full scale (about 8 minutes on 2 cores)
     .venv/bin/python -m tests.soak.run_soak --tasks 2000 --budget 60 --min-kills 5
 
-SQLite by default (one file shared by every server); on the Elasticsearch cluster named by
-``TASQUES_TEST_ES_URL`` when it is set. Loopback only; bounded by ``--budget`` (the chaos phase) and
+SQLite by default (one file shared by every server); on the Elasticsearch or OpenSearch cluster named
+by ``TASQUES_TEST_ES_URL`` when it is set. Loopback only; bounded by ``--budget`` (the chaos phase) and
 ``--drain`` (the wait for stragglers after it). Not a pytest module: ``test_soak_short.py`` runs a tiny
 budget of the same harness in the acceptance tier.
 """
