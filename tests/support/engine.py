@@ -2,9 +2,9 @@
 
 ``tests/engine`` holds a Maven module with one class, ``tasques.engine.EngineNode``, that runs an OpenSearch
 node with the distribution's modules on the classpath (netty4, painless, analysis-common, reindex, ...).
-``mvn compile`` there resolves the jars into ``target/lib`` and the plugin zips into ``target/plugins``; the
-build runs again only when the pom or the Java sources change (a stamp in ``target/`` holds their hash), and
-Maven's local repository keeps the downloads between runs.
+``mvn compile`` there writes the classpath (jars in Maven's local repository, which keeps the downloads
+between runs) to ``target/classpath.txt`` and copies the plugin zips into ``target/plugins``; the build runs
+again only when the pom or the Java sources change (a stamp in ``target/`` holds their hash).
 
 Each node is its own JVM (so a test can SIGKILL one), bound to 127.0.0.1 on free ports, with its own
 ``path.home`` in a temporary folder, its plugin zips unzipped under ``<home>/plugins/`` (as a real install
@@ -202,7 +202,8 @@ def _java() -> str:
 
 
 def _launcher(java: str) -> Launcher:
-    classpath = os.pathsep.join([str(TARGET_DIR / "classes"), str(TARGET_DIR / "lib" / "*")])
+    jars = (TARGET_DIR / "classpath.txt").read_text().strip()
+    classpath = os.pathsep.join([str(TARGET_DIR / "classes"), jars])
     zips = tuple(sorted((TARGET_DIR / "plugins").glob("*.zip")))
     return Launcher(java=java, classpath=classpath, plugin_zips=zips)
 
@@ -222,11 +223,11 @@ def build_launcher() -> Launcher:
         mvn = shutil.which("mvn")
         if mvn is None:
             raise EngineUnavailable("no `mvn` on PATH: install Maven (apt-get install maven)")
-        # copy-dependencies keeps stale jars of older poms: start from an empty lib/ and plugins/.
-        for folder in ("lib", "plugins", "classes"):
-            shutil.rmtree(TARGET_DIR / folder, ignore_errors=True)
+        # The jars stay in the local Maven repository (target/classpath.txt names them), so nodes still running
+        # lose nothing; only the plugin zips are copied, and a zip of an older pom must not linger.
+        shutil.rmtree(TARGET_DIR / "plugins", ignore_errors=True)
         done = subprocess.run(
-            [mvn, "-q", "-B", "compile"],
+            [mvn, "-q", "-B", "-Dstyle.color=never", "compile"],
             cwd=ENGINE_DIR,
             capture_output=True,
             text=True,
