@@ -8,7 +8,7 @@ PORT ?= 8080
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install run test check lint typecheck imports openapi openapi-check clients clients-check lint-deploy kibana bench bench-memory clean
+.PHONY: install run test check lint typecheck imports openapi openapi-check clients clients-check lint-deploy kibana bench bench-memory engine clean
 
 $(STAMP): pyproject.toml clients/python/setup.py sdk/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +106,12 @@ soak: $(STAMP)
 # refreshes BENCHMARKS.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# A real OpenSearch 2.19.6 (NODES nodes, one JVM each) from Maven Central jars (tests/engine, built on first
+# use with Maven, JDK 17): prints its URL and version and keeps it until Ctrl-C.
+NODES ?= 1
+engine: $(STAMP)
+	$(BIN)/python -m tests.support.engine --nodes $(NODES)
 
 # One server under the bench's end-to-end load, round after round, for MINUTES (10): is its memory flat?
 MINUTES ?= 10
