@@ -72,7 +72,8 @@ class QueueSampler:
         return samples
 
     async def _recent_claims(self, now: datetime) -> list[Task]:
-        query = TaskQuery(claimed_after=now - MINUTE, claimed_before=now)
+        # No upper bound: a claim at this very instant (or stamped by a server whose clock runs ahead) counts.
+        query = TaskQuery(claimed_after=now - MINUTE)
         found: list[Task] = []
         cursor: str | None = None
         while len(found) < self._max_claims:
