@@ -109,7 +109,7 @@ async def test_every_queue_together_and_the_samples_outlive_a_restart(
     ],
 )
 async def test_bad_parameters_answer_400(
-    clock: FrozenClock, tmp_path: Path, params: dict[str, object], code: str
+    clock: FrozenClock, tmp_path: Path, params: dict[str, str | int], code: str
 ) -> None:
     async with server(clock, tmp_path / "t.db") as (api, _):
         response = await api.get("/timeline", params=params)
