@@ -76,9 +76,7 @@ def test_clicking_a_bar_filters_the_task_list(page: Page, api: httpx.Client) -> 
     mail = kinds.get_by_role("link", name=re.compile(r"^\d+ tasks of kind mail: show them$"))
     expect(mail).to_be_visible()
     classes = page.get_by_role("region", name="By error class")
-    expect(
-        classes.get_by_role("link", name="1 tasks in error class OSError: show them")
-    ).to_be_visible()
+    expect(classes.get_by_role("link", name="1 tasks in error class OSError: show them")).to_be_visible()
     screenshot(page, "tasks-bar-charts")
 
     mail.click()
