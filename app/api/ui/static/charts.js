@@ -30,7 +30,7 @@ export function s(tag, attrs = {}, ...children) {
 // 0, then a round step (1, 2 or 5 times a power of ten) so that three steps cover max; counts
 // (whole) never get a step below 1.
 function niceTop(max, { whole = false } = {}) {
-  if (!(max > 0)) return whole ? 3 : 1;
+  if (!(max > 0)) return 3;
   if (whole && max <= 3) return 3;
   const rough = max / 3;
   const power = 10 ** Math.floor(Math.log10(rough));
