@@ -10,12 +10,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
-
 from app.domain.errors import StoreUnavailable
 from app.storage.aggregations import MAX_MINUTE_BUCKETS
 from app.storage.documents import format_stored_time
 from app.storage.elasticsearch.bulk import expect_items, send_bulk
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.queue_samples import QueueSample, sample_from_document, sample_to_document
@@ -33,7 +32,7 @@ def _document_id(sample: QueueSample) -> str:
 
 
 class ElasticsearchQueueSampleMethods:
-    _client: AsyncElasticsearch
+    _client: SearchEngine
     names: IndexNames
 
     async def put_queue_samples(self, samples: Sequence[QueueSample]) -> None:
@@ -76,7 +75,7 @@ class ElasticsearchQueueSampleMethods:
                 sort=[{"minute": "asc"}],
                 size=MAX_MINUTE_BUCKETS,
             )
-        return [sample_from_document(hit["_source"]) for hit in response.body["hits"]["hits"]]
+        return [sample_from_document(hit["_source"]) for hit in response["hits"]["hits"]]
 
     async def prune_queue_samples(self, *, before: datetime) -> int:
         with translated_errors("prune queue samples"):
@@ -86,4 +85,4 @@ class ElasticsearchQueueSampleMethods:
                 conflicts="proceed",
                 refresh=False,
             )
-        return int(response.body.get("deleted", 0))
+        return int(response.get("deleted", 0))
