@@ -81,6 +81,7 @@ async def test_a_pass_samples_backlog_and_claim_delays_per_queue_and_for_all(har
             queued_task("later", queue="b", run_at=now + MINUTE),
         ]
     )
+    await harness.store.put_queue_samples([sample("a", -120, queued=3)])  # older than the retention
     await harness.make_searchable()
     service = QueueSamplerService(
         QueueSampler(harness.store, clock=clock, max_claims=100),
@@ -88,7 +89,6 @@ async def test_a_pass_samples_backlog_and_claim_delays_per_queue_and_for_all(har
         settings=QueueSamplerSettings(retention=timedelta(hours=1)),
         clock=clock,
     )
-    await harness.store.put_queue_samples([sample("a", -120, queued=3)])  # older than the retention
 
     result = await service.run_once()
     await harness.make_searchable()
