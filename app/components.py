@@ -26,6 +26,7 @@ from app.maintenance.elector import LeaderElector, Role
 from app.maintenance.periodic import PeriodicService
 from app.maintenance.pipelines import PipelineRunner
 from app.maintenance.push_delivery import PushDelivery
+from app.maintenance.queue_sampler import QueueSamplerService
 from app.maintenance.reaper import TimeoutReaper
 from app.maintenance.scheduler import RecurringScheduler
 from app.maintenance.supervisor import LeaderSupervisor, Maintenance
@@ -42,9 +43,11 @@ from app.services.pipelines_advance import PipelineAdvancer
 from app.services.push_dispatch import PushDispatcher, PushDispatcherDependencies
 from app.services.push_sender import HttpxPushSender
 from app.services.push_workers import PushWorkerService
+from app.services.queue_sampling import QueueSampler
 from app.services.recurring_fires import RecurringFires
 from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService, TaskServiceDependencies
+from app.services.timeline import TimelineService
 from app.services.waiting import WaitService
 from app.storage.elasticsearch.store import ElasticsearchTaskStore
 from app.storage.port import Store
@@ -98,6 +101,7 @@ class Components:
     pipelines: PipelineService
     push_workers: PushWorkerService
     push: PushDispatcher
+    timeline: TimelineService
 
     async def start(self) -> None:
         if self.settings.storage.backend == "sqlite":
@@ -207,6 +211,12 @@ def build_components(
             settings=maintenance_settings.pipelines,
         ),
         PushDelivery(push, settings=maintenance_settings.push_delivery),
+        QueueSamplerService(
+            QueueSampler(the_store, clock=clock, max_claims=maintenance_settings.queue_sampler.max_claims),
+            the_store,
+            settings=maintenance_settings.queue_sampler,
+            clock=clock,
+        ),
     ]
     maintenance = _build_maintenance(
         settings,
@@ -248,6 +258,7 @@ def build_components(
         pipelines=PipelineService(the_store, tasks=tasks, policies=settings.tasks, clock=clock),
         push_workers=PushWorkerService(the_store, policies=settings.tasks, clock=clock),
         push=push,
+        timeline=TimelineService(the_store, clock=clock),
     )
 
 
@@ -337,6 +348,7 @@ def build_app(components: Components) -> FastAPI:
             leader_status=components.leader_status,
             pipelines=components.pipelines,
             push_workers=components.push_workers,
+            timeline=components.timeline,
             registry=components.metrics.registry,
             before_scrape=components.refresh_metrics,
             tracer_provider=components.tracing,

@@ -22,6 +22,7 @@ from app.maintenance.dead_letters import DeadLetterSettings
 from app.maintenance.elector import ElectorSettings
 from app.maintenance.pipelines import PipelineSettings
 from app.maintenance.push_delivery import PushDeliverySettings
+from app.maintenance.queue_sampler import QueueSamplerSettings
 from app.maintenance.reaper import ReaperSettings
 from app.maintenance.scheduler import SchedulerSettings
 from app.observability.settings import ObservabilitySettings
@@ -97,6 +98,7 @@ class MaintenanceSettings(_Section):
     admin_jobs: AdminJobSettings = AdminJobSettings()
     pipelines: PipelineSettings = PipelineSettings()
     push_delivery: PushDeliverySettings = PushDeliverySettings()
+    queue_sampler: QueueSamplerSettings = QueueSamplerSettings()
 
 
 class Settings(BaseSettings):

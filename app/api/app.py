@@ -27,6 +27,7 @@ from app.api.push_routes import push_router
 from app.api.recurring_routes import recurring_router
 from app.api.search_routes import search_router
 from app.api.task_routes import task_router
+from app.api.timeline_routes import timeline_router
 from app.api.trace_context import IncomingTraceContext
 from app.api.ui_routes import ui_router
 from app.clock import Clock
@@ -38,6 +39,7 @@ from app.services.pipelines import PipelineService
 from app.services.push_workers import PushWorkerService
 from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService
+from app.services.timeline import TimelineService
 from app.services.waiting import WaitService
 
 Hook = Callable[[], Awaitable[None]]
@@ -57,6 +59,7 @@ class ApiDependencies:
     leader_status: LeaderStatusSource
     pipelines: PipelineService
     push_workers: PushWorkerService
+    timeline: TimelineService
     registry: CollectorRegistry
     before_scrape: Hook
     tracer_provider: TracerProvider | None
@@ -89,6 +92,7 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
     )
     install_error_handlers(app, retry_after_seconds=dependencies.retry_after_seconds)
     app.include_router(search_router(dependencies.tasks))
+    app.include_router(timeline_router(dependencies.timeline))
     app.include_router(admin_router(dependencies.admin, dependencies.clock))
     app.include_router(batch_finish_router(dependencies.finisher))
     app.include_router(task_router(dependencies.tasks, dependencies.claims, dependencies.waits))

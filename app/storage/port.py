@@ -39,6 +39,7 @@ from app.domain.recurring import RecurringTask, TaskDefinition
 from app.domain.states import TaskState
 from app.domain.task import Task, Version
 from app.storage.aggregations import AggregationRequest, QueueThroughput, TaskAggregations
+from app.storage.queue_samples import QueueSample
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -540,6 +541,21 @@ class PushWorkerStore(Protocol):
         ``get_push_worker`` for its latest state)."""
 
 
+class QueueSampleStore(Protocol):
+    """Per-minute queue samples (``app.storage.queue_samples``), keyed by queue and minute."""
+
+    async def put_queue_samples(self, samples: Sequence[QueueSample]) -> None:
+        """Writes each sample, replacing any stored for the same queue and minute."""
+
+    async def list_queue_samples(self, *, queue: str, since: datetime, until: datetime) -> list[QueueSample]:
+        """The samples of ``queue`` (or ``ALL_QUEUES``) with ``since <= minute < until``, oldest first."""
+        ...
+
+    async def prune_queue_samples(self, *, before: datetime) -> int:
+        """Removes the samples of every queue whose minute is before ``before``; returns how many."""
+        ...
+
+
 class Store(
     TaskStore,
     MaintenanceStore,
@@ -551,6 +567,7 @@ class Store(
     AdminJobStore,
     PipelineStore,
     PushWorkerStore,
+    QueueSampleStore,
     Protocol,
 ):
     """Everything a backend provides."""

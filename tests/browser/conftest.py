@@ -44,7 +44,8 @@ def _require_chromium() -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TasquesServer]:
     pool = TasquesServerPool(tmp_path_factory.mktemp("browser-server"))
     try:
-        (started,) = pool.start(1)
+        # Queue samples every second, so the overview's backlog charts fill while a test watches.
+        (started,) = pool.start(1, settings={"TASQUES_MAINTENANCE__QUEUE_SAMPLER__INTERVAL": "1s"})
         yield started
     finally:
         pool.stop_all()
@@ -99,11 +100,12 @@ def page(browser: Browser, server: TasquesServer) -> Iterator[Page]:
         pytest.fail("JavaScript errors on the page:\n" + "\n".join(errors), pytrace=False)
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save what the page shows now, at the 1280x800 viewport, under .ci-artifacts/screenshots/."""
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
+    """Save what the page shows now, at the 1280x800 viewport (or the whole page when ``full_page``),
+    under .ci-artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

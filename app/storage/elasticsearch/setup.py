@@ -35,6 +35,8 @@ from app.storage.elasticsearch.indices import (
     task_template_version,
     template_data,
 )
+from app.storage.elasticsearch.queue_samples import TEMPLATE_NAME as QUEUE_SAMPLES_TEMPLATE
+from app.storage.elasticsearch.queue_samples import samples_index
 
 _SHARD_SIZE = re.compile(r"^\d+(\.\d+)?(b|kb|mb|gb|tb|pb)$", re.IGNORECASE)
 
@@ -140,6 +142,7 @@ async def install(
     await _create_index_if_absent(client, names.pipelines, template_data("pipelines"))
     await _create_index_if_absent(client, names.push_workers, template_data("push_workers"))
     await _create_index_if_absent(client, names.flow_control, template_data("flow_control"))
+    await _create_index_if_absent(client, samples_index(names), template_data(QUEUE_SAMPLES_TEMPLATE))
     await _bootstrap_alias(client, names.archive_alias, names.archive_first_index)
     await _bootstrap_alias(client, names.events_alias, names.events_first_index)
     # Mappings that older templates lacked, on the indices those templates created.
@@ -221,6 +224,7 @@ async def missing(
         _index_problems(client, names.pipelines),
         _index_problems(client, names.push_workers),
         _index_problems(client, names.flow_control),
+        _index_problems(client, samples_index(names)),
         _alias_problems(client, names.archive_alias, "archive"),
         _alias_problems(client, names.events_alias, "events"),
     ]

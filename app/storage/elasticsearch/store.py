@@ -45,6 +45,7 @@ from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethod
 from app.storage.elasticsearch.pipelines import ElasticsearchPipelineMethods
 from app.storage.elasticsearch.push_workers import ElasticsearchPushWorkerMethods
 from app.storage.elasticsearch.queue_controls import ElasticsearchQueueControlMethods
+from app.storage.elasticsearch.queue_samples import ElasticsearchQueueSampleMethods
 from app.storage.elasticsearch.recent_writes import RecentWrites
 from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
 from app.storage.elasticsearch.search import ElasticsearchSearchMethods
@@ -91,6 +92,7 @@ class ElasticsearchTaskStore(
     ElasticsearchFlowMethods,
     ElasticsearchPipelineMethods,
     ElasticsearchPushWorkerMethods,
+    ElasticsearchQueueSampleMethods,
 ):
     def __init__(
         self,

@@ -118,6 +118,17 @@ CREATE TABLE IF NOT EXISTS push_workers (
     document TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- Per-minute queue samples for the dashboard's charts (app/storage/queue_samples.py): a sample replaces
+-- the one stored for its queue and minute.
+CREATE TABLE IF NOT EXISTS queue_samples (
+    queue TEXT NOT NULL,
+    minute_us INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (queue, minute_us)
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS queue_samples_by_minute ON queue_samples (minute_us);
+
 CREATE TABLE IF NOT EXISTS schema_info (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

@@ -23,6 +23,7 @@ from app.storage.sqlite.maintenance import SqliteMaintenanceMethods
 from app.storage.sqlite.migrations import add_worker_column
 from app.storage.sqlite.pipelines import SqlitePipelineMethods
 from app.storage.sqlite.push_workers import SqlitePushWorkerMethods
+from app.storage.sqlite.queue_samples import SqliteQueueSampleMethods
 from app.storage.sqlite.recurring import SqliteRecurringMethods
 from app.storage.sqlite.rows import (
     INSERT_TASK,
@@ -56,6 +57,7 @@ class SqliteTaskStore(
     SqliteFlowMethods,
     SqlitePipelineMethods,
     SqlitePushWorkerMethods,
+    SqliteQueueSampleMethods,
 ):
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5_000) -> None:
         self.path = Path(path)

@@ -83,6 +83,7 @@ export const api = {
   pauseQueue: (queue) => post(`queues/${segment(queue)}/pause`, {}),
   resumeQueue: (queue) => post(`queues/${segment(queue)}/resume`, {}),
   search: (query, signal) => get("tasques/_search", { query, signal }),
+  timeline: (queue, minutes, signal) => get("timeline", { query: [["queue", queue], ["minutes", minutes]], signal }),
   task: (queue, id, signal) => get(`tasques/${segment(queue)}/${segment(id)}`, { signal }),
   attempts: (queue, id, signal) => get(`tasques/${segment(queue)}/${segment(id)}/attempts`, { signal }),
   result: (queue, id, signal) => get(`tasques/${segment(queue)}/${segment(id)}/result`, { signal }),

@@ -1,11 +1,13 @@
 import { api, apiKey, isAbort } from "./api.js";
 import { h } from "./dom.js";
+import { renderOverview } from "./overview.js";
 import { renderQueues } from "./queues.js";
 import { renderRecurring } from "./recurring.js";
 import { renderTask } from "./task.js";
 import { renderTasks } from "./tasks.js";
 
 const VIEWS = {
+  overview: { render: renderOverview, title: "Overview" },
   queues: { render: renderQueues, title: "Queues" },
   tasks: { render: renderTasks, title: "Tasks" },
   task: { render: renderTask, title: "Task", nav: "tasks" },

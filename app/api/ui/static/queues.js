@@ -74,7 +74,13 @@ export async function renderQueues(root, { context, flash }) {
     return h(
       "tr",
       { dataset: { queue: name }, class: paused ? "paused" : null },
-      h("th", { scope: "row" }, h("a", { href: hashFor(["tasks"], [["queue", name]]), dataset: { focusKey: `queue:${name}` } }, name)),
+      h(
+        "th",
+        { scope: "row" },
+        h("a", { href: hashFor(["tasks"], [["queue", name]]), dataset: { focusKey: `queue:${name}` } }, name),
+        " ",
+        h("a", { href: hashFor(["overview"], [["queue", name]]), class: "muted small-link", "aria-label": `Charts of ${name}` }, "charts"),
+      ),
       STATES.map((state) => {
         const count = Number(counts[state] ?? 0);
         return h(

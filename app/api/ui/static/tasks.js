@@ -1,5 +1,6 @@
 import { api, isAbort } from "./api.js";
 import { renderBulkPanel } from "./bulk.js";
+import { linkedBars } from "./charts.js";
 import { taskTable } from "./tasktable.js";
 import { STATES, capitalise, errorText, h, hashFor, labelled } from "./dom.js";
 
@@ -294,6 +295,8 @@ const SUMMARIES = [
   ["kind", "By kind"],
   ["error_class", "By error class"],
 ];
+// Error classes the failure data does not spell out (app/domain/error_classes.py): no text to search for.
+const DERIVED_ERROR_CLASSES = new Set(["timed_out", "given_up", "unclassified"]);
 
 // Counts over everything the filters select (not just this page), from the search's aggregations.
 async function loadSummary(summary, filters, signal) {
@@ -310,14 +313,30 @@ async function loadSummary(summary, filters, signal) {
     return; // a server without aggregations, or a failed search: the results say what went wrong
   }
   if (!found) return;
-  summary.replaceChildren(...SUMMARIES.map(([name, title]) => summaryPanel(name, title, found[name])));
+  summary.replaceChildren(...SUMMARIES.map(([name, title]) => summaryPanel(name, title, found[name], filters)));
   summary.hidden = false;
 }
 
-function summaryPanel(name, title, terms) {
+// Where clicking a bar leads: these filters narrowed to the bar's kind, or to the failed and dead tasks
+// whose failure data names its error class (error text search; derived classes have no text, no link).
+function barTarget(name, key, filters) {
+  if (name === "kind") return hashFor(["tasks"], hashPairs({ ...filters, kinds: [key] }));
+  if (DERIVED_ERROR_CLASSES.has(key)) return null;
+  const states = filters.states.length ? filters.states.filter((state) => ["failed", "dead"].includes(state)) : ["failed", "dead"];
+  return hashFor(["tasks"], hashPairs({ ...filters, states, error_text: key }));
+}
+
+function summaryPanel(name, title, terms, filters) {
   const buckets = Array.isArray(terms?.buckets) ? terms.buckets : [];
   const headingId = `summary-${name}`;
   const other = Number(terms?.other ?? 0);
+  const bars = buckets.map((bucket) => ({
+    key: bucket.key,
+    count: Number(bucket.count),
+    href: barTarget(name, bucket.key, filters),
+    className: name === "error_class" ? "fill-dead" : "fill-kind",
+  }));
+  const noun = name === "kind" ? "tasks of kind" : "tasks in error class";
   return h(
     "section",
     {
@@ -326,16 +345,15 @@ function summaryPanel(name, title, terms) {
       title: name === "error_class" ? "Failed and dead tasks, by the error class their failure data names" : null,
     },
     h("h3", { id: headingId }, title),
-    buckets.length
-      ? h(
-          "ol",
-          {},
-          buckets.map((bucket) =>
-            h("li", { dataset: { key: bucket.key } }, h("span", {}, bucket.key), h("span", { class: "num" }, String(bucket.count))),
-          ),
-          other ? h("li", { class: "muted", dataset: { key: "" } }, h("span", {}, "other"), h("span", { class: "num" }, String(other))) : null,
-        )
+    bars.length
+      ? linkedBars({
+          id: `bars-${name}`,
+          title: `${title}: ${bars.map((bar) => `${bar.key} ${bar.count}`).join(", ")}`,
+          buckets: bars,
+          describe: (bar) => `${bar.count} ${noun} ${bar.key}${bar.href ? ": show them" : ""}`,
+        })
       : h("p", { class: "muted" }, "none"),
+    other ? h("p", { class: "muted", dataset: { key: "" } }, `and ${other} more in other ${name === "kind" ? "kinds" : "classes"}`) : null,
   );
 }
 

@@ -67,6 +67,7 @@ from .wire_leader_status import WireLeaderStatus
 from .wire_metadata import WireMetadata
 from .wire_minute_bucket import WireMinuteBucket
 from .wire_minute_bucket_states import WireMinuteBucketStates
+from .wire_percentiles import WirePercentiles
 from .wire_pipeline import WirePipeline
 from .wire_pipeline_member import WirePipelineMember
 from .wire_pipeline_member_role import WirePipelineMemberRole
@@ -98,6 +99,9 @@ from .wire_terms import WireTerms
 from .wire_terms_bucket import WireTermsBucket
 from .wire_terms_bucket_states_type_0 import WireTermsBucketStatesType0
 from .wire_throughput import WireThroughput
+from .wire_timeline import WireTimeline
+from .wire_timeline_minute import WireTimelineMinute
+from .wire_timeline_minute_finished import WireTimelineMinuteFinished
 from .wire_version import WireVersion
 from .wire_version_info import WireVersionInfo
 
@@ -169,6 +173,7 @@ __all__ = (
     "WireMetadata",
     "WireMinuteBucket",
     "WireMinuteBucketStates",
+    "WirePercentiles",
     "WirePipeline",
     "WirePipelineMember",
     "WirePipelineMemberRole",
@@ -200,6 +205,9 @@ __all__ = (
     "WireTermsBucket",
     "WireTermsBucketStatesType0",
     "WireThroughput",
+    "WireTimeline",
+    "WireTimelineMinute",
+    "WireTimelineMinuteFinished",
     "WireVersion",
     "WireVersionInfo",
 )

@@ -1187,6 +1187,20 @@ export type WireMinuteBucket = {
 };
 
 /**
+ * WirePercentiles
+ */
+export type WirePercentiles = {
+    /**
+     * P50
+     */
+    p50: number;
+    /**
+     * P95
+     */
+    p95: number;
+};
+
+/**
  * WirePipeline
  */
 export type WirePipeline = {
@@ -1737,6 +1751,60 @@ export type WireThroughput = {
      * Window Seconds
      */
     window_seconds: number;
+};
+
+/**
+ * WireTimeline
+ */
+export type WireTimeline = {
+    /**
+     * Minutes
+     */
+    minutes: Array<WireTimelineMinute>;
+    /**
+     * Queue
+     *
+     * Absent: every queue
+     */
+    queue?: string | null;
+};
+
+/**
+ * WireTimelineMinute
+ */
+export type WireTimelineMinute = {
+    claim_latency?: WirePercentiles | null;
+    /**
+     * Claims
+     */
+    claims?: number | null;
+    /**
+     * Finished
+     *
+     * done, failed, dead, cancelled: tasks finished in the minute
+     */
+    finished: {
+        [key: string]: number;
+    };
+    /**
+     * Oldest Queued Age Seconds
+     */
+    oldest_queued_age_seconds?: number | null;
+    /**
+     * Queued
+     */
+    queued?: number | null;
+    /**
+     * Sampled At
+     */
+    sampled_at?: string | null;
+    schedule_to_start?: WirePercentiles | null;
+    /**
+     * Start
+     *
+     * The minute's start (UTC)
+     */
+    start: string;
 };
 
 /**
@@ -3595,6 +3663,54 @@ export type RetryTaskResponses = {
 };
 
 export type RetryTaskResponse = RetryTaskResponses[keyof RetryTaskResponses];
+
+export type GetTimelineData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Queue
+         *
+         * One queue; absent: every queue
+         */
+        queue?: string | null;
+        /**
+         * Minutes
+         */
+        minutes?: number;
+    };
+    url: '/timeline';
+};
+
+export type GetTimelineErrors = {
+    /**
+     * Bad input, or the task is not claimed
+     */
+    400: ErrorBody;
+    /**
+     * Request body too large
+     */
+    413: ErrorBody;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+    /**
+     * The store is unavailable; retry after Retry-After seconds
+     */
+    503: ErrorBody;
+};
+
+export type GetTimelineError = GetTimelineErrors[keyof GetTimelineErrors];
+
+export type GetTimelineResponses = {
+    /**
+     * Successful Response
+     */
+    200: WireTimeline;
+};
+
+export type GetTimelineResponse = GetTimelineResponses[keyof GetTimelineResponses];
 
 export type VersionData = {
     body?: never;
