@@ -359,7 +359,8 @@ def start_engine(
 
     ``settings`` are extra ``key=value`` node settings; ``extra_plugin_zips`` are plugin zips (built for
     OpenSearch 2.19.6) installed next to those the pom brings. The homes live under ``root`` (a fresh
-    temporary folder by default, removed by :meth:`EngineCluster.stop`; a given ``root`` is kept).
+    temporary folder by default, removed by :meth:`EngineCluster.stop`; a given ``root`` is kept, its
+    ``node-N`` folders made anew).
     Raises :class:`EngineStartError` with the nodes' log tails if it is not up within ``timeout`` seconds.
     """
     if nodes < 1:
@@ -409,7 +410,9 @@ def _start_once(
     try:
         for index, name in enumerate(names):
             home = root / name
-            home.mkdir(parents=True, exist_ok=True)
+            # A given root may hold the homes of a try that failed to bind: never join that half-made cluster.
+            shutil.rmtree(home, ignore_errors=True)
+            home.mkdir(parents=True)
             plugins[:] = _install_plugins(home, zips)
             spawned.append(
                 _spawn_node(
