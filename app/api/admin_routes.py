@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from app.api.auth import require_queues
 from app.api.rendering import render_model, render_task
 from app.api.search_models import TaskFilterBody
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
 from app.api.wire_models import WireTask, wire_task
 from app.clock import Clock
@@ -125,7 +126,7 @@ def _wire_throughput(throughput: Throughput) -> WireThroughput:
 
 
 def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
-    router = APIRouter(tags=["operations"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["operations"])
 
     @router.get(
         "/queues",

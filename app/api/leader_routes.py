@@ -7,6 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from pydantic import BaseModel, Field
 
 from app.api.rendering import render_model
+from app.api.strict_json import StrictJsonRoute
 
 
 class WireLeaderStatus(BaseModel):
@@ -22,7 +23,7 @@ LeaderStatusSource = Callable[[], WireLeaderStatus]
 def leader_router(
     status: LeaderStatusSource, registry: CollectorRegistry, before_scrape: Callable[[], Awaitable[None]]
 ) -> APIRouter:
-    router = APIRouter(tags=["operations"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["operations"])
 
     @router.get(
         "/leader",

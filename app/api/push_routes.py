@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAda
 
 from app.api.auth import require_queues
 from app.api.rendering import render_model
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
 from app.services.push_workers import NewPushWorker, PushWorkerService, claiming_worker_id
 from app.storage.port import PushWorker
@@ -80,7 +81,7 @@ def wire_push_worker(worker: PushWorker) -> WirePushWorker:
 
 
 def push_router(push_workers: PushWorkerService) -> APIRouter:
-    router = APIRouter(tags=["push-workers"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["push-workers"])
 
     @router.post(
         "/workers/push",

@@ -14,6 +14,7 @@ from app.api.recurring_models import (
 )
 from app.api.rendering import render_model
 from app.api.request_models import aware_utc
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
 from app.services.recurring_service import RecurringService
 
@@ -21,7 +22,7 @@ _LIST = TypeAdapter(list[WireRecurringTask])
 
 
 def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) -> APIRouter:
-    router = APIRouter(tags=["recurring-tasks"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["recurring-tasks"])
 
     @router.post(
         "/recurring_tasques",

@@ -9,6 +9,7 @@ from app.api.auth import require_queues
 from app.api.errors import ERROR_RESPONSES
 from app.api.rendering import JSON, render_claimed, render_task
 from app.api.request_models import ClaimBody, DataBody, NewTaskBatchBody, NewTaskBody, ReportBody
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_json import batch_result_json
 from app.api.wire_models import ErrorBody, WireBatchResult, WireTask
 from app.domain.durations import parse_go_duration
@@ -58,7 +59,7 @@ def _wait_duration(waits: WaitService, wait: str | None) -> timedelta | None:
 
 
 def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) -> APIRouter:
-    router = APIRouter(tags=["tasks"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["tasks"])
     owned = error_responses(400, 403, 404, 409)
 
     @router.post(

@@ -1,0 +1,3 @@
+from tests.api.conftest import api, components
+
+__all__ = ["api", "components"]
