@@ -6,14 +6,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from app import __version__
 from app.api.admin_routes import admin_router
-from app.api.auth import Authentication
+from app.api.auth import Authentication, authorize_route
 from app.api.auth_settings import AuthSettings
 from app.api.batch_finish_routes import batch_finish_router
 from app.api.body_limit import BodySizeLimit
@@ -86,6 +86,7 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
         description="A horizontally scaled HTTP task server, wire-compatible with Tasques.",
         license_info={"name": "Apache 2.0", "url": "http://www.apache.org/licenses/LICENSE-2.0.html"},
         lifespan=lifespan,
+        dependencies=[Depends(authorize_route)],
     )
     install_error_handlers(app, retry_after_seconds=dependencies.retry_after_seconds)
     app.include_router(search_router(dependencies.tasks))
