@@ -17,6 +17,7 @@ from app.api.auth import Authentication, authorize_route
 from app.api.auth_settings import AuthSettings
 from app.api.batch_finish_routes import batch_finish_router
 from app.api.body_limit import BodySizeLimit
+from app.api.cross_site import CrossSiteRequestGuard
 from app.api.errors import install_error_handlers
 from app.api.health_routes import ReadinessProbe, health_router
 from app.api.json_bodies import JsonBodies
@@ -119,4 +120,6 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
     app.add_middleware(JsonBodies)
     app.add_middleware(BodySizeLimit, max_body_bytes=dependencies.max_body_bytes)
     app.add_middleware(Authentication, settings=dependencies.auth)
+    # Outermost: a cross-site browser request is refused before anything else reads it.
+    app.add_middleware(CrossSiteRequestGuard)
     return app
