@@ -5,7 +5,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
-from app.api.auth import require_queues
+from app.api.auth import covers_queues, require_queues
 from app.api.rendering import render_model, render_task
 from app.api.search_models import TaskFilterBody
 from app.api.strict_json import StrictJsonRoute
@@ -132,10 +132,12 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
         "/queues",
         operation_id="list-queues",
         summary="Queues with counts per state",
+        description="A key limited to some queues sees only the queues it covers.",
         response_model=WireQueues,
     )
-    async def queues() -> Response:
+    async def queues(request: Request) -> Response:
         now = clock.now_utc()
+        covered = [entry for entry in await admin.queues() if covers_queues(request, [entry.queue])]
         wire = [
             WireQueue(
                 queue=entry.queue,
@@ -151,7 +153,7 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
                 unclaimable=entry.unclaimable,
                 throughput=[_wire_throughput(throughput) for throughput in entry.throughput],
             )
-            for entry in await admin.queues()
+            for entry in covered
         ]
         return render_model(WireQueues(queues=wire))
 
@@ -241,7 +243,9 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
         response_model=WireJobEnvelope,
         responses=error_responses(404),
     )
-    async def job(id: str) -> Response:
-        return render_model(WireJobEnvelope(job=_wire_job(await admin.get_job(id))))
+    async def job(id: str, request: Request) -> Response:
+        found = await admin.get_job(id)
+        require_queues(request, found.query.queues)  # a job over every queue needs an unscoped key
+        return render_model(WireJobEnvelope(job=_wire_job(found)))
 
     return router

@@ -5,7 +5,8 @@ and leaves the principal in the request state. Authorisation runs after routing,
 dependency ``authorize_route``: the scope comes from the route's operation id and the queue from its own
 ``{queue}`` parameter, never from a regex over the raw path (a queue named ``batch`` or ``done`` is just
 a queue). Handlers whose queues arrive in the body (enqueue, claim, batch finish, recurring definitions) check them
-with ``require_queues``. Keys are compared by their SHA-256 and never logged.
+with ``require_queues``; handlers of things that belong to queues (recurring definitions, push workers,
+pipelines, admin jobs) check the stored thing's queues, and lists keep what ``covers_queues``. Keys are compared by their SHA-256 and never logged.
 
 The dashboard (``/ui``) needs the ``read`` scope like any other GET. Every 401 challenges with
 ``Basic realm="tasques"``, and Basic credentials are either a configured user or any user name with an
@@ -90,8 +91,28 @@ def authorize_route(request: Request) -> None:
         require_queues(request, [queue])
 
 
-def require_queues(request: Request, queues: Iterable[str]) -> None:
+def _principal(request: Request) -> Principal | None:
     principal: Principal | None = getattr(request.state, "principal", None)
+    return principal
+
+
+def covers_queues(request: Request, queues: Iterable[str]) -> bool:
+    """Whether the caller may see something that touches all of ``queues`` (for filtering lists)."""
+    principal = _principal(request)
+    return principal is None or all(principal.allows_queue(queue) for queue in queues)
+
+
+def require_unscoped(request: Request, what: str) -> None:
+    """For answers that span every queue (``/metrics``): keys limited to some queues are refused."""
+    principal = _principal(request)
+    if principal is not None and principal.queue_patterns != ("*",):
+        raise AccessDenied(
+            f"The credentials [{principal.name}] are limited to some queues: {what} needs a key for all"
+        )
+
+
+def require_queues(request: Request, queues: Iterable[str]) -> None:
+    principal = _principal(request)
     if principal is None:
         return
     for queue in queues:

@@ -139,7 +139,9 @@ def pipeline_router(pipelines: PipelineService) -> APIRouter:
         response_model=WirePipeline,
         responses=error_responses(404),
     )
-    async def get(id: str) -> Response:
-        return render_model(wire_pipeline(await pipelines.get(id)))
+    async def get(id: str, request: Request) -> Response:
+        view = await pipelines.get(id)
+        require_queues(request, {member.member.definition.queue for member in view.members})
+        return render_model(wire_pipeline(view))
 
     return router

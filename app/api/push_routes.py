@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
-from app.api.auth import require_queues
+from app.api.auth import covers_queues, require_queues
 from app.api.rendering import render_model
 from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
@@ -107,8 +107,9 @@ def push_router(push_workers: PushWorkerService) -> APIRouter:
         response_model=list[WirePushWorker],
         responses=error_responses(),
     )
-    async def list_all() -> Response:
-        wire = [wire_push_worker(worker) for worker in await push_workers.list()]
+    async def list_all(request: Request) -> Response:
+        covered = [worker for worker in await push_workers.list() if covers_queues(request, worker.queues)]
+        wire = [wire_push_worker(worker) for worker in covered]
         return Response(_LIST.dump_json(wire, exclude_none=True), media_type="application/json")
 
     @router.get(
@@ -118,8 +119,10 @@ def push_router(push_workers: PushWorkerService) -> APIRouter:
         response_model=WirePushWorker,
         responses=error_responses(404),
     )
-    async def get(id: str) -> Response:
-        return render_model(wire_push_worker(await push_workers.get(id)))
+    async def get(id: str, request: Request) -> Response:
+        worker = await push_workers.get(id)
+        require_queues(request, worker.queues)
+        return render_model(wire_push_worker(worker))
 
     @router.delete(
         "/workers/push/{id}",
@@ -130,7 +133,8 @@ def push_router(push_workers: PushWorkerService) -> APIRouter:
         response_model=WirePushWorker,
         responses=error_responses(404),
     )
-    async def delete(id: str) -> Response:
+    async def delete(id: str, request: Request) -> Response:
+        require_queues(request, (await push_workers.get(id)).queues)
         return render_model(wire_push_worker(await push_workers.delete(id)))
 
     return router
