@@ -12,6 +12,7 @@ from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
 from app.api.wire_models import WireTask, wire_task
 from app.clock import Clock
+from app.domain.bounds import PRIORITY_MAX, PRIORITY_MIN
 from app.services.admin_service import AdminAction, AdminService, Throughput
 from app.storage.aggregations import COUNTED_FINISHED_STATES
 from app.storage.port import AdminJob, TaskQuery
@@ -44,12 +45,14 @@ class BulkBody(BaseModel):
         description="Which live tasks, by the filters of POST /tasques/_search; empty means all of them",
     )
     dry_run: bool = False
-    priority: StrictInt | None = Field(default=None, description="reprioritize only")
+    priority: StrictInt | None = Field(
+        default=None, ge=PRIORITY_MIN, le=PRIORITY_MAX, description="reprioritize only"
+    )
 
 
 class PriorityBody(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
-    priority: StrictInt
+    priority: StrictInt = Field(ge=PRIORITY_MIN, le=PRIORITY_MAX)
 
 
 class WireThroughput(BaseModel):

@@ -12,6 +12,7 @@ from app.api.auth import covers_queues, require_queues
 from app.api.rendering import render_model
 from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
+from app.domain.bounds import PUSH_MAX_IN_FLIGHT_MAX
 from app.services.push_workers import NewPushWorker, PushWorkerService, claiming_worker_id
 from app.storage.port import PushWorker
 
@@ -24,7 +25,9 @@ class NewPushWorkerBody(BaseModel):
     )
     queues: list[StrictStr] = Field(description="Queues to serve; an empty list means every queue")
     capabilities: list[StrictStr] = Field(default_factory=list, description="What this worker can do")
-    max_in_flight: StrictInt = Field(default=1, ge=1, description="Most tasks the worker holds at once")
+    max_in_flight: StrictInt = Field(
+        default=1, ge=1, le=PUSH_MAX_IN_FLIGHT_MAX, description="Most tasks the worker holds at once"
+    )
     secret: StrictStr = Field(
         description="Shared secret (16 to 1024 characters): each delivery carries X-Tasques-Signature: "
         "sha256=<hex HMAC-SHA256 of the body>. Never returned."
