@@ -14,6 +14,7 @@ from app.api.task_json import batch_result_json
 from app.api.wire_models import ErrorBody, WireBatchResult, WireTask
 from app.domain.durations import parse_go_duration
 from app.domain.errors import InvalidInput, TaskAlreadyExists
+from app.domain.ids import ensure_valid_worker_id
 from app.domain.states import FINISHED_STATES
 from app.domain.task import Claimant, Task
 from app.services.claims import ClaimOrder, ClaimService
@@ -37,7 +38,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
 def claimant_from_headers(worker_id: str | None, lease_token: str | None) -> Claimant:
     if worker_id is None or not worker_id.strip():
         raise InvalidInput(f"Worker Id header [{WORKER_HEADER}] not sent")
-    return Claimant(worker_id=worker_id.strip(), lease_token=lease_token or None)
+    return Claimant(worker_id=ensure_valid_worker_id(worker_id.strip()), lease_token=lease_token or None)
 
 
 WaitQuery = Annotated[
