@@ -11,7 +11,8 @@ pipelines, admin jobs) check the stored thing's queues, and lists keep what ``co
 The dashboard (``/ui``) needs the ``read`` scope like any other GET. Every 401 challenges with
 ``Basic realm="tasques"``, and Basic credentials are either a configured user or any user name with an
 API key as the password, so a browser opening ``/ui`` asks for them natively and then resends them to
-this origin for the page's API calls (for the same realm): no key ever sits in a URL or in storage.
+this origin for the page's API calls (for the same realm). The page's own sign-in form, for an API key,
+keeps it in the tab's sessionStorage only and sends it as ``X-TASQUES-API-KEY``; no key sits in a URL.
 """
 
 import base64
