@@ -5,12 +5,14 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
-from app.api.auth import require_queues
+from app.api.auth import covers_queues, require_queues
 from app.api.rendering import render_model, render_task
 from app.api.search_models import TaskFilterBody
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
 from app.api.wire_models import WireTask, wire_task
 from app.clock import Clock
+from app.domain.bounds import PRIORITY_MAX, PRIORITY_MIN
 from app.services.admin_service import AdminAction, AdminService, Throughput
 from app.storage.aggregations import COUNTED_FINISHED_STATES
 from app.storage.port import AdminJob, TaskQuery
@@ -43,12 +45,14 @@ class BulkBody(BaseModel):
         description="Which live tasks, by the filters of POST /tasques/_search; empty means all of them",
     )
     dry_run: bool = False
-    priority: StrictInt | None = Field(default=None, description="reprioritize only")
+    priority: StrictInt | None = Field(
+        default=None, ge=PRIORITY_MIN, le=PRIORITY_MAX, description="reprioritize only"
+    )
 
 
 class PriorityBody(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
-    priority: StrictInt
+    priority: StrictInt = Field(ge=PRIORITY_MIN, le=PRIORITY_MAX)
 
 
 class WireThroughput(BaseModel):
@@ -125,16 +129,18 @@ def _wire_throughput(throughput: Throughput) -> WireThroughput:
 
 
 def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
-    router = APIRouter(tags=["operations"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["operations"])
 
     @router.get(
         "/queues",
         operation_id="list-queues",
         summary="Queues with counts per state",
+        description="A key limited to some queues sees only the queues it covers.",
         response_model=WireQueues,
     )
-    async def queues() -> Response:
+    async def queues(request: Request) -> Response:
         now = clock.now_utc()
+        covered = [entry for entry in await admin.queues() if covers_queues(request, [entry.queue])]
         wire = [
             WireQueue(
                 queue=entry.queue,
@@ -150,7 +156,7 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
                 unclaimable=entry.unclaimable,
                 throughput=[_wire_throughput(throughput) for throughput in entry.throughput],
             )
-            for entry in await admin.queues()
+            for entry in covered
         ]
         return render_model(WireQueues(queues=wire))
 
@@ -240,7 +246,9 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
         response_model=WireJobEnvelope,
         responses=error_responses(404),
     )
-    async def job(id: str) -> Response:
-        return render_model(WireJobEnvelope(job=_wire_job(await admin.get_job(id))))
+    async def job(id: str, request: Request) -> Response:
+        found = await admin.get_job(id)
+        require_queues(request, found.query.queues)  # a job over every queue needs an unscoped key
+        return render_model(WireJobEnvelope(job=_wire_job(found)))
 
     return router

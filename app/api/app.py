@@ -6,17 +6,18 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from app import __version__
 from app.api.admin_routes import admin_router
-from app.api.auth import Authentication
+from app.api.auth import Authentication, authorize_route
 from app.api.auth_settings import AuthSettings
 from app.api.batch_finish_routes import batch_finish_router
 from app.api.body_limit import BodySizeLimit
+from app.api.cross_site import CrossSiteRequestGuard
 from app.api.errors import install_error_handlers
 from app.api.health_routes import ReadinessProbe, health_router
 from app.api.json_bodies import JsonBodies
@@ -89,6 +90,7 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
         description="A horizontally scaled HTTP task server, wire-compatible with Tasques.",
         license_info={"name": "Apache 2.0", "url": "http://www.apache.org/licenses/LICENSE-2.0.html"},
         lifespan=lifespan,
+        dependencies=[Depends(authorize_route)],
     )
     install_error_handlers(app, retry_after_seconds=dependencies.retry_after_seconds)
     app.include_router(search_router(dependencies.tasks))
@@ -122,4 +124,6 @@ def create_app(dependencies: ApiDependencies) -> FastAPI:
     app.add_middleware(JsonBodies)
     app.add_middleware(BodySizeLimit, max_body_bytes=dependencies.max_body_bytes)
     app.add_middleware(Authentication, settings=dependencies.auth)
+    # Outermost: a cross-site browser request is refused before anything else reads it.
+    app.add_middleware(CrossSiteRequestGuard)
     return app

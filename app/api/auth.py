@@ -1,14 +1,18 @@
 """API keys with scopes and queue patterns, Tasques-style basic auth, and per-key rate limits.
 
-The middleware authenticates every request except liveness/readiness/version and the OpenAPI document,
-checks the route's scope and any ``{queue}`` in the path, and leaves the principal in the request state;
-handlers whose queues arrive in the body (enqueue, claim, batch finish, recurring definitions) check them
-with ``require_queues``. Keys are compared by their SHA-256 and never logged.
+The middleware authenticates every request except liveness/readiness/version and the OpenAPI document
+and leaves the principal in the request state. Authorisation runs after routing, as the app-wide
+dependency ``authorize_route``: the scope comes from the route's operation id and the queue from its own
+``{queue}`` parameter, never from a regex over the raw path (a queue named ``batch`` or ``done`` is just
+a queue). Handlers whose queues arrive in the body (enqueue, claim, batch finish, recurring definitions) check them
+with ``require_queues``; handlers of things that belong to queues (recurring definitions, push workers,
+pipelines, admin jobs) check the stored thing's queues, and lists keep what ``covers_queues``. Keys are compared by their SHA-256 and never logged.
 
 The dashboard (``/ui``) needs the ``read`` scope like any other GET. Every 401 challenges with
 ``Basic realm="tasques"``, and Basic credentials are either a configured user or any user name with an
 API key as the password, so a browser opening ``/ui`` asks for them natively and then resends them to
-this origin for the page's API calls (for the same realm): no key ever sits in a URL or in storage.
+this origin for the page's API calls (for the same realm). The page's own sign-in form, for an API key,
+keeps it in the tab's sessionStorage only and sends it as ``X-TASQUES-API-KEY``; no key sits in a URL.
 """
 
 import base64
@@ -31,18 +35,21 @@ from app.api.errors import error_response
 from app.domain.errors import AccessDenied
 
 _OPEN = re.compile(r"^/(healthz|readyz|version|openapi\.json|docs|docs/.*|redoc)$")
-_WORK = re.compile(
-    r"^(POST /tasques/claims|DELETE /tasques/claims/[^/]+/[^/]+|PUT /tasques/(reports|done|failed|cancelled)/[^/]+/[^/]+"
-    r"|POST /tasques/batch/finish)$"
-)
-_ENQUEUE = re.compile(
-    r"^(POST /tasques|POST /tasques/batch|POST /tasques/[^/]+/[^/]+/cancel|POST /pipelines)$"
-)
-_QUEUE_IN_PATH = re.compile(
-    r"^/(?:tasques/(?:claims|reports|done|failed|cancelled)/(?P<a>[^/]+)/[^/]+"
-    r"|queues/(?P<b>[^/]+)/(?:pause|resume)"
-    r"|tasques/(?!_search$|_bulk/|batch/|claims$|batch$)(?P<c>[^/]+)/[^/]+(?:/[a-z]+)?)$"
-)
+# By operation id, never by the raw path: a queue named ``batch`` or ``done`` must not change the answer.
+_SCOPE_BY_OPERATION: dict[str, Scope] = {
+    "claim-tasks": Scope.WORK,
+    "unclaim-existing-task": Scope.WORK,
+    "report-on-claimed-task": Scope.WORK,
+    "mark-claimed-task-done": Scope.WORK,
+    "mark-claimed-task-failed": Scope.WORK,
+    "mark-claimed-task-cancelled": Scope.WORK,
+    "finish-claimed-tasks": Scope.WORK,
+    "create-task": Scope.ENQUEUE,
+    "create-tasks": Scope.ENQUEUE,
+    "cancel-task": Scope.ENQUEUE,
+    "create-pipeline": Scope.ENQUEUE,
+    "search-tasks-post": Scope.READ,  # a read that takes its query as a body
+}
 
 
 @dataclass
@@ -64,22 +71,49 @@ class _Bucket:
     at: float = field(default_factory=time.monotonic)
 
 
-def required_scope(method: str, path: str) -> Scope | None:
-    """The scope a route needs; None for the open ones."""
-    if _OPEN.match(path):
-        return None
-    route = f"{method} {path}"
-    if _WORK.match(route):
-        return Scope.WORK
-    if _ENQUEUE.match(route):
-        return Scope.ENQUEUE
-    if method in {"GET", "HEAD"}:
-        return Scope.READ
-    return Scope.ADMIN
+def required_scope(method: str, operation_id: str | None) -> Scope:
+    """The scope an operation needs: from the table, else ``read`` for GET/HEAD and ``admin`` otherwise."""
+    if operation_id in _SCOPE_BY_OPERATION:
+        return _SCOPE_BY_OPERATION[operation_id]
+    return Scope.READ if method in {"GET", "HEAD"} else Scope.ADMIN
+
+
+def authorize_route(request: Request) -> None:
+    """App-wide dependency: after routing, so the operation and its ``{queue}`` are the router's own."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        return
+    route = request.scope.get("route")
+    needed = required_scope(request.method, getattr(route, "operation_id", None))
+    if not principal.allows(needed):
+        raise AccessDenied(f"The credentials [{principal.name}] lack the [{needed.value}] scope")
+    queue = request.path_params.get("queue")
+    if isinstance(queue, str):
+        require_queues(request, [queue])
+
+
+def _principal(request: Request) -> Principal | None:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    return principal
+
+
+def covers_queues(request: Request, queues: Iterable[str]) -> bool:
+    """Whether the caller may see something that touches all of ``queues`` (for filtering lists)."""
+    principal = _principal(request)
+    return principal is None or all(principal.allows_queue(queue) for queue in queues)
+
+
+def require_unscoped(request: Request, what: str) -> None:
+    """For answers that span every queue (``/metrics``): keys limited to some queues are refused."""
+    principal = _principal(request)
+    if principal is not None and principal.queue_patterns != ("*",):
+        raise AccessDenied(
+            f"The credentials [{principal.name}] are limited to some queues: {what} needs a key for all"
+        )
 
 
 def require_queues(request: Request, queues: Iterable[str]) -> None:
-    principal: Principal | None = getattr(request.state, "principal", None)
+    principal = _principal(request)
     if principal is None:
         return
     for queue in queues:
@@ -104,8 +138,7 @@ class Authentication:
         if scope["type"] != "http" or not self._settings.enabled:
             await self._app(scope, receive, send)
             return
-        needed = required_scope(scope["method"], scope["path"])
-        if needed is None:
+        if _OPEN.match(scope["path"]):
             await self._app(scope, receive, send)
             return
         headers = {name.decode().lower(): value.decode("latin-1") for name, value in scope["headers"]}
@@ -116,10 +149,6 @@ class Authentication:
             response.headers["WWW-Authenticate"] = 'Basic realm="tasques"'
 
             await response(scope, receive, send)
-            return
-        refusal = self._refusal(principal, needed, scope["path"])
-        if refusal is not None:
-            await error_response(403, refusal, "forbidden")(scope, receive, send)
             return
         wait = self._rate_limited(principal.name)
         if wait is not None:
@@ -156,15 +185,6 @@ class Authentication:
             if user.name == name and hmac.compare_digest(user.password.get_secret_value(), password):
                 return Principal(name, frozenset({Scope.ADMIN}))
         return self._api_key(password) if password else None
-
-    def _refusal(self, principal: Principal, needed: Scope, path: str) -> str | None:
-        if not principal.allows(needed):
-            return f"The credentials [{principal.name}] lack the [{needed.value}] scope"
-        match = _QUEUE_IN_PATH.match(path)
-        queue = next((value for value in match.groups() if value), None) if match else None
-        if queue is not None and not principal.allows_queue(queue):
-            return f"The credentials [{principal.name}] do not cover queue [{queue}]"
-        return None
 
     def _rate_limited(self, name: str) -> float | None:
         """Seconds to wait, or None when the request may go ahead (token bucket per principal)."""

@@ -7,6 +7,7 @@ from app.api.auth import require_queues
 from app.api.errors import status_for
 from app.api.rendering import JSON
 from app.api.request_models import JsonObjectBody
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_json import finish_result_json
 from app.api.task_routes import WorkerId, claimant_from_headers, error_responses
 from app.api.wire_models import WireFinishResult
@@ -33,7 +34,7 @@ class FinishBatchBody(BaseModel):
 
 
 def batch_finish_router(finisher: BatchFinisher) -> APIRouter:
-    router = APIRouter(tags=["tasks"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["tasks"])
 
     @router.post(
         "/tasques/batch/finish",

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Response
 from app import __version__
 from app.api.errors import error_response
 from app.api.rendering import render_model
+from app.api.strict_json import StrictJsonRoute
 from app.api.wire_models import ErrorBody, WireHealth, WireVersionInfo
 from app.domain.errors import TasquesError
 
@@ -19,7 +20,7 @@ ReadinessProbe = Callable[[], Awaitable[None]]
 
 
 def health_router(readiness: ReadinessProbe, *, backend: str, retry_after_seconds: int) -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["health"])
 
     @router.get(
         "/healthz",

@@ -2,11 +2,13 @@
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel, Field
 
+from app.api.auth import require_unscoped
 from app.api.rendering import render_model
+from app.api.strict_json import StrictJsonRoute
 
 
 class WireLeaderStatus(BaseModel):
@@ -22,7 +24,7 @@ LeaderStatusSource = Callable[[], WireLeaderStatus]
 def leader_router(
     status: LeaderStatusSource, registry: CollectorRegistry, before_scrape: Callable[[], Awaitable[None]]
 ) -> APIRouter:
-    router = APIRouter(tags=["operations"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["operations"])
 
     @router.get(
         "/leader",
@@ -37,10 +39,12 @@ def leader_router(
         "/metrics",
         operation_id="metrics",
         summary="Prometheus metrics",
+        description="Series of every queue, so keys limited to some queues get 403: scrape with an unscoped key.",
         response_class=Response,
         responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}},
     )
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        require_unscoped(request, "/metrics (series of every queue)")
         await before_scrape()
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Response
 
 from app.api.rendering import render_model, render_task
 from app.api.request_models import CancelBody, DataBody
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import LeaseToken, WorkerId, claimant_from_headers, error_responses
 from app.api.wire_models import WireAttempt, WireAttempts, WireTask, WireTaskEvent, WireTaskResult
 from app.domain.errors import TaskNotFound
@@ -14,7 +15,7 @@ from app.services.waiting import ResultStatus, WaitService
 
 
 def lifecycle_router(tasks: TaskService, waits: WaitService, history: HistoryRecorder) -> APIRouter:
-    router = APIRouter(tags=["tasks"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["tasks"])
 
     @router.post(
         "/tasques/{queue}/{id}/cancel",

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 from app.api.auth import require_queues
 from app.api.recurring_models import TaskDefinitionBody
 from app.api.rendering import render_model
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
 from app.services.pipelines import NewPipeline, PipelineService, PipelineView
 from app.services.pipelines_plan import MemberDeadPolicy, MemberRole, PipelineKind, PipelineState
@@ -113,7 +114,7 @@ def wire_pipeline(view: PipelineView) -> WirePipeline:
 
 
 def pipeline_router(pipelines: PipelineService) -> APIRouter:
-    router = APIRouter(tags=["pipelines"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["pipelines"])
 
     @router.post(
         "/pipelines",
@@ -138,7 +139,9 @@ def pipeline_router(pipelines: PipelineService) -> APIRouter:
         response_model=WirePipeline,
         responses=error_responses(404),
     )
-    async def get(id: str) -> Response:
-        return render_model(wire_pipeline(await pipelines.get(id)))
+    async def get(id: str, request: Request) -> Response:
+        view = await pipelines.get(id)
+        require_queues(request, {member.member.definition.queue for member in view.members})
+        return render_model(wire_pipeline(view))
 
     return router

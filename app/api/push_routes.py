@@ -8,9 +8,11 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
-from app.api.auth import require_queues
+from app.api.auth import covers_queues, require_queues
 from app.api.rendering import render_model
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
+from app.domain.bounds import PUSH_MAX_IN_FLIGHT_MAX
 from app.services.push_workers import NewPushWorker, PushWorkerService, claiming_worker_id
 from app.storage.port import PushWorker
 
@@ -23,7 +25,9 @@ class NewPushWorkerBody(BaseModel):
     )
     queues: list[StrictStr] = Field(description="Queues to serve; an empty list means every queue")
     capabilities: list[StrictStr] = Field(default_factory=list, description="What this worker can do")
-    max_in_flight: StrictInt = Field(default=1, ge=1, description="Most tasks the worker holds at once")
+    max_in_flight: StrictInt = Field(
+        default=1, ge=1, le=PUSH_MAX_IN_FLIGHT_MAX, description="Most tasks the worker holds at once"
+    )
     secret: StrictStr = Field(
         description="Shared secret (16 to 1024 characters): each delivery carries X-Tasques-Signature: "
         "sha256=<hex HMAC-SHA256 of the body>. Never returned."
@@ -80,7 +84,7 @@ def wire_push_worker(worker: PushWorker) -> WirePushWorker:
 
 
 def push_router(push_workers: PushWorkerService) -> APIRouter:
-    router = APIRouter(tags=["push-workers"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["push-workers"])
 
     @router.post(
         "/workers/push",
@@ -106,8 +110,9 @@ def push_router(push_workers: PushWorkerService) -> APIRouter:
         response_model=list[WirePushWorker],
         responses=error_responses(),
     )
-    async def list_all() -> Response:
-        wire = [wire_push_worker(worker) for worker in await push_workers.list()]
+    async def list_all(request: Request) -> Response:
+        covered = [worker for worker in await push_workers.list() if covers_queues(request, worker.queues)]
+        wire = [wire_push_worker(worker) for worker in covered]
         return Response(_LIST.dump_json(wire, exclude_none=True), media_type="application/json")
 
     @router.get(
@@ -117,8 +122,10 @@ def push_router(push_workers: PushWorkerService) -> APIRouter:
         response_model=WirePushWorker,
         responses=error_responses(404),
     )
-    async def get(id: str) -> Response:
-        return render_model(wire_push_worker(await push_workers.get(id)))
+    async def get(id: str, request: Request) -> Response:
+        worker = await push_workers.get(id)
+        require_queues(request, worker.queues)
+        return render_model(wire_push_worker(worker))
 
     @router.delete(
         "/workers/push/{id}",
@@ -129,7 +136,8 @@ def push_router(push_workers: PushWorkerService) -> APIRouter:
         response_model=WirePushWorker,
         responses=error_responses(404),
     )
-    async def delete(id: str) -> Response:
+    async def delete(id: str, request: Request) -> Response:
+        require_queues(request, (await push_workers.get(id)).queues)
         return render_model(wire_push_worker(await push_workers.delete(id)))
 
     return router

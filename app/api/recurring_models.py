@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 from app.api.request_models import BackoffBody, DurationText, JsonObjectBody
 from app.api.wire_models import WireBackoff, WireMetadata, wire_backoff, wire_metadata
+from app.domain.bounds import PRIORITY_MAX, PRIORITY_MIN, RETRY_TIMES_MAX
 from app.domain.durations import format_go_duration
 from app.domain.errors import InvalidInput
 from app.domain.recurring import OverlapPolicy, RecurringTask
@@ -20,8 +21,8 @@ class _Body(BaseModel):
 class TaskDefinitionBody(_Body):
     queue: StrictStr = Field(examples=["reports"])
     kind: StrictStr = Field(min_length=1, examples=["render"])
-    retry_times: StrictInt | None = Field(default=None, ge=0)
-    priority: StrictInt | None = Field(default=None, ge=-(2**31), le=2**31 - 1)
+    retry_times: StrictInt | None = Field(default=None, ge=0, le=RETRY_TIMES_MAX)
+    priority: StrictInt | None = Field(default=None, ge=PRIORITY_MIN, le=PRIORITY_MAX)
     processing_timeout: DurationText | None = None
     args: JsonObjectBody | None = None
     context: JsonObjectBody | None = None

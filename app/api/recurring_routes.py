@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request, Response
 from pydantic import TypeAdapter
 
-from app.api.auth import require_queues
+from app.api.auth import covers_queues, require_queues
 from app.api.recurring_models import (
     BackfillBody,
     NewRecurringBody,
@@ -14,14 +14,22 @@ from app.api.recurring_models import (
 )
 from app.api.rendering import render_model
 from app.api.request_models import aware_utc
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_routes import error_responses
+from app.domain.recurring import RecurringTask
 from app.services.recurring_service import RecurringService
 
 _LIST = TypeAdapter(list[WireRecurringTask])
 
 
 def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) -> APIRouter:
-    router = APIRouter(tags=["recurring-tasks"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["recurring-tasks"])
+
+    async def covered(id: str, request: Request) -> RecurringTask:
+        """The definition, if the caller's queues cover the queue it fires into."""
+        current = await recurring.get(id)
+        require_queues(request, [current.task_definition.queue])
+        return current
 
     @router.post(
         "/recurring_tasques",
@@ -45,8 +53,11 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
         response_model=list[WireRecurringTask],
         responses=error_responses(),
     )
-    async def list_all() -> Response:
-        wire = [wire_recurring(item) for item in await recurring.list()]
+    async def list_all(request: Request) -> Response:
+        covered = [
+            item for item in await recurring.list() if covers_queues(request, [item.task_definition.queue])
+        ]
+        wire = [wire_recurring(item) for item in covered]
         return Response(_LIST.dump_json(wire, exclude_none=True), media_type="application/json")
 
     @router.get(
@@ -56,8 +67,8 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
         response_model=WireRecurringTask,
         responses=error_responses(404),
     )
-    async def get(id: str) -> Response:
-        return render_model(wire_recurring(await recurring.get(id)))
+    async def get(id: str, request: Request) -> Response:
+        return render_model(wire_recurring(await covered(id, request)))
 
     @router.put(
         "/recurring_tasques/{id}",
@@ -70,7 +81,7 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
     async def update(id: str, body: RecurringUpdateBody, request: Request) -> Response:
         if body.task_definition is not None:
             require_queues(request, [body.task_definition.queue])
-        current = await recurring.get(id)
+        current = await covered(id, request)
         return render_model(
             wire_recurring(await recurring.update(id, body.change(current=current.overlap_policy)))
         )
@@ -83,7 +94,8 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
         response_model=WireRecurringTask,
         responses=error_responses(404),
     )
-    async def delete(id: str) -> Response:
+    async def delete(id: str, request: Request) -> Response:
+        await covered(id, request)
         return render_model(wire_recurring(await recurring.delete(id)))
 
     @router.post(
@@ -93,7 +105,8 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
         response_model=WireRecurringTask,
         responses=error_responses(404),
     )
-    async def pause(id: str) -> Response:
+    async def pause(id: str, request: Request) -> Response:
+        await covered(id, request)
         return render_model(wire_recurring(await recurring.set_paused(id, paused=True)))
 
     @router.post(
@@ -103,7 +116,8 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
         response_model=WireRecurringTask,
         responses=error_responses(404),
     )
-    async def resume(id: str) -> Response:
+    async def resume(id: str, request: Request) -> Response:
+        await covered(id, request)
         return render_model(wire_recurring(await recurring.set_paused(id, paused=False)))
 
     @router.post(
@@ -115,7 +129,8 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
         response_model=WireBackfillResult,
         responses=error_responses(400, 404),
     )
-    async def backfill(id: str, body: BackfillBody) -> Response:
+    async def backfill(id: str, body: BackfillBody, request: Request) -> Response:
+        await covered(id, request)
         report = await recurring.backfill(
             id,
             start=aware_utc(body.start, "start"),

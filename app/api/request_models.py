@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from app.domain.backoff import BackoffPolicy, BackoffStrategy
+from app.domain.bounds import PRIORITY_MAX, PRIORITY_MIN, RETRY_TIMES_MAX
 from app.domain.durations import parse_go_duration
 from app.domain.errors import InvalidInput
 from app.services.new_task import NewTask
@@ -86,8 +87,8 @@ class NewTaskBody(_Body):
     id: StrictStr | None = Field(default=None, description="Idempotency key, unique per queue")
     queue: StrictStr = Field(examples=["run-later"])
     kind: StrictStr = Field(min_length=1, examples=["sayHello"])
-    retry_times: StrictInt | None = Field(default=None, ge=0, examples=[10])
-    priority: StrictInt | None = Field(default=None, ge=-(2**31), le=2**31 - 1)
+    retry_times: StrictInt | None = Field(default=None, ge=0, le=RETRY_TIMES_MAX, examples=[10])
+    priority: StrictInt | None = Field(default=None, ge=PRIORITY_MIN, le=PRIORITY_MAX)
     processing_timeout: DurationText | None = None
     run_at: RunAt = None
     args: JsonObjectBody | None = None

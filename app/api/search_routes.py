@@ -19,8 +19,9 @@ from app.api.search_models import (
     WireTaskPage,
     task_query,
 )
+from app.api.strict_json import StrictJsonRoute
+from app.api.task_json import task_json
 from app.api.task_routes import error_responses
-from app.api.wire_models import wire_task
 from app.domain.states import TaskState
 from app.services.task_service import TaskService
 from app.storage.port import SortOrder, TaskPage, TaskQuery, TaskSort
@@ -29,7 +30,7 @@ TextQuery = Annotated[str | None, Query(max_length=MAX_SEARCH_TEXT_LENGTH)]
 
 
 def search_router(tasks: TaskService) -> APIRouter:
-    router = APIRouter(tags=["tasks"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["tasks"])
 
     async def answer(query: TaskQuery, *, limit: int, cursor: str | None, aggs: list[str] | None) -> Response:
         names = aggregation_names(aggs)
@@ -39,7 +40,7 @@ def search_router(tasks: TaskService) -> APIRouter:
             else await tasks.search(query, limit=limit, cursor=cursor)
         )
         # next_cursor stays in the body as null on the last page; optional task fields are omitted.
-        listed = ",".join(wire_task(task).model_dump_json(exclude_none=True) for task in page.tasks)
+        listed = b",".join(task_json(task) for task in page.tasks).decode()
         body = f'{{"tasks":[{listed}],"next_cursor":{json.dumps(page.next_cursor)}'
         if names:
             found = wire_aggregations(await tasks.aggregate(query, names))

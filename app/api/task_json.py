@@ -6,7 +6,9 @@ dumps it with orjson, the same bytes (tests/api/test_task_json.py holds them equ
 tasks). Payloads orjson refuses (integers beyond 64 bits) take the reference path.
 """
 
+import json
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -121,10 +123,27 @@ def _dump(value: Any) -> bytes | None:
         return None
 
 
+def _escaped(value: Any) -> bytes:
+    """Last resort for text no UTF-8 encoder takes (a lone surrogate stored before such input was
+    refused): ``\\uXXXX`` escapes, so a read of a stored task never fails."""
+    return json.dumps(value, default=_iso_datetime, separators=(",", ":")).encode()
+
+
+def _iso_datetime(value: Any) -> str:
+    if not isinstance(value, datetime):
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return value.isoformat().replace("+00:00", "Z")
+
+
 def json_or_reference(value: Any, reference: Callable[[], bytes]) -> bytes:
     """``value`` (built with ``task_dict``) as JSON, or ``reference()`` where orjson cannot."""
     fast = _dump(value)
-    return fast if fast is not None else reference()
+    if fast is not None:
+        return fast
+    try:
+        return reference()
+    except ValueError:  # pydantic's serialization error on a lone surrogate
+        return _escaped(value)
 
 
 def task_json(task: Task, *, for_claimer: bool = False) -> bytes:

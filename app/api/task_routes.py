@@ -9,10 +9,12 @@ from app.api.auth import require_queues
 from app.api.errors import ERROR_RESPONSES
 from app.api.rendering import JSON, render_claimed, render_task
 from app.api.request_models import ClaimBody, DataBody, NewTaskBatchBody, NewTaskBody, ReportBody
+from app.api.strict_json import StrictJsonRoute
 from app.api.task_json import batch_result_json
 from app.api.wire_models import ErrorBody, WireBatchResult, WireTask
 from app.domain.durations import parse_go_duration
 from app.domain.errors import InvalidInput, TaskAlreadyExists
+from app.domain.ids import ensure_valid_worker_id
 from app.domain.states import FINISHED_STATES
 from app.domain.task import Claimant, Task
 from app.services.claims import ClaimOrder, ClaimService
@@ -36,7 +38,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
 def claimant_from_headers(worker_id: str | None, lease_token: str | None) -> Claimant:
     if worker_id is None or not worker_id.strip():
         raise InvalidInput(f"Worker Id header [{WORKER_HEADER}] not sent")
-    return Claimant(worker_id=worker_id.strip(), lease_token=lease_token or None)
+    return Claimant(worker_id=ensure_valid_worker_id(worker_id.strip()), lease_token=lease_token or None)
 
 
 WaitQuery = Annotated[
@@ -58,7 +60,7 @@ def _wait_duration(waits: WaitService, wait: str | None) -> timedelta | None:
 
 
 def task_router(tasks: TaskService, claims: ClaimService, waits: WaitService) -> APIRouter:
-    router = APIRouter(tags=["tasks"])
+    router = APIRouter(route_class=StrictJsonRoute, tags=["tasks"])
     owned = error_responses(400, 403, 404, 409)
 
     @router.post(

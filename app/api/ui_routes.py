@@ -34,6 +34,7 @@ def ui_router(directory: Path = STATIC_DIRECTORY) -> APIRouter:
 
     @router.get("/ui", response_class=HTMLResponse)
     @router.get("/ui/", response_class=HTMLResponse)
+    @router.get("/ui/index.html", response_class=HTMLResponse)  # else StaticFiles sends the placeholder
     async def index(request: Request) -> Response:
         base = f"{request.scope.get('root_path', '').rstrip('/')}/ui/"
         page = index_path.read_text(encoding="utf-8").replace(_BASE_PLACEHOLDER, _attribute(base))

@@ -11,8 +11,10 @@ import uuid
 from datetime import datetime
 
 from app.domain.errors import InvalidInput
+from app.domain.printable import has_unprintable
 
 MAX_TASK_ID_BYTES = 512
+MAX_WORKER_ID_BYTES = 256
 
 
 def new_task_id(at: datetime) -> str:
@@ -35,6 +37,15 @@ def ensure_valid_task_id(task_id: str) -> str:
         raise InvalidInput("Task id must not be empty")
     if len(task_id.encode()) > MAX_TASK_ID_BYTES:
         raise InvalidInput(f"Task id must be at most {MAX_TASK_ID_BYTES} bytes")
-    if task_id.startswith("_") or any(char in task_id for char in "/\\\n\r\t"):
+    if task_id.startswith("_") or "/" in task_id or "\\" in task_id or has_unprintable(task_id):
         raise InvalidInput("Task id must not start with '_' or contain '/', '\\' or control characters")
     return task_id
+
+
+def ensure_valid_worker_id(worker_id: str) -> str:
+    """Worker ids are stored on every claim and shown in the dashboard: bounded and printable."""
+    if len(worker_id.encode()) > MAX_WORKER_ID_BYTES:
+        raise InvalidInput(f"Worker id must be at most {MAX_WORKER_ID_BYTES} bytes")
+    if has_unprintable(worker_id):
+        raise InvalidInput("Worker id must not contain control or invisible formatting characters")
+    return worker_id

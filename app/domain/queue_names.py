@@ -3,6 +3,7 @@
 import functools
 
 from app.domain.errors import InvalidQueueName
+from app.domain.printable import has_unprintable
 
 _ILLEGAL_CHARS = frozenset('\\/*?"<>| ,#:')
 _ILLEGAL_FIRST = frozenset("_-+")
@@ -21,6 +22,8 @@ def _problems(queue: str) -> tuple[str, ...]:
         return ("empty string",)
     if any(char in _ILLEGAL_CHARS for char in queue):
         problems.append('contains invalid chars [\\/*?"<>| ,#:]')
+    if has_unprintable(queue):
+        problems.append("contains control or invisible formatting characters")
     if queue[0] in _ILLEGAL_FIRST:
         problems.append(f"starts with illegal char [{queue[0]}]")
     if queue in {".", ".."}:

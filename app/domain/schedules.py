@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 
 from app.domain.durations import parse_go_duration
 from app.domain.errors import InvalidInput
 
 _EVERY = "@every "
 MIN_EVERY = timedelta(seconds=1)
+# A cron schedule must fire within this many years of its creation or edit: 29 February fires every
+# 4 years (8 across a skipped leap year such as 2100); "0 0 31 2 *" never does and is refused.
+MAX_YEARS_BETWEEN_FIRES = 8
 
 
 def parse_time_zone(name: str) -> ZoneInfo:
@@ -59,8 +62,28 @@ class Schedule:
             yield from self._every_fire_times(after, until, anchor)
             return
         iterator = croniter(self.expression, after.astimezone(self.zone))
-        while (fire := iterator.get_next(datetime).astimezone(UTC)) <= until:
+        while (fire := self._next_cron_fire(iterator)) is not None and fire <= until:
             yield fire
+
+    @staticmethod
+    def _next_cron_fire(iterator: croniter) -> datetime | None:
+        """None where croniter finds no further fire (a definition stored before such were refused)."""
+        try:
+            return iterator.get_next(datetime).astimezone(UTC)
+        except CroniterBadDateError:
+            return None
+
+    def ensure_fires(self, *, after: datetime) -> None:
+        """Refuse a cron schedule with no fire within ``MAX_YEARS_BETWEEN_FIRES`` years after ``after``."""
+        if self.every is not None:
+            return
+        start = after.astimezone(self.zone)
+        iterator = croniter(self.expression, start, max_years_between_matches=MAX_YEARS_BETWEEN_FIRES)
+        if self._next_cron_fire(iterator) is None:
+            raise InvalidInput(
+                f"Schedule expression [{self.expression}] never fires within {MAX_YEARS_BETWEEN_FIRES} years",
+                schedule_expression=self.expression,
+            )
 
     def _every_fire_times(self, after: datetime, until: datetime, anchor: datetime) -> Iterator[datetime]:
         assert self.every is not None

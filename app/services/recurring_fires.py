@@ -8,6 +8,7 @@ creates.
 """
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,8 @@ from app.services.history import HistoryRecorder, outcome_event
 from app.services.new_task import NewTask
 from app.services.policies import TaskPolicies
 from app.storage.port import MaintenanceStore, RecurringStore, TaskStore
+
+_log = logging.getLogger(__name__)
 
 
 class SchedulerStore(TaskStore, MaintenanceStore, RecurringStore, Protocol):
@@ -94,6 +97,9 @@ class RecurringFires:
                 continue
             except TasquesError as error:
                 report.errors.append(f"{recurring.id}: {error.message}")
+            except Exception as error:  # one broken definition must never stop the others firing
+                _log.exception("recurring task %s failed in a scheduler pass", recurring.id)
+                report.errors.append(f"{recurring.id}: {type(error).__name__}: {error}")
         return report
 
     async def enqueue_fires(

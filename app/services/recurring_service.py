@@ -98,7 +98,7 @@ class RecurringService:
             metadata=Metadata(created_at=at, modified_at=at),
             **policy.changes(),
         )
-        return await self._store.create_recurring(_validated(recurring))
+        return await self._store.create_recurring(_validated(recurring, at=at))
 
     async def get(self, recurring_id: str) -> RecurringTask:
         return await self._store.get_recurring(recurring_id)
@@ -113,7 +113,7 @@ class RecurringService:
                 updates["schedule_expression"] = change.schedule_expression
             if change.task_definition is not None:
                 updates["task_definition"] = change.task_definition.resolve(self._policies)
-            return _validated(current.changed(at=at, **updates))
+            return _validated(current.changed(at=at, **updates), at=at)
 
         return await self._change(recurring_id, apply)
 
@@ -170,8 +170,8 @@ def _valid_recurring_id(recurring_id: str) -> str:
     return recurring_id
 
 
-def _validated(recurring: RecurringTask) -> RecurringTask:
-    Schedule.parse(recurring.schedule_expression, recurring.timezone)
+def _validated(recurring: RecurringTask, *, at: datetime) -> RecurringTask:
+    Schedule.parse(recurring.schedule_expression, recurring.timezone).ensure_fires(after=at)
     if recurring.catchup_window < timedelta(0) or recurring.jitter < timedelta(0):
         raise InvalidInput("catchup_window and jitter must not be negative")
     return recurring

@@ -12,6 +12,7 @@ import base64
 import binascii
 import json
 
+from app.domain.bounds import fits_int64
 from app.domain.errors import InvalidInput
 
 SortValue = str | int
@@ -40,7 +41,7 @@ def decode_cursor(cursor: str, *, ordering: str) -> SortKey:
     if not isinstance(key, list) or len(key) != 3 or not isinstance(found_ordering, str):
         raise InvalidInput(_FOREIGN)
     value, queue, task_id = key
-    if not isinstance(value, str | int) or isinstance(value, bool) or not _strings(queue, task_id):
+    if not _sort_value(value) or not _strings(queue, task_id):
         raise InvalidInput(_FOREIGN)
     if found_ordering != ordering:
         raise InvalidInput(
@@ -50,6 +51,13 @@ def decode_cursor(cursor: str, *, ordering: str) -> SortKey:
             sort=ordering,
         )
     return value, queue, task_id
+
+
+def _sort_value(value: object) -> bool:
+    """A string, or an integer the stores can compare against (a huge one made SQLite raise)."""
+    return isinstance(value, str) or (
+        isinstance(value, int) and not isinstance(value, bool) and fits_int64(value)
+    )
 
 
 def _strings(*values: object) -> bool:

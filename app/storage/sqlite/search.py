@@ -4,10 +4,12 @@ Every filter and sort key is read from the stored document (``json_extract``), s
 rows answer alike without extra columns. The keyset is (sort value, queue, id); sort values are the
 stored RFC 3339 text (which orders correctly) or the integer priority. ``error_text`` and ``text`` are
 case-insensitive substrings (SQLite's ``lower``, ASCII letters) of the JSON text of the failure data,
+(the needle JSON-escaped the same way, so quotes and backslashes match)
 and of the args or either result: keys match as well as values, as on Elasticsearch, whose
 ``search_text`` flattens the same data to "key value" words.
 """
 
+import json
 from typing import Any
 
 from app.domain.errors import InvalidInput
@@ -130,13 +132,20 @@ def _time_conditions(query: TaskQuery, conditions: list[str], parameters: list[A
 
 
 def _contains(path: str) -> str:
-    return f"instr(lower(json_extract(document, '{path}')), lower(?)) > 0"
+    # ``->`` gives JSON text for every value, strings included (``json_extract`` unquotes those), so the
+    # needle is escaped one way (``_as_json_text``) and a ``"`` or ``\`` in it matches.
+    return f"instr(lower(document -> '{path}'), lower(?)) > 0"
+
+
+def _as_json_text(needle: str) -> str:
+    """``needle`` as it appears inside a JSON string: quotes, backslashes and controls escaped."""
+    return json.dumps(needle, ensure_ascii=False)[1:-1]
 
 
 def _text_conditions(query: TaskQuery, conditions: list[str], parameters: list[Any]) -> None:
     if query.error_text is not None:
         conditions.append(_contains(_FAILURE))
-        parameters.append(query.error_text)
+        parameters.append(_as_json_text(query.error_text))
     if query.text is not None:
         conditions.append(f"({' OR '.join(_contains(path) for path in _TEXT_PATHS)})")
-        parameters.extend([query.text] * len(_TEXT_PATHS))
+        parameters.extend([_as_json_text(query.text)] * len(_TEXT_PATHS))

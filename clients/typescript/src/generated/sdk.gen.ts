@@ -35,6 +35,8 @@ export const leaderStatus = <ThrowOnError extends boolean = false>(options?: Opt
 
 /**
  * Prometheus metrics
+ *
+ * Series of every queue, so keys limited to some queues get 403: scrape with an unscoped key.
  */
 export const metrics = <ThrowOnError extends boolean = false>(options?: Options<MetricsData, ThrowOnError>) => (options?.client ?? client).get<MetricsResponses, unknown, ThrowOnError>({ url: '/metrics', ...options });
 
@@ -59,6 +61,8 @@ export const getPipeline = <ThrowOnError extends boolean = false>(options: Optio
 
 /**
  * Queues with counts per state
+ *
+ * A key limited to some queues sees only the queues it covers.
  */
 export const listQueues = <ThrowOnError extends boolean = false>(options?: Options<ListQueuesData, ThrowOnError>) => (options?.client ?? client).get<ListQueuesResponses, unknown, ThrowOnError>({ url: '/queues', ...options });
 

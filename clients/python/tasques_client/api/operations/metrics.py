@@ -56,6 +56,8 @@ def sync_detailed(
 ) -> Response[Any]:
     """ Prometheus metrics
 
+     Series of every queue, so keys limited to some queues get 403: scrape with an unscoped key.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -82,6 +84,8 @@ async def asyncio_detailed(
 
 ) -> Response[Any]:
     """ Prometheus metrics
+
+     Series of every queue, so keys limited to some queues get 403: scrape with an unscoped key.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
