@@ -20,6 +20,7 @@ class Percentiles:
     p50_ms: float
     p99_ms: float
     samples: int
+    p95_ms: float = 0.0
 
     @classmethod
     def of(cls, seconds: Sequence[float]) -> "Percentiles":
@@ -28,7 +29,7 @@ class Percentiles:
         def rank(fraction: float) -> float:  # nearest-rank percentile
             return 1000 * ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
-        return cls(p50_ms=rank(0.50), p99_ms=rank(0.99), samples=len(ordered))
+        return cls(p50_ms=rank(0.50), p99_ms=rank(0.99), samples=len(ordered), p95_ms=rank(0.95))
 
     def __str__(self) -> str:
         return f"{self.p50_ms:.1f} / {self.p99_ms:.1f} ms"

@@ -1,6 +1,8 @@
 """``make bench`` / ``python -m bench [--quick] [--write-md] [--profile]``.
 
-SQLite always; Elasticsearch too when ``TASQUES_BENCH_ES_URL`` is set (credentials may ride in the URL).
+SQLite always; then the search engine: the cluster at ``TASQUES_BENCH_ES_URL`` (Elasticsearch or
+OpenSearch, whichever answers; credentials may ride in the URL), or else one OpenSearch node the bench
+starts from Maven Central jars and stops at the end (``--no-engine`` skips the table).
 Servers, stores and clients all run on this machine, so every comparison is between figures of one run.
 """
 
@@ -13,7 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.backends import Backend, ElasticsearchBackend, SqliteBackend
+from bench.backends import Backend, SqliteBackend
+from bench.engine_table import search_engine_report
 from bench.report import BackendReport, profile_markdown, results_markdown, table, write_markdown
 from bench.scenarios import SQLITE_TARGETS, Targets, run_backend
 from bench.sizes import DEFAULT, QUICK
@@ -23,7 +26,9 @@ ES_URL_VARIABLE = "TASQUES_BENCH_ES_URL"
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run (under a minute)")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes for a smoke run (under 3 minutes with the engine)"
+    )
     parser.add_argument(
         "--write-md",
         nargs="?",
@@ -37,6 +42,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--keep", action="store_true", help="keep the scratch folder (logs, databases, profiles)"
     )
+    parser.add_argument(
+        "--no-engine", action="store_true", help="SQLite only: no search-engine table (and no node started)"
+    )
     parser.add_argument("--tasks", type=int, help="end-to-end tasks per run")
     parser.add_argument("--workers", type=int, help="concurrent HTTP workers")
     parser.add_argument("--claim-amount", type=int, help="tasks per claim (and per batch finish)")
@@ -45,11 +53,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _backends(workdir: Path) -> list[tuple[Backend, Targets]]:
-    backends: list[tuple[Backend, Targets]] = [(SqliteBackend(workdir), SQLITE_TARGETS)]
-    url = os.environ.get(ES_URL_VARIABLE)
-    if url:
-        backends.append((ElasticsearchBackend(url), Targets()))
-    return backends
+    return [(SqliteBackend(workdir), SQLITE_TARGETS)]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,6 +73,9 @@ def main(argv: list[str] | None = None) -> None:
             reports.append(
                 run_backend(backend, sizes, workdir=workdir, targets=targets, profile=arguments.profile)
             )
+        if not arguments.no_engine:
+            url = os.environ.get(ES_URL_VARIABLE) or None
+            reports.append(search_engine_report(url, sizes, workdir=workdir))
     finally:
         if arguments.keep:
             print(f"\nscratch folder kept: {workdir}")

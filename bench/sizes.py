@@ -19,6 +19,7 @@ class Sizes:
     backlog_samples: int
     sqlite_backlogs: tuple[int, ...]
     elasticsearch_backlogs: tuple[int, ...]
+    engine_naive_seconds: float  # the naive seed pattern on the engine stops here if not done yet
 
     def with_overrides(self, **changes: int | None) -> "Sizes":
         chosen: dict[str, Any] = {name: value for name, value in changes.items() if value is not None}
@@ -39,6 +40,7 @@ DEFAULT = Sizes(
     backlog_samples=100,
     sqlite_backlogs=(1_000, 100_000, 1_000_000),
     elasticsearch_backlogs=(1_000, 100_000),
+    engine_naive_seconds=60.0,
 )
 
 QUICK = Sizes(
@@ -55,4 +57,5 @@ QUICK = Sizes(
     backlog_samples=10,
     sqlite_backlogs=(1_000, 10_000),
     elasticsearch_backlogs=(1_000, 10_000),
+    engine_naive_seconds=10.0,
 )
