@@ -1,4 +1,10 @@
-"""Logging configuration: JSON lines carrying the current trace and span ids, or plain text."""
+"""Logging configuration: JSON lines carrying the current trace and span ids, or plain text.
+
+The server's own loggers (``app.*`` and uvicorn's) log at ``log_level``; every other logger, the root
+included, at ``library_log_level`` (WARNING by default): the Elasticsearch and OpenSearch clients log
+every request at INFO, thousands of lines a minute under load, which would drown the server's events.
+``loggers`` sets any logger's level by name, e.g. ``{"elastic_transport": "info"}`` to see requests again.
+"""
 
 import logging
 from typing import Any
@@ -6,6 +12,11 @@ from typing import Any
 from opentelemetry import trace
 
 from app.observability.settings import ObservabilitySettings
+
+OWN_LOGGERS = ("app",)
+"""Loggers of this server that propagate to the root handler."""
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.access", "uvicorn.error")
+"""uvicorn's loggers get the handler themselves (uvicorn reconfigures them with this same dict)."""
 
 
 class TraceIds(logging.Filter):
@@ -34,18 +45,16 @@ def logging_config(settings: ObservabilitySettings) -> dict[str, Any]:
         "handlers": {
             "default": {"class": "logging.StreamHandler", "formatter": "default", "filters": ["trace_ids"]},
         },
-        "root": {"handlers": ["default"], "level": settings.log_level.upper()},
-        "loggers": {
-            "uvicorn": {"handlers": ["default"], "level": settings.log_level.upper(), "propagate": False},
-            "uvicorn.access": {
-                "handlers": ["default"],
-                "level": settings.log_level.upper(),
-                "propagate": False,
-            },
-            "uvicorn.error": {
-                "handlers": ["default"],
-                "level": settings.log_level.upper(),
-                "propagate": False,
-            },
-        },
+        "root": {"handlers": ["default"], "level": settings.library_log_level.upper()},
+        "loggers": _logger_levels(settings),
     }
+
+
+def _logger_levels(settings: ObservabilitySettings) -> dict[str, dict[str, Any]]:
+    own = settings.log_level.upper()
+    loggers: dict[str, dict[str, Any]] = {name: {"level": own} for name in OWN_LOGGERS}
+    for name in UVICORN_LOGGERS:
+        loggers[name] = {"handlers": ["default"], "level": own, "propagate": False}
+    for name, level in settings.loggers.items():
+        loggers[name] = {**loggers.get(name, {}), "level": level.upper()}
+    return loggers
