@@ -58,7 +58,8 @@ async def test_store_clients_log_at_warning_unless_a_logger_level_says_otherwise
     if client_level is None or backend_api.backend == "sqlite":
         assert client_lines == []
     else:
-        assert client_lines and {line["level"] for line in client_lines} == {"INFO"}
+        assert client_lines
+        assert {line["level"] for line in client_lines} == {"INFO"}
 
 
 def test_logger_levels_default_and_override() -> None:
