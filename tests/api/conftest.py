@@ -76,7 +76,8 @@ async def claim(
 
 @dataclass
 class BackendApi:
-    """The app on one backend, behind an in-process client, on a frozen clock the test moves."""
+    """The app on one backend, behind an in-process client, on a frozen clock the test moves; no
+    leader services run unless the test runs their passes."""
 
     backend: str
     client: httpx.AsyncClient
@@ -96,7 +97,8 @@ BACKEND_API_START = datetime(2026, 1, 1, tzinfo=UTC)
 @pytest.fixture(params=["sqlite", "elasticsearch"])
 async def backend_api(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BackendApi]:
     clock = FrozenClock(BACKEND_API_START)
-    settings = Settings.model_validate(SETTINGS)
+    # No leader loop: tests run the leader's passes themselves, at the frozen clock's time.
+    settings = Settings.model_validate({**SETTINGS, "maintenance": {"enabled": False}})
     async with AsyncExitStack() as stack:
         if request.param == "sqlite":
             store: Store = SqliteTaskStore(tmp_path / "api.db")
