@@ -13,7 +13,7 @@ from app.api.task_routes import error_responses
 from app.api.wire_models import WireTask, wire_task
 from app.clock import Clock
 from app.domain.bounds import PRIORITY_MAX, PRIORITY_MIN
-from app.services.admin_service import AdminAction, AdminService, Throughput
+from app.services.admin_service import AdminAction, AdminService, QueueOverview, Throughput
 from app.storage.aggregations import COUNTED_FINISHED_STATES
 from app.storage.port import AdminJob, TaskQuery
 
@@ -128,6 +128,22 @@ def _wire_throughput(throughput: Throughput) -> WireThroughput:
     )
 
 
+def _wire_queue(entry: QueueOverview, *, now: datetime) -> WireQueue:
+    stats = entry.stats
+    return WireQueue(
+        queue=entry.queue,
+        counts={state.value: count for state, count in (stats.counts.items() if stats else [])},
+        oldest_queued_age_seconds=(
+            max((now - stats.oldest_queued_run_at).total_seconds(), 0.0)
+            if stats and stats.oldest_queued_run_at
+            else None
+        ),
+        paused=entry.paused,
+        unclaimable=entry.unclaimable,
+        throughput=[_wire_throughput(throughput) for throughput in entry.throughput],
+    )
+
+
 def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
     router = APIRouter(route_class=StrictJsonRoute, tags=["operations"])
 
@@ -141,37 +157,21 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
     async def queues(request: Request) -> Response:
         now = clock.now_utc()
         covered = [entry for entry in await admin.queues() if covers_queues(request, [entry.queue])]
-        wire = [
-            WireQueue(
-                queue=entry.queue,
-                counts={
-                    state.value: count for state, count in (entry.stats.counts.items() if entry.stats else [])
-                },
-                oldest_queued_age_seconds=(
-                    max((now - entry.stats.oldest_queued_run_at).total_seconds(), 0.0)
-                    if entry.stats and entry.stats.oldest_queued_run_at
-                    else None
-                ),
-                paused=entry.paused,
-                unclaimable=entry.unclaimable,
-                throughput=[_wire_throughput(throughput) for throughput in entry.throughput],
-            )
-            for entry in covered
-        ]
-        return render_model(WireQueues(queues=wire))
+        return render_model(WireQueues(queues=[_wire_queue(entry, now=now) for entry in covered]))
 
     for verb, paused in (("pause", True), ("resume", False)):
 
         async def set_paused(queue: str, paused: bool = paused) -> Response:
-            now_paused = await admin.pause(queue, paused=paused)
-            return render_model(WireQueue(queue=queue, counts={}, paused=queue in now_paused))
+            entry = await admin.pause(queue, paused=paused)
+            return render_model(_wire_queue(entry, now=clock.now_utc()))
 
         router.add_api_route(
             f"/queues/{{queue}}/{verb}",
             set_paused,
             methods=["POST"],
             operation_id=f"{verb}-queue",
-            summary=f"{verb.capitalize()} claiming from a queue (enqueueing always works)",
+            summary=f"{verb.capitalize()} claiming from a queue (enqueueing always works); answers its summary "
+            "as GET /queues lists it",
             response_model=WireQueue,
             responses=error_responses(400),
         )

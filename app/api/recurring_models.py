@@ -98,6 +98,14 @@ class RecurringUpdateBody(_PolicyFields):
         )
 
 
+class ResumeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    catch_up: StrictBool = Field(
+        default=False,
+        description="Enqueue the fires missed while paused that fall within the catch-up window",
+    )
+
+
 class BackfillBody(_Body):
     start: datetime = Field(description="First instant of the range (inclusive), RFC 3339 with offset")
     end: datetime = Field(description="Last instant of the range (inclusive)")
@@ -127,6 +135,10 @@ class WireRecurringTask(BaseModel):
     paused: bool
     last_fire_at: datetime | None = Field(default=None, description="Fires up to here have been handled")
     buffered_fire_at: datetime | None = None
+    paused_at: datetime | None = Field(default=None, description="When the latest pause began")
+    resumed_at: datetime | None = Field(
+        default=None, description="When that pause ended: fires between the two did not happen"
+    )
 
 
 class WireBackfillResult(BaseModel):
@@ -158,4 +170,6 @@ def wire_recurring(recurring: RecurringTask) -> WireRecurringTask:
         paused=recurring.paused,
         last_fire_at=recurring.last_fire_at,
         buffered_fire_at=recurring.buffered_fire_at,
+        paused_at=recurring.paused_at,
+        resumed_at=recurring.resumed_at,
     )

@@ -8,6 +8,7 @@ from app.api.recurring_models import (
     BackfillBody,
     NewRecurringBody,
     RecurringUpdateBody,
+    ResumeBody,
     WireBackfillResult,
     WireRecurringTask,
     wire_recurring,
@@ -107,18 +108,22 @@ def recurring_router(recurring: RecurringService, *, max_backfill_fires: int) ->
     )
     async def pause(id: str, request: Request) -> Response:
         await covered(id, request)
-        return render_model(wire_recurring(await recurring.set_paused(id, paused=True)))
+        return render_model(wire_recurring(await recurring.pause(id)))
 
     @router.post(
         "/recurring_tasques/{id}/resume",
         operation_id="resume-recurring-task",
-        summary="Fire again; fires missed while paused follow the catch-up window (extension)",
+        summary="Fire again from the next fire on (extension)",
+        description="Fires that fell while paused do not happen (use backfill for a range of them), "
+        'unless the body says {"catch_up": true}: then those within the catch-up window are enqueued on the '
+        "scheduler's next pass, oldest first.",
         response_model=WireRecurringTask,
-        responses=error_responses(404),
+        responses=error_responses(400, 404),
     )
-    async def resume(id: str, request: Request) -> Response:
+    async def resume(id: str, request: Request, body: ResumeBody | None = None) -> Response:
         await covered(id, request)
-        return render_model(wire_recurring(await recurring.set_paused(id, paused=False)))
+        catch_up = body is not None and body.catch_up
+        return render_model(wire_recurring(await recurring.resume(id, catch_up=catch_up)))
 
     @router.post(
         "/recurring_tasques/{id}/backfill",

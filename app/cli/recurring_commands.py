@@ -183,12 +183,21 @@ def pause(
 
 @recurring_app.command()
 def resume(
-    definition_id: IdArgument, server: ServerOption = DEFAULT_SERVER_URL, as_json: JsonOutputOption = False
+    definition_id: IdArgument,
+    catch_up: Annotated[
+        bool,
+        typer.Option(
+            "--catch-up", help="Also enqueue the fires missed while paused, within the catch-up window"
+        ),
+    ] = False,
+    server: ServerOption = DEFAULT_SERVER_URL,
+    as_json: JsonOutputOption = False,
 ) -> None:
-    """Fire again from now on."""
+    """Fire again from the next fire on; fires missed while paused do not happen unless --catch-up."""
     output = Output(as_json=as_json)
+    body = {"catch_up": True} if catch_up else None
     with server_client(server, output.messages) as client:
-        output.recurring(client.post(path("recurring_tasques", definition_id, "resume")))
+        output.recurring(client.post(path("recurring_tasques", definition_id, "resume"), body))
 
 
 @recurring_app.command()

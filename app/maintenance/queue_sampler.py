@@ -25,7 +25,7 @@ class QueueSamplerSettings(BaseModel):
 
 
 class QueueSamplerService:
-    name = "queue_sampler"
+    name = "queue-sampler"
 
     def __init__(
         self, sampler: QueueSampler, store: QueueSampleStore, *, settings: QueueSamplerSettings, clock: Clock

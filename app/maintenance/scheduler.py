@@ -29,7 +29,7 @@ class RecurringScheduler:
         report = await self._fires.fire_due(at=self._clock.now_utc())
         summary = (
             f"enqueued {report.enqueued}, skipped {report.skipped}, buffered {report.buffered}, "
-            f"missed {report.missed} (outside catch-up), duplicates {report.duplicates}"
+            f"missed {report.missed} (outside catch-up), paused {report.paused}, duplicates {report.duplicates}"
         )
         if report.errors:
             summary += f"; errors: {'; '.join(report.errors[:5])}"

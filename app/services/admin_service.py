@@ -161,10 +161,15 @@ class AdminService:
         )
         return await self._store.update_admin_job(job, updated)
 
-    async def pause(self, queue: str, *, paused: bool) -> frozenset[str]:
+    async def pause(self, queue: str, *, paused: bool) -> QueueOverview:
+        """Pause or resume ``queue``; answers its entry of the queues overview, as ``queues`` lists it."""
         now_paused = await self._store.set_queue_paused(ensure_valid_queue_name(queue), paused=paused)
         self._paused.changed(now_paused)
-        return now_paused
+        entry = next((entry for entry in await self.queues() if entry.queue == queue), None)
+        if entry is None:  # no tasks and now resumed: the overview lists it no more, but it has a summary
+            entry = QueueOverview(queue, None, paused=False, throughput=_no_throughput())
+        # The set just written wins over a re-read that a slower replica might answer.
+        return replace(entry, paused=queue in now_paused)
 
     async def queues(self) -> list[QueueOverview]:
         now = self._clock.now_utc()
@@ -207,6 +212,10 @@ class AdminService:
         if action is AdminAction.CANCEL:
             await self._history.record([outcome_event(stored, at=at)])
         return stored
+
+
+def _no_throughput() -> tuple[Throughput, ...]:
+    return tuple(Throughput(window, {}) for window in THROUGHPUT_WINDOWS)
 
 
 def _check_parameters(action: AdminAction, priority: int | None) -> None:

@@ -38,12 +38,14 @@ class FireReport:
     skipped: int = 0
     buffered: int = 0
     missed: int = 0
+    paused: int = 0
+    """Fires that fell while their definition was paused."""
     cancelled: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def work_done(self) -> int:
-        return self.enqueued + self.skipped + self.buffered + self.missed + self.cancelled
+        return self.enqueued + self.skipped + self.buffered + self.missed + self.paused + self.cancelled
 
 
 def fire_run_at(recurring: RecurringTask, fire_at: datetime) -> datetime:
@@ -117,7 +119,7 @@ class RecurringFires:
 
     async def _fire_definition(self, recurring: RecurringTask, at: datetime, report: FireReport) -> None:
         schedule = Schedule.parse(recurring.schedule_expression, recurring.timezone)
-        handled = recurring.last_fire_at or recurring.metadata.created_at
+        handled = recurring.watermark
         window_start = at - recurring.catchup_window
         if handled < window_start:
             report.missed += len(self._fires_between(schedule, recurring, handled, window_start))
@@ -125,10 +127,13 @@ class RecurringFires:
         fires = self._fires_between(schedule, recurring, handled, at)
         buffered = await self._release_buffered(recurring, at, report)
         for fire in fires:
+            if recurring.skips_fire(fire):
+                report.paused += 1
+                continue
             buffered = await self._fire(recurring, fire, buffered, at=at, report=report)
         handled_through = fires[-1] if fires else handled
         # Before its first fire a definition's watermark is its creation time; no need to store that.
-        unchanged = handled_through == (recurring.last_fire_at or recurring.metadata.created_at)
+        unchanged = handled_through == recurring.watermark
         if not unchanged or buffered != recurring.buffered_fire_at:
             updated = recurring.handled_through(handled_through, at=at, buffered=buffered)
             await self._store.update_recurring(recurring, updated)

@@ -64,7 +64,15 @@ class SchedulePolicy:
     paused: bool | None = None
 
     def changes(self) -> dict[str, object]:
-        return {name: value for name, value in self.__dict__.items() if value is not None}
+        """The settings to copy onto the definition; ``paused`` goes through pause/resume instead."""
+        return {
+            name: value for name, value in self.__dict__.items() if value is not None and name != "paused"
+        }
+
+    def apply_pause(self, recurring: RecurringTask, *, at: datetime) -> RecurringTask:
+        if self.paused is None:
+            return recurring
+        return recurring.pause(at=at) if self.paused else recurring.resume(at=at)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,7 +106,7 @@ class RecurringService:
             metadata=Metadata(created_at=at, modified_at=at),
             **policy.changes(),
         )
-        return await self._store.create_recurring(_validated(recurring, at=at))
+        return await self._store.create_recurring(_validated(policy.apply_pause(recurring, at=at), at=at))
 
     async def get(self, recurring_id: str) -> RecurringTask:
         return await self._store.get_recurring(recurring_id)
@@ -113,12 +121,18 @@ class RecurringService:
                 updates["schedule_expression"] = change.schedule_expression
             if change.task_definition is not None:
                 updates["task_definition"] = change.task_definition.resolve(self._policies)
-            return _validated(current.changed(at=at, **updates), at=at)
+            return _validated(change.policy.apply_pause(current.changed(at=at, **updates), at=at), at=at)
 
         return await self._change(recurring_id, apply)
 
-    async def set_paused(self, recurring_id: str, *, paused: bool) -> RecurringTask:
-        return await self._change(recurring_id, lambda current, at: current.changed(at=at, paused=paused))
+    async def pause(self, recurring_id: str) -> RecurringTask:
+        """Fires falling while paused will not happen (see ``app.domain.recurring``)."""
+        return await self._change(recurring_id, lambda current, at: current.pause(at=at))
+
+    async def resume(self, recurring_id: str, *, catch_up: bool = False) -> RecurringTask:
+        """Fire from the next fire on; ``catch_up`` enqueues those missed while paused, within the
+        catch-up window."""
+        return await self._change(recurring_id, lambda current, at: current.resume(at=at, catch_up=catch_up))
 
     async def delete(self, recurring_id: str) -> RecurringTask:
         while True:

@@ -52,8 +52,13 @@ def recurring_to_document(recurring: RecurringTask) -> Document:
     }
     if recurring.last_fire_at is not None:
         document["last_fire_at"] = format_stored_time(recurring.last_fire_at)
-    if recurring.buffered_fire_at is not None:
-        document["buffered_fire_at"] = format_stored_time(recurring.buffered_fire_at)
+    for key, instant in (
+        ("buffered_fire_at", recurring.buffered_fire_at),
+        ("paused_at", recurring.paused_at),
+        ("resumed_at", recurring.resumed_at),
+    ):
+        if instant is not None:
+            document[key] = format_stored_time(instant)
     return document
 
 
@@ -82,6 +87,8 @@ def recurring_from_document(document: Document, version: Version, *, recurring_i
         paused=bool(document.get("paused", False)),
         last_fire_at=parse_optional_time(document.get("last_fire_at")),
         buffered_fire_at=parse_optional_time(document.get("buffered_fire_at")),
+        paused_at=parse_optional_time(document.get("paused_at")),
+        resumed_at=parse_optional_time(document.get("resumed_at")),
         metadata=Metadata(
             created_at=parse_stored_time(document["metadata"]["created_at"]),
             modified_at=parse_stored_time(document["metadata"]["modified_at"]),

@@ -1,5 +1,7 @@
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -8,7 +10,9 @@ import pytest
 from app.clock import FrozenClock
 from app.components import Components, build_app, build_components
 from app.config import Settings
+from app.storage.port import Store
 from app.storage.sqlite import SqliteTaskStore
+from tests.support.elasticsearch import elasticsearch_harness
 
 WORKER = {"X-TASQUES-WORKER-ID": "worker-1"}
 SETTINGS = {
@@ -68,3 +72,40 @@ async def claim(
     assert response.status_code == 200, response.text
     tasks: list[dict[str, object]] = response.json()
     return tasks
+
+
+@dataclass
+class BackendApi:
+    """The app on one backend, behind an in-process client, on a frozen clock the test moves; no
+    leader services run unless the test runs their passes."""
+
+    backend: str
+    client: httpx.AsyncClient
+    components: Components
+    clock: FrozenClock
+    make_searchable: Callable[[], Awaitable[None]]
+    """Elasticsearch shows writes to search only after a refresh, which the store never forces."""
+
+
+async def _nothing_to_refresh() -> None:
+    return None
+
+
+BACKEND_API_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+async def backend_api(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BackendApi]:
+    clock = FrozenClock(BACKEND_API_START)
+    # No leader loop: tests run the leader's passes themselves, at the frozen clock's time.
+    settings = Settings.model_validate({**SETTINGS, "maintenance": {"enabled": False}})
+    async with AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            store: Store = SqliteTaskStore(tmp_path / "api.db")
+            make_searchable = _nothing_to_refresh
+        else:
+            es = await stack.enter_async_context(elasticsearch_harness())
+            store, make_searchable = es.store, es.make_searchable
+        components = build_components(settings, clock=clock, store=store)
+        client = await stack.enter_async_context(serving(components))
+        yield BackendApi(request.param, client, components, clock, make_searchable)

@@ -137,5 +137,6 @@ async def test_leader_status_and_metrics(api: httpx.AsyncClient, components: Com
         "leader-service:admin-jobs",
         "leader-service:pipelines",
         "leader-service:push-delivery",
+        "leader-service:queue-sampler",
     }
     assert "tasques_leader 1.0" in metrics.text

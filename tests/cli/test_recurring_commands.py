@@ -48,6 +48,9 @@ def test_create_get_list_update_pause_resume_delete(tasques: Tasques, queue: str
 
     assert json.loads(tasques("recurring", "resume", definition_id, "--json").stdout)["paused"] is False
     assert json.loads(tasques("recurring", "pause", definition_id, "--json").stdout)["paused"] is True
+    caught_up = json.loads(tasques("recurring", "resume", definition_id, "--catch-up", "--json").stdout)
+    assert caught_up["paused"] is False
+    assert "resumed_at" not in caught_up  # catching up leaves no skipped interval behind
 
     assert f"deleted recurring task {definition_id}" in tasques("recurring", "delete", definition_id).stdout
     assert "(HTTP 404)" in tasques("recurring", "get", definition_id, expect_exit=1).stderr

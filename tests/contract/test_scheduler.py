@@ -139,15 +139,33 @@ async def test_buffer_one_holds_one_fire_until_the_outstanding_one_finishes(
         await harness.store.get_task("q", "every-minute@20260101T000300.000000Z")
 
 
-async def test_paused_definitions_do_not_fire_and_resume_within_catchup(
+async def test_paused_definitions_do_not_fire_and_resume_from_the_next_fire(
     harness: StoreHarness, components: Components, clock: FrozenClock
 ) -> None:
     await _define(components, catchup_window=timedelta(minutes=5))
-    await components.recurring.set_paused("every-minute", paused=True)
+    await components.recurring.pause("every-minute")
     clock.advance(2 * MINUTE)
     assert (await scheduler(components, clock).run_once()).work_done == 0
 
-    await components.recurring.set_paused("every-minute", paused=False)
+    await components.recurring.resume("every-minute")
+    on_resume = await scheduler(components, clock).run_once()
+    clock.advance(MINUTE)
+    await scheduler(components, clock).run_once()
+
+    await harness.make_searchable()
+    assert "paused 2" in on_resume.summary
+    assert await harness.store.count_outstanding(queue="q", recurring_task_id="every-minute") == 1
+    await harness.store.get_task("q", "every-minute@20260101T000300.000000Z")
+
+
+async def test_resume_with_catch_up_fires_what_was_missed_within_the_window(
+    harness: StoreHarness, components: Components, clock: FrozenClock
+) -> None:
+    await _define(components, catchup_window=timedelta(minutes=5))
+    await components.recurring.pause("every-minute")
+    clock.advance(2 * MINUTE)
+
+    await components.recurring.resume("every-minute", catch_up=True)
     await scheduler(components, clock).run_once()
 
     await harness.make_searchable()

@@ -34,6 +34,7 @@ from .recurring_update_body import RecurringUpdateBody
 from .report_body import ReportBody
 from .report_body_checkpoint_type_0 import ReportBodyCheckpointType0
 from .report_body_data_type_0 import ReportBodyDataType0
+from .resume_body import ResumeBody
 from .search_body import SearchBody
 from .sort_order import SortOrder
 from .task_definition_body import TaskDefinitionBody
@@ -140,6 +141,7 @@ __all__ = (
     "ReportBody",
     "ReportBodyCheckpointType0",
     "ReportBodyDataType0",
+    "ResumeBody",
     "SearchBody",
     "SortOrder",
     "TaskDefinitionBody",

@@ -45,6 +45,8 @@ class WireRecurringTask:
             timezone (str):
             buffered_fire_at (datetime.datetime | None | Unset):
             last_fire_at (datetime.datetime | None | Unset): Fires up to here have been handled
+            paused_at (datetime.datetime | None | Unset): When the latest pause began
+            resumed_at (datetime.datetime | None | Unset): When that pause ended: fires between the two did not happen
      """
 
     catchup_window: str
@@ -59,6 +61,8 @@ class WireRecurringTask:
     timezone: str
     buffered_fire_at: datetime.datetime | None | Unset = UNSET
     last_fire_at: datetime.datetime | None | Unset = UNSET
+    paused_at: datetime.datetime | None | Unset = UNSET
+    resumed_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -104,6 +108,22 @@ class WireRecurringTask:
         else:
             last_fire_at = self.last_fire_at
 
+        paused_at: None | str | Unset
+        if isinstance(self.paused_at, Unset):
+            paused_at = UNSET
+        elif isinstance(self.paused_at, datetime.datetime):
+            paused_at = self.paused_at.isoformat()
+        else:
+            paused_at = self.paused_at
+
+        resumed_at: None | str | Unset
+        if isinstance(self.resumed_at, Unset):
+            resumed_at = UNSET
+        elif isinstance(self.resumed_at, datetime.datetime):
+            resumed_at = self.resumed_at.isoformat()
+        else:
+            resumed_at = self.resumed_at
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -123,6 +143,10 @@ class WireRecurringTask:
             field_dict["buffered_fire_at"] = buffered_fire_at
         if last_fire_at is not UNSET:
             field_dict["last_fire_at"] = last_fire_at
+        if paused_at is not UNSET:
+            field_dict["paused_at"] = paused_at
+        if resumed_at is not UNSET:
+            field_dict["resumed_at"] = resumed_at
 
         return field_dict
 
@@ -202,6 +226,46 @@ class WireRecurringTask:
         last_fire_at = _parse_last_fire_at(d.pop("last_fire_at", UNSET))
 
 
+        def _parse_paused_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                paused_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return paused_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        paused_at = _parse_paused_at(d.pop("paused_at", UNSET))
+
+
+        def _parse_resumed_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                resumed_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return resumed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        resumed_at = _parse_resumed_at(d.pop("resumed_at", UNSET))
+
+
         wire_recurring_task = cls(
             catchup_window=catchup_window,
             id=id,
@@ -215,6 +279,8 @@ class WireRecurringTask:
             timezone=timezone,
             buffered_fire_at=buffered_fire_at,
             last_fire_at=last_fire_at,
+            paused_at=paused_at,
+            resumed_at=resumed_at,
         )
 
 

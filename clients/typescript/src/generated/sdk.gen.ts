@@ -67,12 +67,12 @@ export const getPipeline = <ThrowOnError extends boolean = false>(options: Optio
 export const listQueues = <ThrowOnError extends boolean = false>(options?: Options<ListQueuesData, ThrowOnError>) => (options?.client ?? client).get<ListQueuesResponses, unknown, ThrowOnError>({ url: '/queues', ...options });
 
 /**
- * Pause claiming from a queue (enqueueing always works)
+ * Pause claiming from a queue (enqueueing always works); answers its summary as GET /queues lists it
  */
 export const pauseQueue = <ThrowOnError extends boolean = false>(options: Options<PauseQueueData, ThrowOnError>) => (options.client ?? client).post<PauseQueueResponses, PauseQueueErrors, ThrowOnError>({ url: '/queues/{queue}/pause', ...options });
 
 /**
- * Resume claiming from a queue (enqueueing always works)
+ * Resume claiming from a queue (enqueueing always works); answers its summary as GET /queues lists it
  */
 export const resumeQueue = <ThrowOnError extends boolean = false>(options: Options<ResumeQueueData, ThrowOnError>) => (options.client ?? client).post<ResumeQueueResponses, ResumeQueueErrors, ThrowOnError>({ url: '/queues/{queue}/resume', ...options });
 
@@ -144,9 +144,18 @@ export const backfillRecurringTask = <ThrowOnError extends boolean = false>(opti
 export const pauseRecurringTask = <ThrowOnError extends boolean = false>(options: Options<PauseRecurringTaskData, ThrowOnError>) => (options.client ?? client).post<PauseRecurringTaskResponses, PauseRecurringTaskErrors, ThrowOnError>({ url: '/recurring_tasques/{id}/pause', ...options });
 
 /**
- * Fire again; fires missed while paused follow the catch-up window (extension)
+ * Fire again from the next fire on (extension)
+ *
+ * Fires that fell while paused do not happen (use backfill for a range of them), unless the body says {"catch_up": true}: then those within the catch-up window are enqueued on the scheduler's next pass, oldest first.
  */
-export const resumeRecurringTask = <ThrowOnError extends boolean = false>(options: Options<ResumeRecurringTaskData, ThrowOnError>) => (options.client ?? client).post<ResumeRecurringTaskResponses, ResumeRecurringTaskErrors, ThrowOnError>({ url: '/recurring_tasques/{id}/resume', ...options });
+export const resumeRecurringTask = <ThrowOnError extends boolean = false>(options: Options<ResumeRecurringTaskData, ThrowOnError>) => (options.client ?? client).post<ResumeRecurringTaskResponses, ResumeRecurringTaskErrors, ThrowOnError>({
+    url: '/recurring_tasques/{id}/resume',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
 
 /**
  * Add a new Task

@@ -595,6 +595,18 @@ export type ReportBody = {
 };
 
 /**
+ * ResumeBody
+ */
+export type ResumeBody = {
+    /**
+     * Catch Up
+     *
+     * Enqueue the fires missed while paused that fall within the catch-up window
+     */
+    catch_up?: boolean;
+};
+
+/**
  * SearchBody
  *
  * The query of GET /tasques/_search as one JSON object, for POST /tasques/_search.
@@ -1383,6 +1395,18 @@ export type WireRecurringTask = {
      * Paused
      */
     paused: boolean;
+    /**
+     * Paused At
+     *
+     * When the latest pause began
+     */
+    paused_at?: string | null;
+    /**
+     * Resumed At
+     *
+     * When that pause ended: fires between the two did not happen
+     */
+    resumed_at?: string | null;
     /**
      * Schedule Expression
      */
@@ -2440,7 +2464,10 @@ export type PauseRecurringTaskResponses = {
 export type PauseRecurringTaskResponse = PauseRecurringTaskResponses[keyof PauseRecurringTaskResponses];
 
 export type ResumeRecurringTaskData = {
-    body?: never;
+    /**
+     * Body
+     */
+    body?: ResumeBody | null;
     path: {
         /**
          * Id
@@ -2452,6 +2479,10 @@ export type ResumeRecurringTaskData = {
 };
 
 export type ResumeRecurringTaskErrors = {
+    /**
+     * Bad input, or the task is not claimed
+     */
+    400: ErrorBody;
     /**
      * No such task or recurring task
      */

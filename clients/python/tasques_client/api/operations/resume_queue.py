@@ -103,7 +103,7 @@ def sync_detailed(
     paused: bool | Unset = False,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireQueue]:
-    """ Resume claiming from a queue (enqueueing always works)
+    """ Resume claiming from a queue (enqueueing always works); answers its summary as GET /queues lists it
 
     Args:
         queue (str):
@@ -137,7 +137,7 @@ def sync(
     paused: bool | Unset = False,
 
 ) -> ErrorBody | HTTPValidationError | WireQueue | None:
-    """ Resume claiming from a queue (enqueueing always works)
+    """ Resume claiming from a queue (enqueueing always works); answers its summary as GET /queues lists it
 
     Args:
         queue (str):
@@ -166,7 +166,7 @@ async def asyncio_detailed(
     paused: bool | Unset = False,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireQueue]:
-    """ Resume claiming from a queue (enqueueing always works)
+    """ Resume claiming from a queue (enqueueing always works); answers its summary as GET /queues lists it
 
     Args:
         queue (str):
@@ -200,7 +200,7 @@ async def asyncio(
     paused: bool | Unset = False,
 
 ) -> ErrorBody | HTTPValidationError | WireQueue | None:
-    """ Resume claiming from a queue (enqueueing always works)
+    """ Resume claiming from a queue (enqueueing always works); answers its summary as GET /queues lists it
 
     Args:
         queue (str):

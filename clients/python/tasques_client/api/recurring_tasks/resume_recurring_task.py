@@ -10,16 +10,21 @@ from ... import errors
 
 from ...models.error_body import ErrorBody
 from ...models.http_validation_error import HTTPValidationError
+from ...models.resume_body import ResumeBody
 from ...models.wire_recurring_task import WireRecurringTask
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     id: str,
+    *,
+    body: None | ResumeBody | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+
 
     
 
@@ -30,7 +35,15 @@ def _get_kwargs(
         "url": "/recurring_tasques/{id}/resume".format(id=quote(str(id), safe=""),),
     }
 
+    
+    if isinstance(body, ResumeBody):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
 
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -42,6 +55,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
@@ -90,12 +110,18 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    body: None | ResumeBody | Unset = UNSET,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireRecurringTask]:
-    """ Fire again; fires missed while paused follow the catch-up window (extension)
+    """ Fire again from the next fire on (extension)
+
+     Fires that fell while paused do not happen (use backfill for a range of them), unless the body says
+    {"catch_up": true}: then those within the catch-up window are enqueued on the scheduler's next pass,
+    oldest first.
 
     Args:
         id (str):
+        body (None | ResumeBody | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,6 +134,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+body=body,
 
     )
 
@@ -121,12 +148,18 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    body: None | ResumeBody | Unset = UNSET,
 
 ) -> ErrorBody | HTTPValidationError | WireRecurringTask | None:
-    """ Fire again; fires missed while paused follow the catch-up window (extension)
+    """ Fire again from the next fire on (extension)
+
+     Fires that fell while paused do not happen (use backfill for a range of them), unless the body says
+    {"catch_up": true}: then those within the catch-up window are enqueued on the scheduler's next pass,
+    oldest first.
 
     Args:
         id (str):
+        body (None | ResumeBody | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,6 +173,7 @@ def sync(
     return sync_detailed(
         id=id,
 client=client,
+body=body,
 
     ).parsed
 
@@ -147,12 +181,18 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    body: None | ResumeBody | Unset = UNSET,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireRecurringTask]:
-    """ Fire again; fires missed while paused follow the catch-up window (extension)
+    """ Fire again from the next fire on (extension)
+
+     Fires that fell while paused do not happen (use backfill for a range of them), unless the body says
+    {"catch_up": true}: then those within the catch-up window are enqueued on the scheduler's next pass,
+    oldest first.
 
     Args:
         id (str):
+        body (None | ResumeBody | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,6 +205,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+body=body,
 
     )
 
@@ -178,12 +219,18 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
+    body: None | ResumeBody | Unset = UNSET,
 
 ) -> ErrorBody | HTTPValidationError | WireRecurringTask | None:
-    """ Fire again; fires missed while paused follow the catch-up window (extension)
+    """ Fire again from the next fire on (extension)
+
+     Fires that fell while paused do not happen (use backfill for a range of them), unless the body says
+    {"catch_up": true}: then those within the catch-up window are enqueued on the scheduler's next pass,
+    oldest first.
 
     Args:
         id (str):
+        body (None | ResumeBody | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,5 +244,6 @@ async def asyncio(
     return (await asyncio_detailed(
         id=id,
 client=client,
+body=body,
 
     )).parsed
