@@ -45,6 +45,14 @@ class ServerSettings(_Section):
     readiness_timeout: GoDuration = timedelta(seconds=2)
     # Sent as Retry-After when the store is unavailable.
     retry_after_seconds: int = Field(default=2, ge=1)
+    # Bounds on hostile connections (app/cli/guarded_http.py): a client gets header_timeout to send a
+    # whole header block, which may hold max_header_bytes (else 431); an idle keep-alive connection is
+    # closed after keep_alive_timeout; past max_connections the oldest connection without a request in
+    # flight is closed to make room.
+    header_timeout: GoDuration = timedelta(seconds=10)
+    max_header_bytes: int = Field(default=64 * 1024, ge=4096)
+    keep_alive_timeout: GoDuration = timedelta(seconds=5)
+    max_connections: int = Field(default=1000, ge=1)
 
 
 class SqliteSettings(_Section):

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 from rich.console import Console
 from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
+from app.cli.guarded_http import ConnectionLimits, GuardedConfig
 from app.cli.http_server import ClaimStoppingServer
 from app.cli.kibana_import import KibanaImportFailed, import_saved_objects
 from app.cli.kibana_objects import render_ndjson
@@ -53,13 +54,13 @@ def serve(
     logging.config.dictConfig(log_config)
     options = uvicorn_options(settings, host=host, port=port, log_config=log_config)
     if workers > 1:
-        uvicorn.run("app.components:create_app_from_environment", factory=True, workers=workers, **options)
+        _run_worker_processes(workers, options)
         return
     from app.components import build_app, build_components
 
     components = build_components(settings)
     server = ClaimStoppingServer(
-        uvicorn.Config(build_app(components), **options), shutdown_began=components.begin_shutdown
+        GuardedConfig(build_app(components), **options), shutdown_began=components.begin_shutdown
     )
     server.run()
     if not server.started:
@@ -75,7 +76,21 @@ def uvicorn_options(
         # uvicorn takes whole seconds: round up, so "500ms" still drains instead of cancelling at once.
         "timeout_graceful_shutdown": math.ceil(settings.server.shutdown_timeout.total_seconds()),
         "log_config": log_config,
+        "timeout_keep_alive": math.ceil(settings.server.keep_alive_timeout.total_seconds()),
+        "connection_limits": ConnectionLimits(
+            header_timeout_seconds=settings.server.header_timeout.total_seconds(),
+            max_header_bytes=settings.server.max_header_bytes,
+            max_connections=settings.server.max_connections,
+        ),
     }
+
+
+def _run_worker_processes(workers: int, options: dict[str, Any]) -> None:
+    """What ``uvicorn.run(..., workers=N)`` does, with a ``GuardedConfig`` (which it cannot be given)."""
+    config = GuardedConfig(
+        "app.components:create_app_from_environment", factory=True, workers=workers, **options
+    )
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 def setup(

@@ -8,9 +8,10 @@ import pytest
 from app.components import Components, build_app, build_components
 from app.config import Settings
 from app.storage.sqlite import SqliteTaskStore
+from tests.acceptance.conftest import pytest_runtest_makereport, start_module_tasques_servers
 from tests.api.conftest import api, components
 
-__all__ = ["api", "components"]
+__all__ = ["api", "components", "pytest_runtest_makereport", "start_module_tasques_servers"]
 
 # name: (key, scopes, queue patterns)
 KEYS = {
