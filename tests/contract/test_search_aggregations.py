@@ -77,6 +77,8 @@ async def _seed(harness: StoreHarness) -> None:
         if change is not None:
             stored = await harness.store.get_task(task.queue, task.id)
             await harness.store.update_task(stored, change(stored, T0 + after))
+    # Archiving finds finished tasks by search: on a search engine, only once the changes are refreshed.
+    await harness.make_searchable()
     await harness.store.archive_finished(
         finished_before=T0 + timedelta(minutes=2), at=T0 + timedelta(minutes=10), limit=10
     )

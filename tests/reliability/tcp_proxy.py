@@ -5,7 +5,7 @@ once (new connections are refused, requests in flight fail); ``stall()`` keeps a
 but forwards nothing, so requests hang until the client's own timeout, as in a partition that drops
 packets; ``restore()`` undoes either, on the same port. Bytes held back while stalled are dropped
 with their connections when the link is restored, never delivered late. It runs on the event loop of
-whoever starts it, like ``tests.support.emulator_shim``.
+whoever starts it.
 """
 
 import asyncio

@@ -165,7 +165,7 @@ async def _put_policy(client: SearchEngine, policy: RolloverPolicy) -> None:
         raise StoreUnavailable(
             f"setup: installing the {client.lifecycle_name} policy {policy.name} failed ({error.status}, "
             f"{error_reason(error.body)}); on clusters without {client.lifecycle_name} run with "
-            "storage.elasticsearch.ilm_enabled false"
+            f"storage.{client.engine}.ilm_enabled false"
         ) from error
 
 
