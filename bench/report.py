@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-_PACKAGES = ("fastapi", "starlette", "uvicorn", "pydantic", "httpx", "elasticsearch", "orjson")
+_PACKAGES = (
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "pydantic",
+    "httpx",
+    "elasticsearch",
+    "opensearch-py",
+    "orjson",
+)
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 PROFILE_BEGIN, PROFILE_END = "<!-- profile:begin -->", "<!-- profile:end -->"
 
