@@ -47,6 +47,7 @@ OPENSEARCH_VERSION = "2.19.6"
 HEAP_MB = 512
 START_TIMEOUT_S = 90.0
 STARTED_MARKER = "ENGINE STARTED "
+FAILED_MARKER = "ENGINE FAILED "
 # OpenSearch's own jvm.options, less what only its launcher scripts need.
 JVM_OPTIONS = (
     "-XX:+UseG1GC",
@@ -481,7 +482,8 @@ def _start_once(
         logs = cluster.logs()
         cluster.keep_root = True
         cluster.stop()
-        message = f"OpenSearch did not start: {error} (homes kept under {root})\n{logs}"
+        causes = [line for line in logs.splitlines() if line.startswith(FAILED_MARKER)]
+        message = "\n".join([f"OpenSearch did not start: {error} (homes kept under {root})", *causes, logs])
         return EngineStartError(message), logs
     except BaseException:
         cluster.stop()

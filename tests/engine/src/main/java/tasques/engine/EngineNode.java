@@ -52,7 +52,8 @@ import org.opensearch.transport.TransportService;
  * </ul>
  *
  * <p>Once the node serves, one line {@code ENGINE STARTED name=... http=HOST:PORT transport=HOST:PORT
- * version=...} goes to standard output. SIGTERM (or SIGINT) closes the node and the JVM exits 0.
+ * version=...} goes to standard output; if it cannot start, {@code ENGINE FAILED <exception>} and exit status 1.
+ * SIGTERM (or SIGINT) closes the node, and the JVM exits with 143 (130), as any JVM ended by that signal.
  */
 public final class EngineNode extends Node {
     static final String LOOPBACK = "127.0.0.1";
@@ -89,12 +90,25 @@ public final class EngineNode extends Node {
         super(environment, MODULES, true);
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         // Before anything touches log4j: the node closes itself on SIGTERM and logs while doing so.
         System.setProperty("log4j.shutdownHookEnabled", "false");
         System.setProperty("log4j2.disable.jmx", "true");
+        // Logging takes System.out and System.err over once configured; our own lines go to the originals.
         final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        try {
+            run(args, out);
+        } catch (Throwable failure) {
+            out.println("ENGINE FAILED " + failure);
+            out.flush();
+            failure.printStackTrace(err);
+            err.flush();
+            System.exit(1);
+        }
+    }
 
+    static void run(String[] args, PrintStream out) throws Exception {
         final Map<String, String> options = parse(args);
         final String homeOption = options.get("home");
         if (homeOption == null) {
@@ -128,7 +142,7 @@ public final class EngineNode extends Node {
                 node.close();
                 node.awaitClose(20, TimeUnit.SECONDS);
             } catch (IOException | InterruptedException e) {
-                e.printStackTrace(System.err);
+                e.printStackTrace();
             } finally {
                 closed.countDown();
             }
