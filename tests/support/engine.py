@@ -252,6 +252,17 @@ def _write_cds_archive(launcher: Launcher) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def _built(wanted: str) -> bool:
+    """The stamp matches, and every jar it promises is still there (a local Maven repository can be wiped)."""
+    if not (STAMP.is_file() and STAMP.read_text().strip() == wanted):
+        return False
+    classpath = TARGET_DIR / "classpath.txt"
+    if not classpath.is_file():
+        return False
+    jars = [TARGET_DIR / "tasques-engine.jar", *map(Path, classpath.read_text().strip().split(os.pathsep))]
+    return all(jar.is_file() for jar in jars)
+
+
 def build_launcher() -> Launcher:
     """Build tests/engine with Maven unless its stamp says the pom, sources and JVM are unchanged.
 
@@ -259,13 +270,13 @@ def build_launcher() -> Launcher:
     """
     java = _java()
     wanted = _source_hash(java)
-    if STAMP.is_file() and STAMP.read_text().strip() == wanted:
+    if _built(wanted):
         return _launcher(java)
     TARGET_DIR.mkdir(parents=True, exist_ok=True)
     # One build at a time, however many test processes ask for one.
     with (TARGET_DIR / ".build.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if STAMP.is_file() and STAMP.read_text().strip() == wanted:
+        if _built(wanted):
             return _launcher(java)
         mvn = shutil.which("mvn")
         if mvn is None:
