@@ -3,8 +3,14 @@
 ``tests/engine`` holds a Maven module with one class, ``tasques.engine.EngineNode``, that runs an OpenSearch
 node with the distribution's modules on the classpath (netty4, painless, analysis-common, reindex, ...).
 ``mvn compile`` there writes the classpath (jars in Maven's local repository, which keeps the downloads
-between runs) to ``target/classpath.txt`` and copies the plugin zips into ``target/plugins``; the build runs
-again only when the pom or the Java sources change (a stamp in ``target/`` holds their hash).
+between runs) to ``target/classpath.txt`` and copies the plugin zips into ``target/plugins``; then one node
+is started and stopped to write a class-data sharing archive (``target/engine.jsa``) that every node starts
+from. The build runs again only when the pom, the Java sources or the JVM change (a stamp in ``target/``
+holds their hash); otherwise it costs a millisecond.
+
+Plugins: job-scheduler is the only plugin zip Maven Central has for 2.19.6; Index State Management is not
+there in any version, so ISM (``_plugins/_ism``) is absent unless a 2.19.6 zip of it is passed in
+``extra_plugin_zips`` (it needs the job-scheduler, which is always installed).
 
 Each node is its own JVM (so a test can SIGKILL one), bound to 127.0.0.1 on free ports, with its own
 ``path.home`` in a temporary folder, its plugin zips unzipped under ``<home>/plugins/`` (as a real install
