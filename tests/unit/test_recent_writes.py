@@ -1,9 +1,11 @@
 """The registry of tasks a search-engine store just took, which its claim search must pass over."""
 
 from datetime import UTC, datetime, timedelta
+from random import Random
 
 from app.domain.states import TaskState
 from app.domain.task import Metadata, Task, Version
+from app.storage.elasticsearch.claim import sample_spread
 from app.storage.elasticsearch.engine import EngineError
 from app.storage.elasticsearch.errors import shards_starting
 from app.storage.elasticsearch.recent_writes import RecentWrites, hidden_clauses
@@ -79,3 +81,23 @@ def test_only_searches_that_no_shard_answered_count_as_a_starting_index() -> Non
     assert not shards_starting(EngineError(400, {"error": failed}))
     assert not shards_starting(EngineError(503, {"error": failed}))
     assert not shards_starting(EngineError(503, "Service Unavailable"))
+
+
+def test_a_lost_write_makes_the_store_contended_for_the_horizon() -> None:
+    clock = Clock()
+    writes = RecentWrites(horizon_seconds=5, monotonic=clock)
+    assert not writes.contended()
+    writes.lost(task("a", seq_no=1))
+    clock.now = 5.0
+    assert writes.contended()
+    clock.now = 5.1
+    assert not writes.contended()
+
+
+def test_a_contended_first_window_samples_the_best_priority_and_keeps_the_rest_in_order() -> None:
+    best = [task(f"b{number}", seq_no=1).model_copy(update={"priority": 5}) for number in range(20)]
+    rest = [task(f"r{number}", seq_no=1) for number in range(5)]
+    spread = sample_spread([*best, *rest], random=Random(7))
+    assert {item.id for item in spread[:20]} == {item.id for item in best}
+    assert [item.id for item in spread[:20]] != [item.id for item in best]
+    assert spread[20:] == rest

@@ -205,6 +205,19 @@ def spread_top_up(remaining: Sequence[Task], *, random: Random) -> list[Task]:
     return [*remaining[start:tier], *remaining[:start], *remaining[tier:]]
 
 
+def sample_spread(candidates: Sequence[Task], *, random: Random) -> list[Task]:
+    """Under contention: the hits of the best priority in random order, then the rest in claim order.
+
+    Servers that saw the same search otherwise all write to the same best hits and all but one lose;
+    sampling over the whole best-priority tier of a wide over-fetch makes their picks mostly disjoint.
+    Priority order still holds; FIFO within a priority is relaxed among the over-fetched hits."""
+    if not candidates:
+        return []
+    best = candidates[0].priority
+    tier = next((index for index, task in enumerate(candidates) if task.priority != best), len(candidates))
+    return [*random.sample(list(candidates[:tier]), tier), *candidates[tier:]]
+
+
 def _transitions(tasks: Iterable[Task], claim: Callable[[Task], Task]) -> Iterator[tuple[Task, Task]]:
     for task in tasks:
         try:
@@ -221,9 +234,11 @@ async def claim_in_windows(
     claim: Callable[[Task], Task],
     write: WriteBatch,
     random: Random,
+    contended: bool = False,
 ) -> ClaimOutcome:
-    """Claim from ``candidates`` (best first), one bulk per window, topping up after losses."""
-    remaining = list(candidates)
+    """Claim from ``candidates`` (best first), one bulk per window, topping up after losses; under
+    contention the first window is sampled too (``sample_spread``)."""
+    remaining = sample_spread(candidates, random=random) if contended else list(candidates)
     claimed: list[Task] = []
     conflicts = 0
     failures: list[str] = []

@@ -34,11 +34,15 @@ from app.storage.elasticsearch.flow_claim import CandidatePage, FlowClaimParts
 from app.storage.elasticsearch.flow_limiters import GetTasks, LimiterRecord, LimiterRecords
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.recent_writes import RecentWrites
+from app.storage.elasticsearch.writes import response_version
 from app.storage.flow_planning import KeyRotation
 from app.storage.port import ClaimRequest
 
 RELEASE_ATTEMPTS = 10
 MAX_CAPABILITY_SETS = 1_000
+# A contended store over-fetches this many times more, so that servers sampling their windows from the
+# same search rarely pick the same tasks (``claim.sample_spread``).
+CONTENDED_WIDENING = 4
 
 
 class ElasticsearchFlowMethods:
@@ -59,14 +63,16 @@ class ElasticsearchFlowMethods:
         async def search(narrowing: Narrowing, excluded: frozenset[str], size: int) -> CandidatePage:
             return await self._candidate_page(request, narrowing, excluded, size)
 
+        contended = self._recent_writes.contended()
         return FlowClaimParts(
+            contended=contended,
             search=search,
             write=write,
             limiters=self._limiters,
             get_tasks=get_tasks,
             rotation=self._rotation,
             random=self._random,
-            multiplier=self._claim_search_multiplier,
+            multiplier=self._claim_search_multiplier * (CONTENDED_WIDENING if contended else 1),
         )
 
     async def _candidate_page(
@@ -94,14 +100,37 @@ class ElasticsearchFlowMethods:
                 return CandidatePage(tasks=[], complete=True)
         hits = response["hits"]["hits"]
         keys = [str(bucket["key"]["key"]) for bucket in _key_buckets(response)]
-        candidates = claimable_candidates(hits, at=request.at)
+        candidates = [
+            task
+            for task in claimable_candidates(hits, at=request.at)
+            if not self._recent_writes.is_stale(task)
+        ]
+        if self._recent_writes.contended():
+            candidates = await self._unchanged(candidates)
         return CandidatePage(
-            tasks=[task for task in candidates if not self._recent_writes.is_stale(task)],
+            tasks=candidates,
             complete=len(hits) < min(size, MAX_CANDIDATES),
             keys=keys,
             # A short list reached the last key: the next claim starts from the first again.
             keys_after=keys[-1] if narrowing.key_window and len(keys) >= narrowing.key_window else "",
         )
+
+    async def _unchanged(self, candidates: list[Task]) -> list[Task]:
+        """The candidates whose current version (realtime, not a refresh behind) is the one searched;
+        the others were taken by another server since the last refresh and are remembered as lost."""
+        if not candidates:
+            return candidates
+        docs = [{"_index": self.names.queue(task.queue), "_id": task.id} for task in candidates]
+        with translated_errors("claim freshness check"):
+            response = await self._client.mget(docs=docs, realtime=True, _source=False)
+        unchanged = []
+        for task, doc in zip(candidates, response["docs"], strict=True):
+            searched = task.metadata.version
+            if doc.get("found") and searched is not None and response_version(doc) == searched:
+                unchanged.append(task)
+            else:
+                self._recent_writes.lost(task)
+        return unchanged
 
     async def release_claims(self, tasks: Sequence[Task]) -> None:
         tokens: dict[LimiterScope, set[str]] = {}

@@ -84,6 +84,8 @@ class FlowClaimParts:
     rotation: KeyRotation
     random: Random
     multiplier: int
+    contended: bool = False
+    """Other servers won writes from this store lately: spread the first window (``recent_writes``)."""
 
 
 def _key(task: Task) -> tuple[str, str]:
@@ -207,6 +209,7 @@ class FlowClaim:
                 claim=self._claim,
                 write=self._parts.write,
                 random=self._parts.random,
+                contended=self._parts.contended,
             )
             self._won(outcome.claimed)
             self._conflicts += outcome.conflicts

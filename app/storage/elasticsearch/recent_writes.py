@@ -9,6 +9,11 @@ compare-and-swap on) and its version after that write: the candidate search leav
 (``must_not``) so it moves past them, and a hit whose version is older than a remembered one is
 dropped without a write. After the horizon a refresh has long made the write searchable and the
 search's own filter does the work.
+
+Other servers' claims are unknown to this registry until a compare-and-swap on one of them is lost. A
+store that lost one within the horizon counts as contended, and its claims then read the candidates'
+current versions with a realtime multi-get before writing (the search may be a refresh behind the other
+servers' claims) and spread their first window at random over a wider over-fetch (``flow``).
 """
 
 import time
@@ -49,6 +54,7 @@ class RecentWrites:
         self._capacity = capacity
         self._monotonic = monotonic
         self._writes: OrderedDict[TaskKey, _Write] = OrderedDict()
+        self._last_loss: float | None = None
 
     def taken(self, task: Task) -> None:
         """``task`` (as written, with its new version) left the claimable states by our write."""
@@ -59,10 +65,16 @@ class RecentWrites:
     def lost(self, task: Task) -> None:
         """A compare-and-swap on ``task`` (as searched) lost: someone changed it since that version."""
         version = task.metadata.version
+        self._last_loss = self._now()
         if version is not None:
             self._remember(
                 (task.queue, task.id), _Write(version.seq_num + 1, version.primary_term, self._now())
             )
+
+    def contended(self) -> bool:
+        """This store lost a compare-and-swap within the horizon: other servers claim from the same
+        queues, so its claims should check freshness and spread out (``flow``)."""
+        return self._last_loss is not None and self._now() - self._last_loss <= self._horizon
 
     def released(self, tasks: Iterable[Task]) -> None:
         """These tasks are claimable again by our own write (unclaim, failure with retries left)."""
