@@ -188,7 +188,7 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
             act,
             methods=["POST"],
             operation_id=f"{action.value}-task",
-            summary="Retry a dead, cancelled or failed Task with fresh attempts"
+            summary="Retry a dead, cancelled or failed Task, archived ones too, with fresh attempts"
             if action is AdminAction.RETRY
             else "Make a waiting Task due now",
             response_model=WireTask,
@@ -221,10 +221,11 @@ def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
     @router.post(
         "/tasques/_bulk/{action}",
         operation_id="bulk-action",
-        summary="Apply an action to every live Task matching a query",
+        summary="Apply an action to every live Task matching a query (retry: archived ones too)",
         description="The query takes the filters of POST /tasques/_search by the same names, with the same "
-        "400s (no sort, order, limit, cursor or aggs; include_archive must stay false: archived tasks are "
-        "read-only), so it selects exactly the live tasks that search lists. dry_run answers the count and "
+        "400s (no sort, order, limit, cursor or aggs; include_archive only for retry, which brings archived "
+        "tasks back live: for other actions archived tasks are read-only), so it selects exactly the tasks "
+        "that search lists. dry_run answers the count and "
         "a sample. Otherwise 202 with an admin job that the leader works through in batches, newest created "
         "first; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.",
         responses={**error_responses(400), 202: {"model": WireJobEnvelope}, 200: {"model": WireBulkPreview}},

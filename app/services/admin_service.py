@@ -6,6 +6,11 @@ for (see ``app.maintenance.admin_jobs`` for why), saving the cursor and counters
 compare-and-swap. A server that dies mid-job loses at most the batch in flight, and redoing it is
 harmless: every change is a compare-and-swap, and a task that no longer allows the action (already
 retried, finished meanwhile) is counted as skipped, never changed twice.
+
+Retry also reaches archived tasks (single, and bulk with ``include_archive``): archived dead-letters
+stay retryable, and ``TaskStore.revive_task`` brings such a task back live under the same id with
+fresh attempts. Every other action leaves archived tasks alone (they are read-only), so a bulk query
+asking for the archive with another action is refused.
 """
 
 import uuid
@@ -110,13 +115,13 @@ class AdminService:
 
     async def preview(self, action: AdminAction, query: TaskQuery, *, priority: int | None) -> BulkPreview:
         _check_parameters(action, priority)
-        query = _job_query(query)
+        query = _job_query(action, query)
         page = await self._store.search_tasks(query, limit=10, cursor=None)
         return BulkPreview(count=await self._store.count_tasks(query), sample=page.tasks)
 
     async def start_job(self, action: AdminAction, query: TaskQuery, *, priority: int | None) -> AdminJob:
         _check_parameters(action, priority)
-        query = _job_query(query)
+        query = _job_query(action, query)
         at = self._clock.now_utc()
         job = AdminJob(
             id=uuid.uuid4().hex,
@@ -135,13 +140,16 @@ class AdminService:
 
     async def run_job_batch(self, job: AdminJob, *, batch_size: int) -> AdminJob:
         """One batch of ``job``; the returned job carries the new cursor, counters and status."""
-        page = await self._store.search_tasks(_job_query(job.query), limit=batch_size, cursor=job.cursor)
+        action = AdminAction(job.action)
+        page = await self._store.search_tasks(
+            _job_query(action, job.query), limit=batch_size, cursor=job.cursor
+        )
         succeeded = skipped = 0
         priority = job.parameters.get("priority")
         for task in page.tasks:
             try:
                 await self._apply(
-                    AdminAction(job.action),
+                    action,
                     task,
                     priority=priority if isinstance(priority, int) else None,
                     at=self._clock.now_utc(),
@@ -207,7 +215,10 @@ class AdminService:
             AdminAction.REPRIORITIZE: lambda current: current.reprioritize(at=at, priority=priority or 0),
             AdminAction.CANCEL: lambda current: current.cancel(at=at, reason="cancelled by an admin action"),
         }
-        stored = await self._store.update_task(task, transitions[action](task))
+        if action is AdminAction.RETRY:  # the one action that also brings an archived task back live
+            stored = await self._store.revive_task(task, transitions[action](task))
+        else:
+            stored = await self._store.update_task(task, transitions[action](task))
         self._completions.publish([stored])
         if action is AdminAction.CANCEL:
             await self._history.record([outcome_event(stored, at=at)])
@@ -225,10 +236,14 @@ def _check_parameters(action: AdminAction, priority: int | None) -> None:
         raise InvalidInput(f"{action.value} takes no priority")
 
 
-def _job_query(query: TaskQuery) -> TaskQuery:
+def _job_query(action: AdminAction, query: TaskQuery) -> TaskQuery:
     """``query`` checked for a bulk action, in the one order jobs page in: created, newest first."""
     for queue in query.queues:
         ensure_valid_queue_name(queue)
-    if query.include_archive:
-        raise InvalidInput("archived tasks are read-only: bulk actions apply to live tasks")
+    if query.include_archive and action is not AdminAction.RETRY:
+        raise InvalidInput(
+            f"archived tasks are read-only: {action.value} applies to live tasks (only retry takes "
+            "include_archive)",
+            action=action.value,
+        )
     return replace(query, sort=TaskSort.CREATED, order=SortOrder.DESC)

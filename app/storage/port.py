@@ -9,9 +9,12 @@ Claiming is a backend operation because the cheapest correct way differs (one IM
 SQLite; a candidate search and one ``_bulk`` of conditional writes on Elasticsearch), but the transition
 itself stays in the domain: the service passes ``claim`` (Task -> claimed Task) in.
 
-Archiving moves a finished task (DONE/DEAD) to the archive and leaves a dedup record under its
-(queue, id), so ``create_tasks`` keeps answering ``TaskAlreadyExists`` for it until ``prune_archive``
-removes the record after the dedup window; ``get_task`` finds archived tasks too.
+Archiving moves a finished task (DONE/DEAD/CANCELLED) to the archive and leaves a dedup record under
+its (queue, id), so ``create_tasks`` keeps answering ``TaskAlreadyExists`` for it until ``prune_archive``
+removes the record after the dedup window; ``get_task`` finds archived tasks too. Archived tasks are
+read-only (``update_task`` answers ``TaskNotFound`` for them) except for ``revive_task``, which an admin
+retry uses to bring one back live: at every moment at most one copy of a task answers reads, the live
+one when there is one.
 
 Any failure to reach the store raises ``StoreUnavailable``; a write that raised it may or may not have
 been applied, and every write is idempotent under CAS, so callers can retry by re-reading.
@@ -249,6 +252,15 @@ class TaskStore(Protocol):
 
     async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
         """Many CAS writes in one round trip; each item succeeds or fails on its own."""
+
+    async def revive_task(self, previous: Task, updated: Task) -> Task:
+        """``update_task``, except that ``previous`` may also be an archived task (as ``get_task`` or an
+        ``include_archive`` search answered it): then ``updated`` becomes the live task under the same
+        (queue, id) and the archived copy goes away, conditional on that copy still being ``previous``
+        and no live task holding the id. The id stays taken (the dedup record stays) and the attempt
+        history stays. Two revivals of one archived task: exactly one wins, the other raises
+        ``VersionConflict`` (a live task holds the id now, or the copy changed); ``TaskNotFound`` when
+        the copy is gone (pruned). Never leaves a live and an archived copy both answering reads."""
 
     async def change_task(
         self,

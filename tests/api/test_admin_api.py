@@ -193,7 +193,7 @@ async def test_the_older_plural_names_still_work_but_not_alongside_the_new_ones(
         "/tasques/_bulk/retry", json={"query": {"queues": ["q"], "queue": ["q"]}, "dry_run": True}
     )
     archive = await api.post(
-        "/tasques/_bulk/retry", json={"query": {"include_archive": True}, "dry_run": True}
+        "/tasques/_bulk/cancel", json={"query": {"include_archive": True}, "dry_run": True}
     )
 
     assert older.json()["count"] == 1

@@ -156,7 +156,7 @@ async def test_bulk_reprioritize_needs_a_priority(components: Components) -> Non
     with pytest.raises(InvalidInput):
         await components.admin.preview(AdminAction.REPRIORITIZE, TaskQuery(), priority=None)
     with pytest.raises(InvalidInput):
-        await components.admin.start_job(AdminAction.RETRY, TaskQuery(include_archive=True), priority=None)
+        await components.admin.start_job(AdminAction.CANCEL, TaskQuery(include_archive=True), priority=None)
 
 
 async def _dead_tasks(

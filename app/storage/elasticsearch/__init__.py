@@ -43,7 +43,8 @@ Everything else under the prefix (``setup``; bodies in ``templates/``)
     attaches itself to new backing indices through its ``ism_template``). Without lifecycle
     management the archive stays one index and ``prune_archive(archived_before=...)`` is the only
     retention. ``verify_setup`` names every missing or outdated piece. Finished tasks leave a tombstone in
-    their queue index (``archive``). ``{prefix}events``: the attempt history, a second rollover alias set
+    their queue index (``archive``), which an admin retry replaces by the live task again (``revival``;
+    ``stale_copies`` keeps a copy it left behind from answering). ``{prefix}events``: the attempt history, a second rollover alias set
     up the same way (template ``{prefix}task_events``, backing indices ``{prefix}events-000001``, ..., ILM
     policy ``{prefix}events_policy`` deleting ``events_retention`` after rollover, one plain index without
     ILM). Event documents (``app.storage.event_documents``) are never changed; ``events`` explains ids,

@@ -72,6 +72,25 @@ def archived_task(source: Document, version: Version) -> Task:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredCopy:
+    """An archived copy as read: its concrete backing index, ``_id``, document and real version."""
+
+    index: str
+    document_id: str
+    source: Document
+    version: Version
+
+    @classmethod
+    def of(cls, body: dict[str, Any]) -> "StoredCopy":
+        """From a realtime GET answer or a search hit (with ``seq_no_primary_term``)."""
+        return cls(body["_index"], body["_id"], body["_source"], response_version(body))
+
+    @property
+    def task(self) -> Task:
+        return archived_task(self.source, self.version)
+
+
+@dataclass(frozen=True, slots=True)
 class _Copy:
     """Where step 1 put a copy: the concrete backing index behind the alias, and the copy's version."""
 
@@ -233,6 +252,11 @@ class ElasticsearchArchiveMethods:
 
     async def _read_archived(self, queue: str, task_id: str, tombstone: Document | None) -> Task | None:
         """The archived copy of (queue, id), or None; ``tombstone`` is the live document if it is one."""
+        copy = await self._archived_copy(queue, task_id, tombstone)
+        return copy.task if copy is not None else None
+
+    async def _archived_copy(self, queue: str, task_id: str, tombstone: Document | None) -> StoredCopy | None:
+        """Where the archived copy of (queue, id) is, with its own (real) version, or None."""
         if tombstone is not None and tombstone.get("archive_index") and tombstone.get("archive_id"):
             with translated_errors("get archived task"):
                 try:
@@ -242,7 +266,7 @@ class ElasticsearchArchiveMethods:
                 except EngineNotFound:
                     pass  # ILM deleted that index, or retention pruned the copy; search for older copies.
                 else:
-                    return archived_task(response["_source"], response_version(response))
+                    return StoredCopy.of(response)
         with translated_errors("search archived task"):
             response = await self._client.search(
                 index=self.names.archive_alias,
@@ -255,4 +279,4 @@ class ElasticsearchArchiveMethods:
                 sort=[{"archived_at": {"order": "desc", "unmapped_type": "date"}}],
             )
         hits = response["hits"]["hits"]
-        return archived_task(hits[0]["_source"], response_version(hits[0])) if hits else None
+        return StoredCopy.of(hits[0]) if hits else None

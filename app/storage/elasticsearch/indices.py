@@ -60,6 +60,10 @@ class IndexNames:
         """The rollover alias: archiving writes through it, reads search every backing index behind it."""
         return f"{self.prefix}archive"
 
+    def is_archive_index(self, index: str) -> bool:
+        """A backing index behind the archive alias (where a search hit came from)."""
+        return index.startswith(f"{self.archive_alias}-")
+
     @property
     def archive_first_index(self) -> str:
         # The numeric suffix is what rollover increments: archive-000002, archive-000003, ...

@@ -1,8 +1,9 @@
 """Task listing: one search over the queue indices (and the archive alias when asked) in the query's
 order, paged with ``search_after``; ``count_tasks`` is a ``_count`` over the same indices with the
-same query (``listed_tasks``), so a count always matches what the listing would page through.
-Near-real-time: writes show up after the next refresh, and nothing here forces one. Tombstones left by
-archiving never match.
+same query (``listed_tasks``), so a count matches what the listing would page through (but for stale
+archived copies, ``stale_copies``). Near-real-time: writes show up after the next refresh, and nothing
+here forces one. Tombstones left by archiving never match; archive hits are checked against their live
+documents (``stale_copies``), so a revived task never answers twice.
 
 Sorts: ``metadata.created_at``, ``run_at`` (``date_nanos``), ``priority`` or ``metadata.modified_at``
 (``finished``), then queue and id ascending; the cursor carries the hit's sort values. ``date`` fields
@@ -27,6 +28,7 @@ from app.storage.elasticsearch.claim import MAX_CANDIDATES
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
+from app.storage.elasticsearch.stale_copies import answering_hits
 from app.storage.port import TaskPage, TaskQuery, TaskSort, TimeField
 from app.storage.search_cursor import decode_cursor, encode_cursor
 
@@ -127,7 +129,10 @@ class ElasticsearchSearchMethods:
         with translated_errors("search tasks"):
             response = await self._client.search(**body)
         hits = response["hits"]["hits"]
-        tasks = [self._task_from_hit(hit) for hit in hits[:limit]]
+        page = hits[:limit]
+        if query.include_archive:
+            page = await answering_hits(self._client, self.names, page)
+        tasks = [self._task_from_hit(hit) for hit in page]
         more = len(hits) > limit
         last = hits[limit - 1]["sort"] if more else None
         next_cursor = (
@@ -137,6 +142,6 @@ class ElasticsearchSearchMethods:
 
     def _task_from_hit(self, hit: dict[str, Any]) -> Task:
         version = Version(seq_num=hit["_seq_no"], primary_term=hit["_primary_term"])
-        if hit["_index"].startswith(f"{self.names.archive_alias}-"):
+        if self.names.is_archive_index(hit["_index"]):
             return archived_task(hit["_source"], version)
         return task_from_document(hit["_source"], version)

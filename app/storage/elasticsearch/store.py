@@ -24,7 +24,7 @@ from app.domain.task import Task
 from app.storage.documents import task_from_document
 from app.storage.elasticsearch.admin_jobs import ElasticsearchAdminJobMethods
 from app.storage.elasticsearch.aggregations import ElasticsearchAggregationMethods
-from app.storage.elasticsearch.archive import ElasticsearchArchiveMethods, is_archived_version, is_tombstone
+from app.storage.elasticsearch.archive import is_archived_version, is_tombstone
 from app.storage.elasticsearch.bulk import BulkItem, expect_items, send_bulk
 from app.storage.elasticsearch.dead_letters import ElasticsearchDeadLetterMethods
 from app.storage.elasticsearch.engine import (
@@ -48,6 +48,7 @@ from app.storage.elasticsearch.queue_controls import ElasticsearchQueueControlMe
 from app.storage.elasticsearch.queue_samples import ElasticsearchQueueSampleMethods
 from app.storage.elasticsearch.recent_writes import RecentWrites
 from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
+from app.storage.elasticsearch.revival import ElasticsearchRevivalMethods
 from app.storage.elasticsearch.search import ElasticsearchSearchMethods
 from app.storage.elasticsearch.setup import ArchiveSettings, EventSettings, install, missing
 from app.storage.elasticsearch.stats import ElasticsearchStatsMethods
@@ -83,7 +84,7 @@ class ElasticsearchTaskStore(
     ElasticsearchRecurringMethods,
     ElasticsearchMaintenanceMethods,
     ElasticsearchDeadLetterMethods,
-    ElasticsearchArchiveMethods,
+    ElasticsearchRevivalMethods,  # and through it ElasticsearchArchiveMethods
     ElasticsearchSearchMethods,
     ElasticsearchAggregationMethods,
     ElasticsearchStatsMethods,
@@ -244,6 +245,16 @@ class ElasticsearchTaskStore(
         if isinstance(result, VersionConflict | TaskNotFound):
             raise result
         return result
+
+    async def revive_task(self, previous: Task, updated: Task) -> Task:
+        """A live ``previous`` is a plain ``update_task``; an archived one moves back (``revival``)."""
+        version = previous.metadata.version
+        if version is None or not is_archived_version(version):
+            return await self.update_task(previous, updated)
+        revived = await self._revive_archived(previous, updated)
+        if revived.state in CLAIMABLE_STATES:  # claimable again, maybe within the horizon of our claim
+            self._recent_writes.released([revived])
+        return revived
 
     async def change_task(
         self,

@@ -21,6 +21,11 @@ INSERT_TASK = (
     f"INSERT INTO tasks (queue, id, {TASK_COLUMNS}, version) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
 )
+INSERT_TASK_AT_VERSION = (
+    f"INSERT INTO tasks (queue, id, {TASK_COLUMNS}, version) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+"""A task coming back from the archive, numbered on from its archived version (see ``revival``)."""
 UPDATE_TASK = (
     "UPDATE tasks SET state = ?, priority = ?, run_at_us = ?, enqueued_at_us = ?, remaining_attempts = ?, "
     "times_out_at_us = ?, modified_at_us = ?, recurring_task_id = ?, concurrency_key = ?, "

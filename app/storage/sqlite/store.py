@@ -25,6 +25,7 @@ from app.storage.sqlite.pipelines import SqlitePipelineMethods
 from app.storage.sqlite.push_workers import SqlitePushWorkerMethods
 from app.storage.sqlite.queue_samples import SqliteQueueSampleMethods
 from app.storage.sqlite.recurring import SqliteRecurringMethods
+from app.storage.sqlite.revival import revived_from_archive
 from app.storage.sqlite.rows import (
     INSERT_TASK,
     UPDATE_TASK,
@@ -156,6 +157,21 @@ class SqliteTaskStore(
             _update_result(previous, updated, swap, outcome)
             for (previous, updated), swap, outcome in zip(changes, swaps, outcomes, strict=True)
         ]
+
+    async def revive_task(self, previous: Task, updated: Task) -> Task:
+        """One IMMEDIATE transaction: the live compare-and-swap, else the archived row moved back live."""
+        swap = _swap_of(previous, updated)
+
+        async def revive(writer: Statements) -> UpdateResult:
+            outcome = await _swapped(writer, swap)
+            if outcome != "missing":
+                return _update_result(previous, updated, swap, outcome)
+            return await revived_from_archive(writer, previous, updated)
+
+        result = await self._connections.write(revive)
+        if isinstance(result, VersionConflict | TaskNotFound):
+            raise result
+        return result
 
     async def change_task(
         self,

@@ -170,9 +170,9 @@ export const createTask = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
- * Apply an action to every live Task matching a query
+ * Apply an action to every live Task matching a query (retry: archived ones too)
  *
- * The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort, order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works through in batches, newest created first; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
+ * The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort, order, limit, cursor or aggs; include_archive only for retry, which brings archived tasks back live: for other actions archived tasks are read-only), so it selects exactly the tasks that search lists. dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works through in batches, newest created first; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
  */
 export const bulkAction = <ThrowOnError extends boolean = false>(options: Options<BulkActionData, ThrowOnError>) => (options.client ?? client).post<BulkActionResponses, BulkActionErrors, ThrowOnError>({
     url: '/tasques/_bulk/{action}',
@@ -361,7 +361,7 @@ export const requeueTask = <ThrowOnError extends boolean = false>(options: Optio
 export const getTaskResult = <ThrowOnError extends boolean = false>(options: Options<GetTaskResultData, ThrowOnError>) => (options.client ?? client).get<GetTaskResultResponses, GetTaskResultErrors, ThrowOnError>({ url: '/tasques/{queue}/{id}/result', ...options });
 
 /**
- * Retry a dead, cancelled or failed Task with fresh attempts
+ * Retry a dead, cancelled or failed Task, archived ones too, with fresh attempts
  */
 export const retryTask = <ThrowOnError extends boolean = false>(options: Options<RetryTaskData, ThrowOnError>) => (options.client ?? client).post<RetryTaskResponses, RetryTaskErrors, ThrowOnError>({ url: '/tasques/{queue}/{id}/retry', ...options });
 

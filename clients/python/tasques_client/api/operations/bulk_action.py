@@ -110,13 +110,14 @@ def sync_detailed(
     body: BulkBody,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireBulkPreview | WireJobEnvelope]:
-    """ Apply an action to every live Task matching a query
+    """ Apply an action to every live Task matching a query (retry: archived ones too)
 
      The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort,
-    order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it
-    selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise
-    202 with an admin job that the leader works through in batches, newest created first; follow it at
-    GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
+    order, limit, cursor or aggs; include_archive only for retry, which brings archived tasks back live:
+    for other actions archived tasks are read-only), so it selects exactly the tasks that search lists.
+    dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works
+    through in batches, newest created first; follow it at GET /admin/jobs/{id}. Tasks that changed
+    meanwhile are skipped and counted.
 
     Args:
         action (AdminAction):
@@ -150,13 +151,14 @@ def sync(
     body: BulkBody,
 
 ) -> ErrorBody | HTTPValidationError | WireBulkPreview | WireJobEnvelope | None:
-    """ Apply an action to every live Task matching a query
+    """ Apply an action to every live Task matching a query (retry: archived ones too)
 
      The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort,
-    order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it
-    selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise
-    202 with an admin job that the leader works through in batches, newest created first; follow it at
-    GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
+    order, limit, cursor or aggs; include_archive only for retry, which brings archived tasks back live:
+    for other actions archived tasks are read-only), so it selects exactly the tasks that search lists.
+    dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works
+    through in batches, newest created first; follow it at GET /admin/jobs/{id}. Tasks that changed
+    meanwhile are skipped and counted.
 
     Args:
         action (AdminAction):
@@ -185,13 +187,14 @@ async def asyncio_detailed(
     body: BulkBody,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireBulkPreview | WireJobEnvelope]:
-    """ Apply an action to every live Task matching a query
+    """ Apply an action to every live Task matching a query (retry: archived ones too)
 
      The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort,
-    order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it
-    selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise
-    202 with an admin job that the leader works through in batches, newest created first; follow it at
-    GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
+    order, limit, cursor or aggs; include_archive only for retry, which brings archived tasks back live:
+    for other actions archived tasks are read-only), so it selects exactly the tasks that search lists.
+    dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works
+    through in batches, newest created first; follow it at GET /admin/jobs/{id}. Tasks that changed
+    meanwhile are skipped and counted.
 
     Args:
         action (AdminAction):
@@ -225,13 +228,14 @@ async def asyncio(
     body: BulkBody,
 
 ) -> ErrorBody | HTTPValidationError | WireBulkPreview | WireJobEnvelope | None:
-    """ Apply an action to every live Task matching a query
+    """ Apply an action to every live Task matching a query (retry: archived ones too)
 
      The query takes the filters of POST /tasques/_search by the same names, with the same 400s (no sort,
-    order, limit, cursor or aggs; include_archive must stay false: archived tasks are read-only), so it
-    selects exactly the live tasks that search lists. dry_run answers the count and a sample. Otherwise
-    202 with an admin job that the leader works through in batches, newest created first; follow it at
-    GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.
+    order, limit, cursor or aggs; include_archive only for retry, which brings archived tasks back live:
+    for other actions archived tasks are read-only), so it selects exactly the tasks that search lists.
+    dry_run answers the count and a sample. Otherwise 202 with an admin job that the leader works
+    through in batches, newest created first; follow it at GET /admin/jobs/{id}. Tasks that changed
+    meanwhile are skipped and counted.
 
     Args:
         action (AdminAction):

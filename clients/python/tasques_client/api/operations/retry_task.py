@@ -124,7 +124,7 @@ def sync_detailed(
     action: AdminAction | Unset = UNSET,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireTask]:
-    """ Retry a dead, cancelled or failed Task with fresh attempts
+    """ Retry a dead, cancelled or failed Task, archived ones too, with fresh attempts
 
     Args:
         queue (str):
@@ -161,7 +161,7 @@ def sync(
     action: AdminAction | Unset = UNSET,
 
 ) -> ErrorBody | HTTPValidationError | WireTask | None:
-    """ Retry a dead, cancelled or failed Task with fresh attempts
+    """ Retry a dead, cancelled or failed Task, archived ones too, with fresh attempts
 
     Args:
         queue (str):
@@ -193,7 +193,7 @@ async def asyncio_detailed(
     action: AdminAction | Unset = UNSET,
 
 ) -> Response[ErrorBody | HTTPValidationError | WireTask]:
-    """ Retry a dead, cancelled or failed Task with fresh attempts
+    """ Retry a dead, cancelled or failed Task, archived ones too, with fresh attempts
 
     Args:
         queue (str):
@@ -230,7 +230,7 @@ async def asyncio(
     action: AdminAction | Unset = UNSET,
 
 ) -> ErrorBody | HTTPValidationError | WireTask | None:
-    """ Retry a dead, cancelled or failed Task with fresh attempts
+    """ Retry a dead, cancelled or failed Task, archived ones too, with fresh attempts
 
     Args:
         queue (str):
