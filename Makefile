@@ -101,6 +101,13 @@ SOAK_ARGS ?=
 soak: $(STAMP)
 	$(BIN)/python -m tests.soak.run_soak $(SOAK_ARGS)
 
+# The soak on a search engine: the cluster of TASQUES_TEST_ES_URL, else one OpenSearch node started from
+# Maven Central jars for the run (Java and Maven needed); a bounded size by default.
+SOAK_ENGINE_ARGS ?= --tasks 5000 --budget 120
+.PHONY: soak-engine
+soak-engine: $(STAMP)
+	$(BIN)/python -m tests.soak.run_soak --engine $(SOAK_ENGINE_ARGS)
+
 # Benchmarks are not tests: starts its own servers and prints one table per backend (Elasticsearch too
 # when TASQUES_BENCH_ES_URL is set). BENCH_ARGS=--quick for a smoke run; BENCH_ARGS='--write-md --profile'
 # refreshes BENCHMARKS.md.

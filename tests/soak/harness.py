@@ -19,6 +19,7 @@ from typing import Any
 
 from tests.soak.backend import SoakBackend, choose_backend
 from tests.soak.chaos import Chaos, ChaosLog, ChaosSettings
+from tests.soak.engine_node import engine_for_soak
 from tests.soak.fires import FireVerdict, check_fires
 from tests.soak.leadership import LeaderWatch
 from tests.soak.ledger import summarise
@@ -78,6 +79,8 @@ class SoakConfig:
     seed: int = 1
     directory: Path | None = None
     extra_server_settings: Mapping[str, str] = field(default_factory=dict)
+    # On a search engine: TASQUES_TEST_ES_URL's cluster, or an OpenSearch node started for the run.
+    engine: bool = False
 
 
 @dataclass
@@ -115,10 +118,12 @@ class SoakResult:
 async def run_soak(config: SoakConfig) -> SoakResult:
     directory = config.directory or Path(tempfile.mkdtemp(prefix="tasques-soak-"))
     directory.mkdir(parents=True, exist_ok=True)
-    backend = choose_backend(directory)
-    backend.settings.update({**SERVER_SETTINGS, **config.extra_server_settings})
-    run = SoakRun(config, directory, backend)
     async with AsyncExitStack() as cleanup:
+        # Stopped last: after the processes and the prefix's indices.
+        await cleanup.enter_async_context(engine_for_soak(config.engine))
+        backend = choose_backend(directory)
+        backend.settings.update({**SERVER_SETTINGS, **config.extra_server_settings})
+        run = SoakRun(config, directory, backend)
         cleanup.push_async_callback(backend.clean_up)
         await backend.prepare(directory)
         cleanup.push_async_callback(run.stop_processes)

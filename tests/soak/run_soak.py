@@ -54,6 +54,12 @@ def parse_arguments(argv: list[str]) -> SoakConfig:
     )
     parser.add_argument("--directory", type=Path, default=None, help="keep logs and ledgers here")
     parser.add_argument(
+        "--engine",
+        action="store_true",
+        help="run on a search engine: the cluster of TASQUES_TEST_ES_URL, else an OpenSearch node started "
+        "for the run (make soak-engine)",
+    )
+    parser.add_argument(
         "--server-setting",
         action="append",
         default=[],
@@ -78,6 +84,7 @@ def parse_arguments(argv: list[str]) -> SoakConfig:
         one_queue_per_claim=arguments.one_queue_per_claim,
         directory=arguments.directory,
         extra_server_settings=extra,
+        engine=arguments.engine,
     )
 
 

@@ -236,7 +236,12 @@ class ElasticsearchArchiveMethods:
         return ArchiveOutcome(archived=archived, skipped=skipped), left_live
 
     async def _delete_copies(self, copies: list[tuple[_Candidate, _Copy]]) -> None:
-        """Step 3, best effort: a copy left behind is overwritten when its task is archived for real."""
+        """Step 3, best effort: a copy left behind is overwritten when its task is archived for real.
+
+        A copy the live tombstone points at is kept: the candidate was a stale search hit (the tombstone
+        of an earlier pass not yet refreshed), so step 1 overwrote the very copy that pass archived, and
+        deleting it would lose the task. When the live documents cannot be read nothing is deleted."""
+        copies = await self._not_archived_elsewhere(copies)
         operations = []
         for candidate, copy in copies:
             target = {"_index": copy.index, "_id": candidate.archive_id}
@@ -249,6 +254,32 @@ class ElasticsearchArchiveMethods:
             return
         if left := [item.reason for item in items if not item.succeeded and not item.missing]:
             logger.warning("archive: %d copies of tasks left live remain, first: %s", len(left), left[0])
+
+    async def _not_archived_elsewhere(
+        self, copies: list[tuple[_Candidate, _Copy]]
+    ) -> list[tuple[_Candidate, _Copy]]:
+        """The copies no live tombstone points at (realtime reads of the live documents)."""
+        if not copies:
+            return []
+        try:
+            with translated_errors("archive tasks: read live documents"):
+                response = await self._client.mget(
+                    docs=[{"_index": candidate.index, "_id": candidate.task_id} for candidate, _ in copies],
+                    realtime=True,
+                )
+        except StoreUnavailable as error:
+            logger.warning("archive: kept %d copies of tasks left live unchecked: %s", len(copies), error)
+            return []
+        return [
+            (candidate, copy)
+            for (candidate, copy), live in zip(copies, response["docs"], strict=True)
+            if not (
+                live.get("found")
+                and is_tombstone(live["_source"])
+                and live["_source"].get("archive_index") == copy.index
+                and live["_source"].get("archive_id") == candidate.archive_id
+            )
+        ]
 
     async def _read_archived(self, queue: str, task_id: str, tombstone: Document | None) -> Task | None:
         """The archived copy of (queue, id), or None; ``tombstone`` is the live document if it is one."""
