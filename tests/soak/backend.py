@@ -39,6 +39,12 @@ class SoakBackend:
         if completed.returncode != 0:
             raise RuntimeError(f"tasques setup failed:\n{completed.stdout}\n{completed.stderr}")
 
+    async def make_searchable(self) -> None:
+        """Refresh the run's indices (verification only: the servers never force a refresh), so a scan
+        sees the archiver's last moves instead of a copy and its tombstone a refresh apart."""
+        if self.index_prefix is not None and self.engine is not None:
+            await self.engine.rest("POST", f"/{self.index_prefix}*/_refresh")
+
     async def clean_up(self) -> None:
         """Remove the run's indices, templates and policies; a failure is reported, not raised."""
         if self.index_prefix is None or self.engine is None:
