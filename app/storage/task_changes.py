@@ -1,12 +1,16 @@
 """``TaskStore.change_task`` for backends without multi-document transactions (Elasticsearch): read,
 transition, compare-and-swap, then append the history events, best effort as history always was there
-(the change is already stored; failing the request over its history would make it look undone)."""
+(the change is already stored; failing the request over its history would make it look undone).
+
+A compare-and-swap can report a conflict with our own write: when the node holding a primary dies after
+the write reached a replica, the engine replays it on the promoted replica, where it meets itself. So a
+lost write is read back once, and a document that is exactly the change we sent counts as written."""
 
 import logging
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from app.domain.errors import TasquesError
+from app.domain.errors import TasquesError, VersionConflict
 from app.domain.history import TaskEvent
 from app.domain.task import Task
 from app.storage.port import TaskChange
@@ -30,7 +34,14 @@ async def change_in_steps(
     events_for: Callable[[Task], Sequence[TaskEvent]],
 ) -> TaskChange:
     before = await store.get_task(queue, task_id)
-    after = await store.update_task(before, transition(before))
+    intended = transition(before)
+    try:
+        after = await store.update_task(before, intended)
+    except VersionConflict:
+        current = await store.get_task(queue, task_id)
+        if _unversioned(current) != _unversioned(intended):
+            raise
+        after = current
     events = list(events_for(after))
     if events:
         try:
@@ -39,3 +50,7 @@ async def change_in_steps(
             _log.warning("could not record %d history events: %s", len(events), error.message)
             events = []
     return TaskChange(before=before, after=after, events=events)
+
+
+def _unversioned(task: Task) -> Task:
+    return task.model_copy(update={"metadata": task.metadata.model_copy(update={"version": None})})
