@@ -4,6 +4,7 @@ virtual environment's bin directory, so no Docker engine or cluster is needed.""
 
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -23,3 +24,10 @@ def tool(name: str) -> str:
 
 def yaml_documents(path: Path) -> list[Any]:
     return [document for document in yaml.safe_load_all(path.read_text()) if document is not None]
+
+
+def locked_version(package: str) -> str:
+    """The version uv.lock pins for `package` (one version: the lock has no fork for it)."""
+    lock = tomllib.loads((REPOSITORY / "uv.lock").read_text())
+    (version,) = {entry["version"] for entry in lock["package"] if entry["name"] == package}
+    return str(version)
