@@ -91,18 +91,21 @@ kibana: $(STAMP)
 	$(BIN)/tasques kibana export --prefix tasques_ > kibana/tasques_saved_objects.ndjson
 
 # `make lock` moves uv.lock and the TypeScript client's package-lock.json to the newest versions the bounds
-# in pyproject.toml and package.json allow; LOCK_ARGS= (empty) only re-resolves what pyproject.toml changed.
-LOCK_ARGS ?= --upgrade
+# in pyproject.toml and package.json allow. After editing pyproject.toml, `.venv/bin/uv lock` re-resolves
+# only what the edit changed.
 .PHONY: lock lock-check
 lock: $(BIN)/uv
-	$(UV) lock $(LOCK_ARGS)
+	$(UV) lock --upgrade
 	cd $(TS_CLIENT) && npm update --package-lock-only --no-audit --no-fund --loglevel=error
 
-# CI fails when pyproject.toml and uv.lock disagree (offline: it compares the lock with pyproject.toml).
-# package-lock.json needs no target of its own: `npm ci` refuses one that disagrees with package.json.
+# CI fails when pyproject.toml and uv.lock disagree: any edited bound or dependency, even one the locked
+# version still satisfies (the lock records the requirements it was resolved from; it reads the index only
+# when they differ, to say what changes). package-lock.json needs no target of its own: `npm ci` refuses
+# one that disagrees with package.json.
 lock-check: $(BIN)/uv
-	$(UV) lock --check --offline \
-		|| (echo "uv.lock disagrees with pyproject.toml: run 'make lock LOCK_ARGS=' and commit uv.lock" && exit 1)
+	$(UV) lock --check \
+		|| (echo "uv.lock disagrees with pyproject.toml: run '.venv/bin/uv lock' (or 'make lock') and commit uv.lock" \
+			&& exit 1)
 
 check: lock-check lint typecheck imports openapi-check clients-check lint-deploy test
 
