@@ -18,7 +18,7 @@ def tool(name: str) -> str:
     beside_interpreter = Path(sys.executable).with_name(name)
     found = str(beside_interpreter) if beside_interpreter.exists() else shutil.which(name)
     if found is None:
-        pytest.fail(f"`{name}` is not installed: run `pip install -e '.[dev]'`")
+        pytest.fail(f"`{name}` is not installed: run `make install`")
     return found
 
 
