@@ -10,12 +10,25 @@ BENCH_ARGS ?=
 
 .PHONY: install run test check lint typecheck imports openapi openapi-check clients clients-check lint-deploy kibana bench bench-memory engine clean
 
-$(STAMP): pyproject.toml clients/python/setup.py sdk/python/pyproject.toml
+# uv.lock pins (with hashes) every package of the server and its dev tools: the venv holds exactly those,
+# and nothing else. pip only bootstraps the uv version the lock itself pins; `uv sync --locked` refuses a
+# lock that disagrees with pyproject.toml (run `make lock`). The uv commands never download a Python.
+UV := UV_PYTHON_DOWNLOADS=never $(BIN)/uv
+LOCKED_UV_VERSION = $(shell sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' uv.lock)
+
+# uv itself, at the version uv.lock pins: all that `make lock` and `make lock-check` need.
+$(BIN)/uv: uv.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	# The generated client and the worker SDK; compat mode puts their folders on sys.path so mypy sees them.
-	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e clients/python -e sdk/python
+	$(BIN)/pip install --quiet --disable-pip-version-check 'uv==$(LOCKED_UV_VERSION)'
+	touch $@
+
+$(STAMP): $(BIN)/uv pyproject.toml uv.lock clients/python/setup.py sdk/python/pyproject.toml
+	$(UV) sync --quiet --locked --extra dev --python $(BIN)/python
+	# The generated client and the worker SDK: libraries with loose bounds, so their dependencies come from
+	# the lock (--no-deps; `uv pip check` proves nothing is missing). Compat mode puts their folders on
+	# sys.path so mypy sees them.
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --config-settings editable_mode=compat -e clients/python -e sdk/python
+	$(UV) pip check --quiet --python $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -77,7 +90,24 @@ lint-deploy: $(STAMP)
 kibana: $(STAMP)
 	$(BIN)/tasques kibana export --prefix tasques_ > kibana/tasques_saved_objects.ndjson
 
-check: lint typecheck imports openapi-check clients-check lint-deploy test
+# `make lock` moves uv.lock and the TypeScript client's package-lock.json to the newest versions the bounds
+# in pyproject.toml and package.json allow. After editing pyproject.toml, `.venv/bin/uv lock` re-resolves
+# only what the edit changed.
+.PHONY: lock lock-check
+lock: $(BIN)/uv
+	$(UV) lock --upgrade
+	cd $(TS_CLIENT) && npm update --package-lock-only --no-audit --no-fund --loglevel=error
+
+# CI fails when pyproject.toml and uv.lock disagree: any edited bound or dependency, even one the locked
+# version still satisfies (the lock records the requirements it was resolved from; it reads the index only
+# when they differ, to say what changes). package-lock.json needs no target of its own: `npm ci` refuses
+# one that disagrees with package.json.
+lock-check: $(BIN)/uv
+	$(UV) lock --check \
+		|| (echo "uv.lock disagrees with pyproject.toml: run '.venv/bin/uv lock' (or 'make lock') and commit uv.lock" \
+			&& exit 1)
+
+check: lock-check lint typecheck imports openapi-check clients-check lint-deploy test
 
 # Schemathesis against the committed openapi/openapi.json with a larger budget than the copy in `make test`
 # (tests/fuzz): FUZZ_EXAMPLES per operation, FUZZ_STATEFUL_EXAMPLES linked scenarios, seed FUZZ_SEED.

@@ -29,7 +29,7 @@ class Sampler:
     def __init__(self, pid: int, output: Path, *, rate: int = 250) -> None:
         executable = py_spy_path()
         if executable is None:
-            raise RuntimeError("py-spy is not installed (pip install -e '.[dev]')")
+            raise RuntimeError("py-spy is not installed (run `make install`)")
         self.output = output
         self._log = output.with_suffix(".log").open("wb")
         self._process = subprocess.Popen(

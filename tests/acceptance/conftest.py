@@ -150,7 +150,7 @@ def _tasques_command() -> list[str]:
         return [str(beside_interpreter)]
     on_path = shutil.which("tasques")
     if on_path is None:
-        pytest.fail("the `tasques` console script is not installed: run `pip install -e '.[dev]'`")
+        pytest.fail("the `tasques` console script is not installed: run `make install`")
     return [on_path]
 
 

@@ -97,7 +97,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GeneratedCli
     if npx is None:
         _cannot_generate("npx (Node.js) is not installed, so Tasques' Swagger 2.0 cannot be converted")
     if importlib.util.find_spec("openapi_python_client") is None:
-        _cannot_generate("openapi-python-client is not installed (pip install -e '.[dev]')")
+        _cannot_generate("openapi-python-client is not installed (run `make install`)")
     if not SWAGGER_PATH.exists():
         pytest.fail(f"Tasques' swagger is missing at {SWAGGER_PATH}", pytrace=False)
 

@@ -35,7 +35,7 @@ def tasques_command() -> list[str]:
     beside_interpreter = Path(sys.executable).with_name("tasques")
     found = str(beside_interpreter) if beside_interpreter.exists() else shutil.which("tasques")
     if found is None:
-        raise RuntimeError("the `tasques` console script is not installed: run `pip install -e '.[dev]'`")
+        raise RuntimeError("the `tasques` console script is not installed: run `make install`")
     return [found]
 
 
