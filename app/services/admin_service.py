@@ -21,11 +21,12 @@ from enum import StrEnum
 from typing import Protocol
 
 from app.clock import Clock
-from app.domain.errors import InvalidInput, InvalidTransition, TasquesError, VersionConflict
+from app.domain.errors import InvalidInput, InvalidTransition, TasquesError
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.states import TaskState
 from app.domain.task import Task
 from app.services.completions import CompletionBoard
+from app.services.conflict_retry import retry_on_conflict
 from app.services.history import HistoryRecorder, outcome_event
 from app.services.paused_queues import NeverPaused, PausedQueues
 from app.services.policies import TaskPolicies
@@ -105,13 +106,14 @@ class AdminService:
         """One task, read-transition-CAS with bounded retries; ``delete`` returns None."""
         ensure_valid_queue_name(queue)
         _check_parameters(action, priority)
-        for _ in range(self._policies.limits.version_conflict_retry_times + 1):
+
+        async def act_once() -> Task | None:
             current = await self._store.get_task(queue, task_id)
-            try:
-                return await self._apply(action, current, priority=priority, at=self._clock.now_utc())
-            except VersionConflict:
-                continue
-        raise VersionConflict(task_id)
+            return await self._apply(action, current, priority=priority, at=self._clock.now_utc())
+
+        return await retry_on_conflict(
+            act_once, retry_times=self._policies.limits.version_conflict_retry_times
+        )
 
     async def preview(self, action: AdminAction, query: TaskQuery, *, priority: int | None) -> BulkPreview:
         _check_parameters(action, priority)

@@ -18,6 +18,7 @@ from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.states import TaskState
 from app.domain.task import Claimant, JsonObject, Task
 from app.services.completions import CompletionBoard
+from app.services.conflict_retry import retry_on_conflict
 from app.services.history import HistoryRecorder, outcome_event
 from app.services.policies import TaskPolicies
 from app.storage.port import TaskStore
@@ -63,12 +64,20 @@ class BatchFinisher:
         self._validate(items)
         results: dict[int, FinishResult] = {}
         pending = list(range(len(items)))
-        for _ in range(self._policies.limits.version_conflict_retry_times + 1):
-            if not pending:
-                break
+
+        async def finish_pending() -> None:
+            nonlocal pending
             pending = await self._attempt(worker_id, items, pending, results)
-        for index in pending:
-            results[index] = VersionConflict(items[index].id)
+            if pending:  # only the items that lost a race go round again
+                raise VersionConflict(items[pending[0]].id)
+
+        try:
+            await retry_on_conflict(
+                finish_pending, retry_times=self._policies.limits.version_conflict_retry_times
+            )
+        except VersionConflict:
+            for index in pending:
+                results[index] = VersionConflict(items[index].id)
         return [results[index] for index in range(len(items))]
 
     async def _attempt(

@@ -28,11 +28,12 @@ time is sent as a probe; the first 2xx clears the back-off.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -51,6 +52,7 @@ from app.domain.errors import (
 from app.domain.states import TaskState
 from app.domain.task import Claimant, JsonObject, Task
 from app.services.claims import ClaimOrder, ClaimService
+from app.services.conflict_retry import retry_on_conflict
 from app.services.push_sender import DeliveryFailed, PushResponse, PushSender
 from app.services.push_signing import SIGNATURE_HEADER, sign
 from app.services.push_workers import claiming_worker_id
@@ -64,7 +66,6 @@ TaskRenderer = Callable[[Task], JsonObject]
 WORKER_HEADER = "X-TASQUES-WORKER-ID"
 LEASE_HEADER = "X-TASQUES-LEASE-TOKEN"
 MAX_ERROR_CHARACTERS = 500
-_STATE_WRITE_ATTEMPTS = 5
 
 
 class PushDispatchStore(TaskStore, PushWorkerStore, Protocol):
@@ -251,7 +252,7 @@ class PushDispatcher:
         return "unclaimed"
 
     async def _record_failure(self, worker: PushWorker, reason: str, *, started: datetime) -> None:
-        for _ in range(_STATE_WRITE_ATTEMPTS):
+        async def record_once() -> None:
             try:
                 current = await self._store.get_push_worker(worker.id)
             except PushWorkerNotFound:
@@ -268,10 +269,7 @@ class PushDispatcher:
                 last_error=reason[:MAX_ERROR_CHARACTERS],
                 last_failure_at=at,
             )
-            try:
-                await self._store.update_push_worker(current, updated)
-            except VersionConflict:
-                continue
+            await self._store.update_push_worker(current, updated)
             _log.warning(
                 "push worker %s failed (%s); %d in a row, next delivery in %.1fs",
                 worker.id,
@@ -279,28 +277,35 @@ class PushDispatcher:
                 failures,
                 delay.total_seconds(),
             )
-            return
+
+        await self._write_state(record_once)
 
     async def _record_success(self, worker: PushWorker) -> None:
         if not worker.consecutive_failures and worker.retry_at is None:
             return
-        for _ in range(_STATE_WRITE_ATTEMPTS):
+
+        async def record_once() -> None:
             try:
                 current = await self._store.get_push_worker(worker.id)
             except PushWorkerNotFound:
                 return
             if not current.consecutive_failures and current.retry_at is None:
                 return
-            try:
-                await self._store.update_push_worker(
-                    current, replace(current, consecutive_failures=0, retry_at=None)
-                )
-            except VersionConflict:
-                continue
+            await self._store.update_push_worker(
+                current, replace(current, consecutive_failures=0, retry_at=None)
+            )
             _log.info(
                 "push worker %s answers again after %d failures", worker.id, current.consecutive_failures
             )
-            return
+
+        await self._write_state(record_once)
+
+    async def _write_state(self, record_once: Callable[[], Awaitable[None]]) -> None:
+        """Back-off state is advisory: after the bounded retries a delivery's outcome stands without it."""
+        with contextlib.suppress(VersionConflict):
+            await retry_on_conflict(
+                record_once, retry_times=self._tasks.policies.limits.version_conflict_retry_times
+            )
 
     def _body(self, worker: PushWorker, task: Task) -> bytes:
         payload = {

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 
 from app.clock import Clock
 from app.domain.backoff import BackoffPolicy
-from app.domain.errors import InvalidInput, VersionConflict
+from app.domain.errors import InvalidInput
 from app.domain.ids import ensure_valid_task_id
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.recurring import OverlapPolicy, RecurringTask, TaskDefinition
 from app.domain.schedules import Schedule
 from app.domain.task import JsonObject, Metadata
+from app.services.conflict_retry import retry_on_conflict
 from app.services.policies import TaskPolicies
 from app.services.recurring_fires import FireReport, RecurringFires, SchedulerStore
 
@@ -135,13 +136,14 @@ class RecurringService:
         return await self._change(recurring_id, lambda current, at: current.resume(at=at, catch_up=catch_up))
 
     async def delete(self, recurring_id: str) -> RecurringTask:
-        while True:
+        async def delete_once() -> RecurringTask:
             current = await self._store.get_recurring(recurring_id)
-            try:
-                await self._store.delete_recurring(current)
-            except VersionConflict:
-                continue
+            await self._store.delete_recurring(current)
             return current
+
+        return await retry_on_conflict(
+            delete_once, retry_times=self._policies.limits.version_conflict_retry_times
+        )
 
     async def backfill(
         self, recurring_id: str, *, start: datetime, end: datetime, max_fires: int
@@ -166,15 +168,13 @@ class RecurringService:
     async def _change(
         self, recurring_id: str, apply: Callable[[RecurringTask, datetime], RecurringTask]
     ) -> RecurringTask:
-        attempts_left = self._policies.limits.version_conflict_retry_times
-        while True:
+        async def change_once() -> RecurringTask:
             current = await self._store.get_recurring(recurring_id)
-            try:
-                return await self._store.update_recurring(current, apply(current, self._clock.now_utc()))
-            except VersionConflict:
-                if attempts_left <= 0:
-                    raise
-                attempts_left -= 1
+            return await self._store.update_recurring(current, apply(current, self._clock.now_utc()))
+
+        return await retry_on_conflict(
+            change_once, retry_times=self._policies.limits.version_conflict_retry_times
+        )
 
 
 def _valid_recurring_id(recurring_id: str) -> str:

@@ -11,13 +11,14 @@ from typing import TypeVar
 from opentelemetry import propagate
 
 from app.clock import Clock
-from app.domain.errors import InvalidInput, TaskAlreadyExists, VersionConflict
+from app.domain.errors import InvalidInput, TaskAlreadyExists
 from app.domain.history import TaskEvent, TaskEventKind, task_event
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.task import Claimant, JsonObject, Task
 from app.services.activity import NoActivity, TaskActivity
 from app.services.arrivals import ArrivalBoard
 from app.services.completions import CompletionBoard
+from app.services.conflict_retry import retry_on_conflict
 from app.services.flow_control import FlowControl
 from app.services.history import HistoryRecorder, outcome_event
 from app.services.new_task import NewTask
@@ -30,7 +31,7 @@ from app.storage.aggregations import (
     MinuteWindow,
     TaskAggregations,
 )
-from app.storage.port import CreateResult, TaskPage, TaskQuery, TaskStore
+from app.storage.port import CreateResult, TaskChange, TaskPage, TaskQuery, TaskStore
 
 _Result = TypeVar("_Result")
 Transition = Callable[[Task, datetime], Task]
@@ -202,26 +203,22 @@ class TaskService:
     async def _change(self, queue: str, task_id: str, transition: Transition, events_for: EventsFor) -> Task:
         """Read, transition, compare-and-swap (one store call); a lost race re-reads and re-validates."""
         ensure_valid_queue_name(queue)
-        attempts_left = self._policies.limits.version_conflict_retry_times
-        while True:
+
+        async def change_once() -> TaskChange:
             at = self._clock.now_utc()
-            try:
-                changed = await self._store.change_task(
-                    queue,
-                    task_id,
-                    functools.partial(_at, transition, at),
-                    functools.partial(_at, events_for, at),
-                )
-            except VersionConflict:
-                self._activity.conflicted(1)
-                if attempts_left <= 0:
-                    raise
-                attempts_left -= 1
-                continue
-            await self._flow.released(changed.before, changed.after)
-            self._completions.publish([changed.after])
-            self._history.counted(changed.events)
-            return changed.after
+            return await self._store.change_task(
+                queue, task_id, functools.partial(_at, transition, at), functools.partial(_at, events_for, at)
+            )
+
+        changed = await retry_on_conflict(
+            change_once,
+            retry_times=self._policies.limits.version_conflict_retry_times,
+            on_conflict=lambda _conflict: self._activity.conflicted(1),
+        )
+        await self._flow.released(changed.before, changed.after)
+        self._completions.publish([changed.after])
+        self._history.counted(changed.events)
+        return changed.after
 
 
 def _at(step: Callable[[Task, datetime], _Result], at: datetime, task: Task) -> _Result:
