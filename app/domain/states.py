@@ -1,21 +1,8 @@
 """Task states, lower-case on the wire as Tasques has them.
 
-```mermaid
-stateDiagram-v2
-    [*] --> queued: enqueue
-    queued --> claimed: claim
-    failed --> claimed: claim (run_at reached)
-    claimed --> queued: unclaim (attempt refunded)
-    claimed --> done: done
-    claimed --> failed: failed / timed out, attempts left
-    claimed --> dead: failed / timed out, no attempts left
-    queued --> cancelled: cancel
-    failed --> cancelled: cancel
-    claimed --> claimed: cancel (cancel requested; the worker sees it on its next report)
-    claimed --> cancelled: cancelled by the worker, or failed / timed out / unclaimed after a cancel request
-    dead --> queued: retry (fresh attempts)
-    cancelled --> queued: retry (fresh attempts)
-```
+The moves between them are the ``Task`` methods in ``app.domain.task``; docs/task-states.md draws them as
+a mermaid state diagram, and ``tests/unit/test_task_state_diagram.py`` derives the edges from those
+methods and fails when the drawing and the code disagree.
 """
 
 from enum import StrEnum
