@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
-from app.api.app import ApiDependencies, create_app
-from app.api.leader_routes import WireLeaderStatus
-from app.api.wire_models import wire_task
+from app.api.app import create_app
+from app.api.dependencies import ApiDependencies, LeaderStatus
+from app.api.rendering import claimed_task_document
 from app.clock import Clock, SystemClock
 from app.config import Settings, load_settings
 from app.domain.errors import StoreUnavailable
@@ -147,10 +147,10 @@ class Components:
         except TimeoutError as error:
             raise StoreUnavailable(f"the readiness probe took longer than {bound:g}s") from error
 
-    def leader_status(self) -> WireLeaderStatus:
+    def leader_status(self) -> LeaderStatus:
         elector = self.maintenance.elector
         record = elector.current_record
-        return WireLeaderStatus(
+        return LeaderStatus(
             role=elector.role.value,
             server_id=elector.holder,
             leader_id=record.holder if record else None,
@@ -278,7 +278,7 @@ def _build_push_dispatcher(
             tasks=tasks,
             sender=HttpxPushSender(timeout=config.request_timeout.total_seconds()),
             # Workers receive a task exactly as a claim response would show it.
-            render=lambda task: wire_task(task, for_claimer=True).model_dump(mode="json", exclude_none=True),
+            render=claimed_task_document,
             clock=dependencies.clock,
             backoff=config.backoff,
             rng=dependencies.random,

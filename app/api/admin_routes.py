@@ -6,12 +6,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from app.api.auth import covers_queues, require_queues
+from app.api.dependencies import Admin, CurrentClock
+from app.api.errors import error_responses
 from app.api.rendering import render_model, render_task
 from app.api.search_models import TaskFilterBody
 from app.api.strict_json import StrictJsonRoute
-from app.api.task_routes import error_responses
 from app.api.wire_models import WireTask, wire_task
-from app.clock import Clock
 from app.domain.bounds import PRIORITY_MAX, PRIORITY_MIN
 from app.services.admin_service import AdminAction, AdminService, QueueOverview, Throughput
 from app.storage.aggregations import COUNTED_FINISHED_STATES
@@ -144,112 +144,142 @@ def _wire_queue(entry: QueueOverview, *, now: datetime) -> WireQueue:
     )
 
 
-def admin_router(admin: AdminService, clock: Clock) -> APIRouter:
-    router = APIRouter(route_class=StrictJsonRoute, tags=["operations"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["operations"])
 
-    @router.get(
-        "/queues",
-        operation_id="list-queues",
-        summary="Queues with counts per state",
-        description="A key limited to some queues sees only the queues it covers.",
-        response_model=WireQueues,
+
+@router.get(
+    "/queues",
+    operation_id="list-queues",
+    summary="Queues with counts per state",
+    description="A key limited to some queues sees only the queues it covers.",
+    response_model=WireQueues,
+)
+async def queues(request: Request, admin: Admin, clock: CurrentClock) -> Response:
+    now = clock.now_utc()
+    covered = [entry for entry in await admin.queues() if covers_queues(request, [entry.queue])]
+    return render_model(WireQueues(queues=[_wire_queue(entry, now=now) for entry in covered]))
+
+
+# The ``paused`` and ``action`` query parameters below are in the published OpenAPI document (they began as
+# default arguments of handlers built in a loop) and generated clients carry them, so they stay as they were.
+
+
+def _pause_summary(verb: str) -> str:
+    return (
+        f"{verb} claiming from a queue (enqueueing always works); answers its summary as GET /queues lists it"
     )
-    async def queues(request: Request) -> Response:
-        now = clock.now_utc()
-        covered = [entry for entry in await admin.queues() if covers_queues(request, [entry.queue])]
-        return render_model(WireQueues(queues=[_wire_queue(entry, now=now) for entry in covered]))
 
-    for verb, paused in (("pause", True), ("resume", False)):
 
-        async def set_paused(queue: str, paused: bool = paused) -> Response:
-            entry = await admin.pause(queue, paused=paused)
-            return render_model(_wire_queue(entry, now=clock.now_utc()))
+@router.post(
+    "/queues/{queue}/pause",
+    operation_id="pause-queue",
+    summary=_pause_summary("Pause"),
+    response_model=WireQueue,
+    responses=error_responses(400),
+)
+async def pause_queue(queue: str, admin: Admin, clock: CurrentClock, paused: bool = True) -> Response:
+    entry = await admin.pause(queue, paused=paused)
+    return render_model(_wire_queue(entry, now=clock.now_utc()))
 
-        router.add_api_route(
-            f"/queues/{{queue}}/{verb}",
-            set_paused,
-            methods=["POST"],
-            operation_id=f"{verb}-queue",
-            summary=f"{verb.capitalize()} claiming from a queue (enqueueing always works); answers its summary "
-            "as GET /queues lists it",
-            response_model=WireQueue,
-            responses=error_responses(400),
-        )
 
-    for action in (AdminAction.RETRY, AdminAction.REQUEUE):
+@router.post(
+    "/queues/{queue}/resume",
+    operation_id="resume-queue",
+    summary=_pause_summary("Resume"),
+    response_model=WireQueue,
+    responses=error_responses(400),
+)
+async def resume_queue(queue: str, admin: Admin, clock: CurrentClock, paused: bool = False) -> Response:
+    entry = await admin.pause(queue, paused=paused)
+    return render_model(_wire_queue(entry, now=clock.now_utc()))
 
-        async def act(queue: str, id: str, action: AdminAction = action) -> Response:
-            task = await admin.act_on_task(action, queue, id)
-            assert task is not None
-            return render_task(task)
 
-        router.add_api_route(
-            f"/tasques/{{queue}}/{{id}}/{action.value}",
-            act,
-            methods=["POST"],
-            operation_id=f"{action.value}-task",
-            summary="Retry a dead, cancelled or failed Task, archived ones too, with fresh attempts"
-            if action is AdminAction.RETRY
-            else "Make a waiting Task due now",
-            response_model=WireTask,
-            responses=error_responses(400, 404, 409),
-        )
+async def _act(
+    admin: AdminService, action: AdminAction, queue: str, id: str, *, priority: int | None = None
+) -> Response:
+    task = await admin.act_on_task(action, queue, id, priority=priority)
+    assert task is not None  # every action but delete answers the task
+    return render_task(task)
 
-    @router.post(
-        "/tasques/{queue}/{id}/reprioritize",
-        operation_id="reprioritize-task",
-        summary="Change an unfinished Task's priority",
-        response_model=WireTask,
-        responses=error_responses(400, 404, 409),
-    )
-    async def reprioritize(queue: str, id: str, body: PriorityBody) -> Response:
-        task = await admin.act_on_task(AdminAction.REPRIORITIZE, queue, id, priority=body.priority)
-        assert task is not None
-        return render_task(task)
 
-    @router.delete(
-        "/tasques/{queue}/{id}",
-        operation_id="delete-task",
-        summary="Delete a Task that is not claimed (its history stays)",
-        status_code=204,
-        responses=error_responses(400, 404, 409),
-    )
-    async def delete(queue: str, id: str) -> Response:
-        await admin.act_on_task(AdminAction.DELETE, queue, id)
-        return Response(status_code=204)
+@router.post(
+    "/tasques/{queue}/{id}/retry",
+    operation_id="retry-task",
+    summary="Retry a dead, cancelled or failed Task, archived ones too, with fresh attempts",
+    response_model=WireTask,
+    responses=error_responses(400, 404, 409),
+)
+async def retry_task(queue: str, id: str, admin: Admin, action: AdminAction = AdminAction.RETRY) -> Response:
+    return await _act(admin, action, queue, id)
 
-    @router.post(
-        "/tasques/_bulk/{action}",
-        operation_id="bulk-action",
-        summary="Apply an action to every live Task matching a query (retry: archived ones too)",
-        description="The query takes the filters of POST /tasques/_search by the same names, with the same "
-        "400s (no sort, order, limit, cursor or aggs; include_archive only for retry, which brings archived "
-        "tasks back live: for other actions archived tasks are read-only), so it selects exactly the tasks "
-        "that search lists. dry_run answers the count and "
-        "a sample. Otherwise 202 with an admin job that the leader works through in batches, newest created "
-        "first; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.",
-        responses={**error_responses(400), 202: {"model": WireJobEnvelope}, 200: {"model": WireBulkPreview}},
-    )
-    async def bulk(action: AdminAction, body: BulkBody, request: Request) -> Response:
-        require_queues(request, body.query.queue)
-        query = body.query.to_query()
-        if body.dry_run:
-            preview = await admin.preview(action, query, priority=body.priority)
-            wire = WireBulkPreview(count=preview.count, sample=[wire_task(task) for task in preview.sample])
-            return render_model(wire)
-        job = await admin.start_job(action, query, priority=body.priority)
-        return render_model(WireJobEnvelope(job=_wire_job(job)), status=202)
 
-    @router.get(
-        "/admin/jobs/{id}",
-        operation_id="get-admin-job",
-        summary="Progress of a bulk action",
-        response_model=WireJobEnvelope,
-        responses=error_responses(404),
-    )
-    async def job(id: str, request: Request) -> Response:
-        found = await admin.get_job(id)
-        require_queues(request, found.query.queues)  # a job over every queue needs an unscoped key
-        return render_model(WireJobEnvelope(job=_wire_job(found)))
+@router.post(
+    "/tasques/{queue}/{id}/requeue",
+    operation_id="requeue-task",
+    summary="Make a waiting Task due now",
+    response_model=WireTask,
+    responses=error_responses(400, 404, 409),
+)
+async def requeue_task(
+    queue: str, id: str, admin: Admin, action: AdminAction = AdminAction.REQUEUE
+) -> Response:
+    return await _act(admin, action, queue, id)
 
-    return router
+
+@router.post(
+    "/tasques/{queue}/{id}/reprioritize",
+    operation_id="reprioritize-task",
+    summary="Change an unfinished Task's priority",
+    response_model=WireTask,
+    responses=error_responses(400, 404, 409),
+)
+async def reprioritize(queue: str, id: str, body: PriorityBody, admin: Admin) -> Response:
+    return await _act(admin, AdminAction.REPRIORITIZE, queue, id, priority=body.priority)
+
+
+@router.delete(
+    "/tasques/{queue}/{id}",
+    operation_id="delete-task",
+    summary="Delete a Task that is not claimed (its history stays)",
+    status_code=204,
+    responses=error_responses(400, 404, 409),
+)
+async def delete(queue: str, id: str, admin: Admin) -> Response:
+    await admin.act_on_task(AdminAction.DELETE, queue, id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/tasques/_bulk/{action}",
+    operation_id="bulk-action",
+    summary="Apply an action to every live Task matching a query (retry: archived ones too)",
+    description="The query takes the filters of POST /tasques/_search by the same names, with the same "
+    "400s (no sort, order, limit, cursor or aggs; include_archive only for retry, which brings archived "
+    "tasks back live: for other actions archived tasks are read-only), so it selects exactly the tasks "
+    "that search lists. dry_run answers the count and "
+    "a sample. Otherwise 202 with an admin job that the leader works through in batches, newest created "
+    "first; follow it at GET /admin/jobs/{id}. Tasks that changed meanwhile are skipped and counted.",
+    responses={**error_responses(400), 202: {"model": WireJobEnvelope}, 200: {"model": WireBulkPreview}},
+)
+async def bulk(action: AdminAction, body: BulkBody, request: Request, admin: Admin) -> Response:
+    require_queues(request, body.query.queue)
+    query = body.query.to_query()
+    if body.dry_run:
+        preview = await admin.preview(action, query, priority=body.priority)
+        wire = WireBulkPreview(count=preview.count, sample=[wire_task(task) for task in preview.sample])
+        return render_model(wire)
+    job = await admin.start_job(action, query, priority=body.priority)
+    return render_model(WireJobEnvelope(job=_wire_job(job)), status=202)
+
+
+@router.get(
+    "/admin/jobs/{id}",
+    operation_id="get-admin-job",
+    summary="Progress of a bulk action",
+    response_model=WireJobEnvelope,
+    responses=error_responses(404),
+)
+async def job(id: str, request: Request, admin: Admin) -> Response:
+    found = await admin.get_job(id)
+    require_queues(request, found.query.queues)  # a job over every queue needs an unscoped key
+    return render_model(WireJobEnvelope(job=_wire_job(found)))

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.wire_models import ErrorBody
 from app.domain import errors
 
 _log = logging.getLogger(__name__)
@@ -49,6 +50,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"description": "Request body too large"},
     503: {"description": "The store is unavailable; retry after Retry-After seconds"},
 }
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """A route's documented error answers: the given statuses plus 413 and 503, which any route can give."""
+    return {status: {**ERROR_RESPONSES[status], "model": ErrorBody} for status in (*statuses, 413, 503)}
 
 
 def status_for(error: errors.TasquesError) -> int:

@@ -5,18 +5,15 @@ to take a write now (SQLite's write lock, an Elasticsearch write). A failure is 
 error body (``store_unavailable`` or ``store_not_set_up``, the backend in ``details``) and Retry-After.
 """
 
-from collections.abc import Awaitable, Callable
-
 from fastapi import APIRouter, Response
 
 from app import __version__
+from app.api.dependencies import ReadinessProbe
 from app.api.errors import error_response
 from app.api.rendering import render_model
 from app.api.strict_json import StrictJsonRoute
 from app.api.wire_models import ErrorBody, WireHealth, WireVersionInfo
 from app.domain.errors import TasquesError
-
-ReadinessProbe = Callable[[], Awaitable[None]]
 
 
 def health_router(readiness: ReadinessProbe, *, backend: str, retry_after_seconds: int) -> APIRouter:

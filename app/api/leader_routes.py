@@ -7,6 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from pydantic import BaseModel, Field
 
 from app.api.auth import require_unscoped
+from app.api.dependencies import LeaderStatusSource
 from app.api.rendering import render_model
 from app.api.strict_json import StrictJsonRoute
 
@@ -16,9 +17,6 @@ class WireLeaderStatus(BaseModel):
     server_id: str = Field(description="This server's id in the leader lock")
     leader_id: str | None = Field(default=None, description="The lock holder this server last saw, if any")
     leader_services: list[str] = Field(default_factory=list, description="Leader-only services running here")
-
-
-LeaderStatusSource = Callable[[], WireLeaderStatus]
 
 
 def leader_router(
@@ -33,7 +31,15 @@ def leader_router(
         response_model=WireLeaderStatus,
     )
     async def leader() -> Response:
-        return render_model(status())
+        current = status()
+        return render_model(
+            WireLeaderStatus(
+                role=current.role,
+                server_id=current.server_id,
+                leader_id=current.leader_id,
+                leader_services=current.leader_services,
+            )
+        )
 
     @router.get(
         "/metrics",

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 from app.api.auth import require_queues
+from app.api.dependencies import Pipelines
+from app.api.errors import error_responses
 from app.api.recurring_models import TaskDefinitionBody
 from app.api.rendering import render_model
 from app.api.strict_json import StrictJsonRoute
-from app.api.task_routes import error_responses
-from app.services.pipelines import NewPipeline, PipelineService, PipelineView
+from app.services.pipelines import NewPipeline, PipelineView
 from app.services.pipelines_plan import MemberDeadPolicy, MemberRole, PipelineKind, PipelineState
 
 
@@ -113,35 +114,34 @@ def wire_pipeline(view: PipelineView) -> WirePipeline:
     )
 
 
-def pipeline_router(pipelines: PipelineService) -> APIRouter:
-    router = APIRouter(route_class=StrictJsonRoute, tags=["pipelines"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["pipelines"])
 
-    @router.post(
-        "/pipelines",
-        operation_id="create-pipeline",
-        summary="Enqueue a chain, group or chord of tasks (extension)",
-        description="Give exactly one of chain, group or chord. Tasks get deterministic ids (<id>.<index>, "
-        "<id>.callback) and carry context.pipeline; the leader enqueues each follow-up task once, even "
-        "across a crash or failover.",
-        status_code=201,
-        response_model=WirePipeline,
-        responses=error_responses(400, 409),
-    )
-    async def create(body: NewPipelineBody, request: Request) -> Response:
-        require_queues(request, [definition.queue for definition in body.definitions()])
-        view = await pipelines.submit(body.to_new_pipeline())
-        return render_model(wire_pipeline(view), status=201)
 
-    @router.get(
-        "/pipelines/{id}",
-        operation_id="get-pipeline",
-        summary="A pipeline with the state of each of its tasks (extension)",
-        response_model=WirePipeline,
-        responses=error_responses(404),
-    )
-    async def get(id: str, request: Request) -> Response:
-        view = await pipelines.get(id)
-        require_queues(request, {member.member.definition.queue for member in view.members})
-        return render_model(wire_pipeline(view))
+@router.post(
+    "/pipelines",
+    operation_id="create-pipeline",
+    summary="Enqueue a chain, group or chord of tasks (extension)",
+    description="Give exactly one of chain, group or chord. Tasks get deterministic ids (<id>.<index>, "
+    "<id>.callback) and carry context.pipeline; the leader enqueues each follow-up task once, even "
+    "across a crash or failover.",
+    status_code=201,
+    response_model=WirePipeline,
+    responses=error_responses(400, 409),
+)
+async def create(body: NewPipelineBody, request: Request, pipelines: Pipelines) -> Response:
+    require_queues(request, [definition.queue for definition in body.definitions()])
+    view = await pipelines.submit(body.to_new_pipeline())
+    return render_model(wire_pipeline(view), status=201)
 
-    return router
+
+@router.get(
+    "/pipelines/{id}",
+    operation_id="get-pipeline",
+    summary="A pipeline with the state of each of its tasks (extension)",
+    response_model=WirePipeline,
+    responses=error_responses(404),
+)
+async def get(id: str, request: Request, pipelines: Pipelines) -> Response:
+    view = await pipelines.get(id)
+    require_queues(request, {member.member.definition.queue for member in view.members})
+    return render_model(wire_pipeline(view))

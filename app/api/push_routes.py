@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
 from app.api.auth import covers_queues, require_queues
+from app.api.dependencies import PushWorkers
+from app.api.errors import error_responses
 from app.api.rendering import render_model
 from app.api.strict_json import StrictJsonRoute
-from app.api.task_routes import error_responses
 from app.domain.bounds import PUSH_MAX_IN_FLIGHT_MAX
-from app.services.push_workers import NewPushWorker, PushWorkerService, claiming_worker_id
+from app.services.push_workers import NewPushWorker, claiming_worker_id
 from app.storage.port import PushWorker
 
 
@@ -83,61 +84,62 @@ def wire_push_worker(worker: PushWorker) -> WirePushWorker:
     )
 
 
-def push_router(push_workers: PushWorkerService) -> APIRouter:
-    router = APIRouter(route_class=StrictJsonRoute, tags=["push-workers"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["push-workers"])
 
-    @router.post(
-        "/workers/push",
-        operation_id="register-push-worker",
-        summary="Register an HTTP worker that tasks are pushed to (extension)",
-        description="The leader claims tasks for it (worker id push:<id>, at most max_in_flight at once) and "
-        "POSTs each as {task, worker_id, lease_token, sent_at}, signed with the secret. The worker answers "
-        '202 (it reports later through the normal endpoints) or 200 {"outcome": "done" | "failed", '
-        '"data": {...}}. Unreachable workers and non-2xx answers are backed off; their task is unclaimed.',
-        status_code=201,
-        response_model=WirePushWorker,
-        responses=error_responses(400, 409),
-    )
-    async def register(body: NewPushWorkerBody, request: Request) -> Response:
-        require_queues(request, body.queues)
-        worker = await push_workers.register(body.to_new_push_worker())
-        return render_model(wire_push_worker(worker), status=201)
 
-    @router.get(
-        "/workers/push",
-        operation_id="list-push-workers",
-        summary="List push workers (extension)",
-        response_model=list[WirePushWorker],
-        responses=error_responses(),
-    )
-    async def list_all(request: Request) -> Response:
-        covered = [worker for worker in await push_workers.list() if covers_queues(request, worker.queues)]
-        wire = [wire_push_worker(worker) for worker in covered]
-        return Response(_LIST.dump_json(wire, exclude_none=True), media_type="application/json")
+@router.post(
+    "/workers/push",
+    operation_id="register-push-worker",
+    summary="Register an HTTP worker that tasks are pushed to (extension)",
+    description="The leader claims tasks for it (worker id push:<id>, at most max_in_flight at once) and "
+    "POSTs each as {task, worker_id, lease_token, sent_at}, signed with the secret. The worker answers "
+    '202 (it reports later through the normal endpoints) or 200 {"outcome": "done" | "failed", '
+    '"data": {...}}. Unreachable workers and non-2xx answers are backed off; their task is unclaimed.',
+    status_code=201,
+    response_model=WirePushWorker,
+    responses=error_responses(400, 409),
+)
+async def register(body: NewPushWorkerBody, request: Request, push_workers: PushWorkers) -> Response:
+    require_queues(request, body.queues)
+    worker = await push_workers.register(body.to_new_push_worker())
+    return render_model(wire_push_worker(worker), status=201)
 
-    @router.get(
-        "/workers/push/{id}",
-        operation_id="get-push-worker",
-        summary="A push worker and its delivery state (extension)",
-        response_model=WirePushWorker,
-        responses=error_responses(404),
-    )
-    async def get(id: str, request: Request) -> Response:
-        worker = await push_workers.get(id)
-        require_queues(request, worker.queues)
-        return render_model(wire_push_worker(worker))
 
-    @router.delete(
-        "/workers/push/{id}",
-        operation_id="delete-push-worker",
-        summary="Stop pushing to a worker (extension)",
-        description="Returns the registration as it was. Tasks it holds stay claimed: it may still report "
-        "them, or the reaper times them out.",
-        response_model=WirePushWorker,
-        responses=error_responses(404),
-    )
-    async def delete(id: str, request: Request) -> Response:
-        require_queues(request, (await push_workers.get(id)).queues)
-        return render_model(wire_push_worker(await push_workers.delete(id)))
+@router.get(
+    "/workers/push",
+    operation_id="list-push-workers",
+    summary="List push workers (extension)",
+    response_model=list[WirePushWorker],
+    responses=error_responses(),
+)
+async def list_all(request: Request, push_workers: PushWorkers) -> Response:
+    covered = [worker for worker in await push_workers.list() if covers_queues(request, worker.queues)]
+    wire = [wire_push_worker(worker) for worker in covered]
+    return Response(_LIST.dump_json(wire, exclude_none=True), media_type="application/json")
 
-    return router
+
+@router.get(
+    "/workers/push/{id}",
+    operation_id="get-push-worker",
+    summary="A push worker and its delivery state (extension)",
+    response_model=WirePushWorker,
+    responses=error_responses(404),
+)
+async def get(id: str, request: Request, push_workers: PushWorkers) -> Response:
+    worker = await push_workers.get(id)
+    require_queues(request, worker.queues)
+    return render_model(wire_push_worker(worker))
+
+
+@router.delete(
+    "/workers/push/{id}",
+    operation_id="delete-push-worker",
+    summary="Stop pushing to a worker (extension)",
+    description="Returns the registration as it was. Tasks it holds stay claimed: it may still report "
+    "them, or the reaper times them out.",
+    response_model=WirePushWorker,
+    responses=error_responses(404),
+)
+async def delete(id: str, request: Request, push_workers: PushWorkers) -> Response:
+    require_queues(request, (await push_workers.get(id)).queues)
+    return render_model(wire_push_worker(await push_workers.delete(id)))

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app.api.auth import require_queues
+from app.api.dependencies import Timelines
+from app.api.errors import error_responses
 from app.api.rendering import render_model
-from app.api.task_routes import error_responses
-from app.services.timeline import DEFAULT_MINUTES, Timeline, TimelineMinute, TimelineService
+from app.services.timeline import DEFAULT_MINUTES, Timeline, TimelineMinute
 from app.storage.aggregations import COUNTED_FINISHED_STATES, MAX_MINUTE_BUCKETS
 from app.storage.queue_samples import DelayPercentiles
 
@@ -49,26 +50,25 @@ class WireTimeline(BaseModel):
     minutes: list[WireTimelineMinute]
 
 
-def timeline_router(timeline: TimelineService) -> APIRouter:
-    router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"])
 
-    @router.get(
-        "/timeline",
-        operation_id="get-timeline",
-        summary="Throughput, claim delays and backlog per minute",
-        description=TIMELINE_DESCRIPTION,
-        response_model=WireTimeline,
-        responses=error_responses(400),
-    )
-    async def get_timeline(
-        request: Request,
-        queue: Annotated[str | None, Query(description="One queue; absent: every queue")] = None,
-        minutes: Annotated[int, Query(ge=1, le=MAX_MINUTE_BUCKETS - 1)] = DEFAULT_MINUTES,
-    ) -> Response:
-        require_queues(request, [] if queue is None else [queue])
-        return render_model(wire_timeline(await timeline.timeline(queue=queue, minutes=minutes)))
 
-    return router
+@router.get(
+    "/timeline",
+    operation_id="get-timeline",
+    summary="Throughput, claim delays and backlog per minute",
+    description=TIMELINE_DESCRIPTION,
+    response_model=WireTimeline,
+    responses=error_responses(400),
+)
+async def get_timeline(
+    request: Request,
+    timeline: Timelines,
+    queue: Annotated[str | None, Query(description="One queue; absent: every queue")] = None,
+    minutes: Annotated[int, Query(ge=1, le=MAX_MINUTE_BUCKETS - 1)] = DEFAULT_MINUTES,
+) -> Response:
+    require_queues(request, [] if queue is None else [queue])
+    return render_model(wire_timeline(await timeline.timeline(queue=queue, minutes=minutes)))
 
 
 def wire_timeline(timeline: Timeline) -> WireTimeline:

@@ -18,7 +18,7 @@ root waits for those (``hand_backs_finished``) before it closes the store.
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -50,6 +50,7 @@ class ClaimService:
     def __init__(self, dependencies: TaskServiceDependencies) -> None:
         self._store = dependencies.store
         self._limits = dependencies.policies.limits
+        self._defaults = dependencies.policies.defaults
         self._clock = dependencies.clock
         self._arrivals = dependencies.arrivals
         self._history = dependencies.history
@@ -61,6 +62,24 @@ class ClaimService:
     @property
     def flow(self) -> FlowControl:
         return self._flow
+
+    def order_with_defaults(
+        self,
+        worker_id: str,
+        queues: Sequence[str],
+        *,
+        amount: int | None,
+        block_for: timedelta | None,
+        capabilities: Sequence[str] | None,
+    ) -> ClaimOrder:
+        """A worker's claim, with the amount and wait it left out taken from the server's task defaults."""
+        return ClaimOrder(
+            worker_id=worker_id,
+            queues=tuple(queues),
+            amount=self._defaults.claim_amount if amount is None else amount,
+            block_for=self._defaults.block_for if block_for is None else block_for,
+            capabilities=frozenset(capabilities) if capabilities else None,
+        )
 
     def validate(self, order: ClaimOrder) -> None:
         if not order.worker_id.strip():
