@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from app.api.auth import covers_queues, require_queues
 from app.api.dependencies import Admin, CurrentClock
 from app.api.errors import error_responses
-from app.api.rendering import render_model, render_task
+from app.api.rendering import render_model, render_task, render_task_sample
 from app.api.search_models import TaskFilterBody
 from app.api.strict_json import StrictJsonRoute
-from app.api.wire_models import WireTask, wire_task
+from app.api.wire_models import WireTask
 from app.domain.bounds import PRIORITY_MAX, PRIORITY_MIN
 from app.services.admin_service import AdminAction, AdminService, QueueOverview, Throughput
 from app.storage.aggregations import COUNTED_FINISHED_STATES
@@ -266,8 +266,7 @@ async def bulk(action: AdminAction, body: BulkBody, request: Request, admin: Adm
     query = body.query.to_query()
     if body.dry_run:
         preview = await admin.preview(action, query, priority=body.priority)
-        wire = WireBulkPreview(count=preview.count, sample=[wire_task(task) for task in preview.sample])
-        return render_model(wire)
+        return render_task_sample(preview.count, preview.sample)
     job = await admin.start_job(action, query, priority=body.priority)
     return render_model(WireJobEnvelope(job=_wire_job(job)), status=202)
 

@@ -1,7 +1,7 @@
 """Render wire models with optional fields omitted; nulls inside free-form payloads survive.
 
 Every response that carries tasks renders them through ``task_json`` (one task, a claim's list, a
-search page), so a task reads the same wherever it appears.
+search page, a bulk action's sample, a pushed task), so a task reads the same wherever it appears.
 """
 
 from collections.abc import Sequence
@@ -38,6 +38,13 @@ def render_task_page(
     if aggregations is not None:
         page["aggregations"] = orjson.Fragment(aggregations.model_dump_json(exclude_none=True))
     return Response(orjson.dumps(page), media_type=JSON)
+
+
+def render_task_sample(count: int, sample: Sequence[Task]) -> Response:
+    """A bulk action's dry run: how many tasks it would touch, and some of them."""
+    return Response(
+        orjson.dumps({"count": count, "sample": orjson.Fragment(task_list_json(sample))}), media_type=JSON
+    )
 
 
 def claimed_task_document(task: Task) -> dict[str, Any]:
