@@ -13,6 +13,7 @@ from app.api.search_models import TaskFilterBody
 from app.api.strict_json import StrictJsonRoute
 from app.api.wire_models import WireTask
 from app.domain.bounds import PRIORITY_MAX, PRIORITY_MIN
+from app.domain.errors import InvalidInput
 from app.services.admin_service import AdminAction, AdminService, QueueOverview, Throughput
 from app.storage.aggregations import COUNTED_FINISHED_STATES
 from app.storage.port import AdminJob, TaskQuery
@@ -178,7 +179,8 @@ def _pause_summary(verb: str) -> str:
     responses=error_responses(400),
 )
 async def pause_queue(queue: str, admin: Admin, clock: CurrentClock, paused: bool = True) -> Response:
-    entry = await admin.pause(queue, paused=paused)
+    _only_own("paused", paused, expected=True, route="pause")
+    entry = await admin.pause(queue, paused=True)
     return render_model(_wire_queue(entry, now=clock.now_utc()))
 
 
@@ -190,8 +192,16 @@ async def pause_queue(queue: str, admin: Admin, clock: CurrentClock, paused: boo
     responses=error_responses(400),
 )
 async def resume_queue(queue: str, admin: Admin, clock: CurrentClock, paused: bool = False) -> Response:
-    entry = await admin.pause(queue, paused=paused)
+    _only_own("paused", paused, expected=False, route="resume")
+    entry = await admin.pause(queue, paused=False)
     return render_model(_wire_queue(entry, now=clock.now_utc()))
+
+
+def _only_own(name: str, value: object, *, expected: object, route: str) -> None:
+    """These routes once declared their loop variables as query parameters, and the committed OpenAPI
+    (and the clients generated from it) still list them; any value but the route's own is refused."""
+    if value != expected:
+        raise InvalidInput(f"The {route} route takes no other {name} than {expected!s}; got {value!s}")
 
 
 async def _act(
@@ -210,7 +220,8 @@ async def _act(
     responses=error_responses(400, 404, 409),
 )
 async def retry_task(queue: str, id: str, admin: Admin, action: AdminAction = AdminAction.RETRY) -> Response:
-    return await _act(admin, action, queue, id)
+    _only_own("action", action, expected=AdminAction.RETRY, route="retry")
+    return await _act(admin, AdminAction.RETRY, queue, id)
 
 
 @router.post(
@@ -223,7 +234,8 @@ async def retry_task(queue: str, id: str, admin: Admin, action: AdminAction = Ad
 async def requeue_task(
     queue: str, id: str, admin: Admin, action: AdminAction = AdminAction.REQUEUE
 ) -> Response:
-    return await _act(admin, action, queue, id)
+    _only_own("action", action, expected=AdminAction.REQUEUE, route="requeue")
+    return await _act(admin, AdminAction.REQUEUE, queue, id)
 
 
 @router.post(
