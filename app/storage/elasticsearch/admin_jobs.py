@@ -15,6 +15,7 @@ from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.records import EngineRecords, RecordSearch
 from app.storage.port import AdminJob
+from app.storage.record_methods import AdminJobRecordMethods
 
 MAX_LISTED = MAX_CANDIDATES
 _NEWEST_FIRST = (
@@ -23,22 +24,13 @@ _NEWEST_FIRST = (
 )
 
 
-class ElasticsearchAdminJobMethods:
+class ElasticsearchAdminJobMethods(AdminJobRecordMethods):
     _client: SearchEngine
     names: IndexNames
 
     @property
     def _admin_jobs(self) -> EngineRecords[AdminJob]:
         return EngineRecords(self._client, ADMIN_JOB_RECORDS, index=self.names.admin_jobs)
-
-    async def create_admin_job(self, job: AdminJob) -> AdminJob:
-        return await self._admin_jobs.create(job)
-
-    async def get_admin_job(self, job_id: str) -> AdminJob:
-        return await self._admin_jobs.get(job_id)
-
-    async def update_admin_job(self, previous: AdminJob, updated: AdminJob) -> AdminJob:
-        return await self._admin_jobs.compare_and_swap(previous, updated)
 
     async def list_admin_jobs(self, *, statuses: tuple[str, ...], limit: int) -> list[AdminJob]:
         filters = [{"terms": {"status": list(dict.fromkeys(statuses))}}] if statuses else []

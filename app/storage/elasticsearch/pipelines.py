@@ -14,24 +14,16 @@ from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.records import EngineRecords, RecordSearch
 from app.storage.pipeline_documents import PIPELINE_RECORDS
 from app.storage.port import Pipeline
+from app.storage.record_methods import PipelineRecordMethods
 
 
-class ElasticsearchPipelineMethods:
+class ElasticsearchPipelineMethods(PipelineRecordMethods):
     _client: SearchEngine
     names: IndexNames
 
     @property
     def _pipelines(self) -> EngineRecords[Pipeline]:
         return EngineRecords(self._client, PIPELINE_RECORDS, index=self.names.pipelines)
-
-    async def create_pipeline(self, pipeline: Pipeline) -> Pipeline:
-        return await self._pipelines.create(pipeline)
-
-    async def get_pipeline(self, pipeline_id: str) -> Pipeline:
-        return await self._pipelines.get(pipeline_id)
-
-    async def update_pipeline(self, previous: Pipeline, updated: Pipeline) -> Pipeline:
-        return await self._pipelines.compare_and_swap(previous, updated)
 
     async def list_pipelines(self, *, state: str | None, after_id: str | None, limit: int) -> list[Pipeline]:
         search = RecordSearch(

@@ -13,27 +13,16 @@ from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.records import EngineRecords, RecordSearch
 from app.storage.port import PushWorker
 from app.storage.push_worker_documents import PUSH_WORKER_RECORDS
+from app.storage.record_methods import PushWorkerRecordMethods
 
 
-class ElasticsearchPushWorkerMethods:
+class ElasticsearchPushWorkerMethods(PushWorkerRecordMethods):
     _client: SearchEngine
     names: IndexNames
 
     @property
     def _push_workers(self) -> EngineRecords[PushWorker]:
         return EngineRecords(self._client, PUSH_WORKER_RECORDS, index=self.names.push_workers)
-
-    async def create_push_worker(self, worker: PushWorker) -> PushWorker:
-        return await self._push_workers.create(worker)
-
-    async def get_push_worker(self, worker_id: str) -> PushWorker:
-        return await self._push_workers.get(worker_id)
-
-    async def update_push_worker(self, previous: PushWorker, updated: PushWorker) -> PushWorker:
-        return await self._push_workers.compare_and_swap(previous, updated)
-
-    async def delete_push_worker(self, previous: PushWorker) -> None:
-        await self._push_workers.delete(previous)
 
     async def list_push_workers(self) -> list[PushWorker]:
         return await self._push_workers.scan(RecordSearch(size=MAX_CANDIDATES))

@@ -11,30 +11,19 @@ from app.domain.recurring import RecurringTask
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.records import EngineRecords
+from app.storage.record_methods import RecurringRecordMethods
 from app.storage.recurring_documents import RECURRING_RECORDS
 
 LIST_PAGE_SIZE = 1_000
 
 
-class ElasticsearchRecurringMethods:
+class ElasticsearchRecurringMethods(RecurringRecordMethods):
     _client: SearchEngine
     names: IndexNames
 
     @property
     def _recurring(self) -> EngineRecords[RecurringTask]:
         return EngineRecords(self._client, RECURRING_RECORDS, index=self.names.recurring_tasks)
-
-    async def create_recurring(self, recurring: RecurringTask) -> RecurringTask:
-        return await self._recurring.create(recurring)
-
-    async def get_recurring(self, recurring_id: str) -> RecurringTask:
-        return await self._recurring.get(recurring_id)
-
-    async def update_recurring(self, previous: RecurringTask, updated: RecurringTask) -> RecurringTask:
-        return await self._recurring.compare_and_swap(previous, updated)
-
-    async def delete_recurring(self, previous: RecurringTask) -> None:
-        await self._recurring.delete(previous)
 
     async def list_recurring(self) -> list[RecurringTask]:
         listed = await self._recurring.scan_all(page_size=LIST_PAGE_SIZE, refresh=True)

@@ -5,6 +5,7 @@ import json
 from app.storage.admin_job_documents import ADMIN_JOB_RECORDS
 from app.storage.documents import format_stored_time
 from app.storage.port import AdminJob
+from app.storage.record_methods import AdminJobRecordMethods
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.records import RecordScan, RecordTable, SqliteRecords
 from app.storage.sqlite.statements import Statements
@@ -18,7 +19,7 @@ _TABLE = RecordTable(
 )
 
 
-class SqliteAdminMethods:
+class SqliteAdminMethods(AdminJobRecordMethods):
     _connections: SqliteConnections
 
     async def paused_queues(self) -> frozenset[str]:
@@ -44,15 +45,6 @@ class SqliteAdminMethods:
     @property
     def _admin_jobs(self) -> SqliteRecords[AdminJob]:
         return SqliteRecords(self._connections, _TABLE)
-
-    async def create_admin_job(self, job: AdminJob) -> AdminJob:
-        return await self._admin_jobs.create(job)
-
-    async def get_admin_job(self, job_id: str) -> AdminJob:
-        return await self._admin_jobs.get(job_id)
-
-    async def update_admin_job(self, previous: AdminJob, updated: AdminJob) -> AdminJob:
-        return await self._admin_jobs.compare_and_swap(previous, updated)
 
     async def list_admin_jobs(self, *, statuses: tuple[str, ...], limit: int) -> list[AdminJob]:
         where = f"status IN ({', '.join('?' * len(statuses))})" if statuses else ""

@@ -2,6 +2,7 @@
 
 from app.storage.pipeline_documents import PIPELINE_RECORDS
 from app.storage.port import Pipeline
+from app.storage.record_methods import PipelineRecordMethods
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.records import RecordScan, RecordTable, SqliteRecords
 
@@ -10,21 +11,12 @@ _TABLE = RecordTable(
 )
 
 
-class SqlitePipelineMethods:
+class SqlitePipelineMethods(PipelineRecordMethods):
     _connections: SqliteConnections
 
     @property
     def _pipelines(self) -> SqliteRecords[Pipeline]:
         return SqliteRecords(self._connections, _TABLE)
-
-    async def create_pipeline(self, pipeline: Pipeline) -> Pipeline:
-        return await self._pipelines.create(pipeline)
-
-    async def get_pipeline(self, pipeline_id: str) -> Pipeline:
-        return await self._pipelines.get(pipeline_id)
-
-    async def update_pipeline(self, previous: Pipeline, updated: Pipeline) -> Pipeline:
-        return await self._pipelines.compare_and_swap(previous, updated)
 
     async def list_pipelines(self, *, state: str | None, after_id: str | None, limit: int) -> list[Pipeline]:
         conditions, parameters = ["id > ?"], [after_id or ""]
