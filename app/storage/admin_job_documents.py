@@ -1,12 +1,15 @@
 """Stored shape of admin jobs (query-driven bulk actions), shared by both backends."""
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
+from app.domain.errors import AdminJobNotFound, VersionConflict
 from app.domain.states import TaskState
 from app.domain.task import Version
 from app.storage.documents import Document, format_stored_time, parse_optional_time, parse_stored_time
 from app.storage.port import AdminJob, TaskQuery
+from app.storage.versioned_records import RecordKind
 
 _TIMES = (
     "created_after",
@@ -100,3 +103,18 @@ def admin_job_from_document(document: Document, version: Version) -> AdminJob:
         error=document.get("error"),
         version=version,
     )
+
+
+# Jobs get server-made ids, so a taken id is a lost race, and a job that vanished under a write is one
+# too: both are version conflicts.
+ADMIN_JOB_RECORDS = RecordKind[AdminJob](
+    label="admin job",
+    to_document=admin_job_to_document,
+    from_document=lambda document, version, _record_id: admin_job_from_document(document, version),
+    id_of=lambda record: record.id,
+    version_of=lambda record: record.version,
+    with_version=lambda record, version: dataclasses.replace(record, version=version),
+    already_exists=VersionConflict,
+    not_found=AdminJobNotFound,
+    missing_on_write=VersionConflict,
+)

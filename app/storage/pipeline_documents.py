@@ -5,7 +5,10 @@ creates the same task for it), stored like a recurring definition's ``task_defin
 ``processing_timeout`` in nanoseconds, ``args``/``context``/``backoff`` only when set.
 """
 
+import dataclasses
+
 from app.domain.durations import duration_to_nanos, nanos_to_duration
+from app.domain.errors import PipelineAlreadyExists, PipelineNotFound
 from app.domain.recurring import TaskDefinition
 from app.domain.task import Version
 from app.storage.documents import (
@@ -16,6 +19,7 @@ from app.storage.documents import (
     parse_stored_time,
 )
 from app.storage.port import Pipeline
+from app.storage.versioned_records import RecordKind
 
 
 def definition_to_document(definition: TaskDefinition) -> Document:
@@ -77,3 +81,16 @@ def pipeline_from_document(document: Document, version: Version) -> Pipeline:
         error=document.get("error"),
         version=version,
     )
+
+
+PIPELINE_RECORDS = RecordKind[Pipeline](
+    label="pipeline",
+    to_document=pipeline_to_document,
+    from_document=lambda document, version, _record_id: pipeline_from_document(document, version),
+    id_of=lambda record: record.id,
+    version_of=lambda record: record.version,
+    with_version=lambda record, version: dataclasses.replace(record, version=version),
+    already_exists=PipelineAlreadyExists,
+    not_found=PipelineNotFound,
+    missing_on_write=PipelineNotFound,
+)

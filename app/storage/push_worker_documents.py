@@ -4,11 +4,14 @@ The ``secret`` is stored as given, because every delivery is signed with it; onl
 it from leaving the server.
 """
 
+import dataclasses
 from datetime import datetime
 
+from app.domain.errors import PushWorkerAlreadyExists, PushWorkerNotFound
 from app.domain.task import Version
 from app.storage.documents import Document, format_stored_time, parse_optional_time, parse_stored_time
 from app.storage.port import PushWorker
+from app.storage.versioned_records import RecordKind
 
 
 def _optional_time(moment: datetime | None) -> str | None:
@@ -46,3 +49,16 @@ def push_worker_from_document(document: Document, version: Version) -> PushWorke
         last_failure_at=parse_optional_time(document.get("last_failure_at")),
         version=version,
     )
+
+
+PUSH_WORKER_RECORDS = RecordKind[PushWorker](
+    label="push worker",
+    to_document=push_worker_to_document,
+    from_document=lambda document, version, _record_id: push_worker_from_document(document, version),
+    id_of=lambda record: record.id,
+    version_of=lambda record: record.version,
+    with_version=lambda record, version: dataclasses.replace(record, version=version),
+    already_exists=PushWorkerAlreadyExists,
+    not_found=PushWorkerNotFound,
+    missing_on_write=PushWorkerNotFound,
+)

@@ -8,6 +8,7 @@ policy and scheduler state. Lock documents keep Tasques' ``leader_id``/``at``/``
 from datetime import datetime, timedelta
 
 from app.domain.durations import duration_to_nanos, nanos_to_duration
+from app.domain.errors import RecurringTaskAlreadyExists, RecurringTaskNotFound
 from app.domain.recurring import OverlapPolicy, RecurringTask, TaskDefinition
 from app.domain.task import Metadata, Version
 from app.storage.documents import (
@@ -19,6 +20,7 @@ from app.storage.documents import (
     parse_stored_time,
 )
 from app.storage.port import LockRecord
+from app.storage.versioned_records import RecordKind
 
 
 def recurring_to_document(recurring: RecurringTask) -> Document:
@@ -109,3 +111,24 @@ def lock_from_document(name: str, document: Document, version: Version) -> LockR
         lease=nanos_to_duration(int(document["leader_lock_lease"])),
         version=version,
     )
+
+
+def _recurring_with_version(recurring: RecurringTask, version: Version) -> RecurringTask:
+    return recurring.model_copy(
+        update={"metadata": recurring.metadata.model_copy(update={"version": version})}
+    )
+
+
+RECURRING_RECORDS = RecordKind[RecurringTask](
+    label="recurring task",
+    to_document=recurring_to_document,
+    from_document=lambda document, version, record_id: recurring_from_document(
+        document, version, recurring_id=record_id
+    ),
+    id_of=lambda recurring: recurring.id,
+    version_of=lambda recurring: recurring.metadata.version,
+    with_version=_recurring_with_version,
+    already_exists=RecurringTaskAlreadyExists,
+    not_found=RecurringTaskNotFound,
+    missing_on_write=RecurringTaskNotFound,
+)

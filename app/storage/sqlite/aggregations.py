@@ -34,6 +34,7 @@ from app.storage.port import TaskQuery
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import micros
 from app.storage.sqlite.search import listed_rows
+from app.storage.sqlite.statements import Row, Statements
 
 _MODIFIED = "json_extract(document, '$.metadata.modified_at')"
 _ERROR_CLASS = f"COALESCE(json_extract(document, '$.error_class'), '{MISSING_ERROR_CLASS}')"
@@ -48,8 +49,8 @@ class SqliteAggregationMethods:
         listed, parameters = listed_rows(query)
         names = request.names
         size = request.terms_size
-        async with self._connections.reader() as reader:
 
+        async def aggregate(reader: Statements) -> TaskAggregations:
             async def rows(sql: str, extra: Sequence[Any] = ()) -> list[Any]:
                 return list(await reader.execute_fetchall(sql, (*parameters, *extra)))
 
@@ -71,9 +72,11 @@ class SqliteAggregationMethods:
                 finished = _minutes(request.window, grouped)
             elif AggregationName.FINISHED_PER_MINUTE in names:
                 finished = []
-        return TaskAggregations(
-            queue_state=queue_state, kind=kind, error_class=error_class, finished_per_minute=finished
-        )
+            return TaskAggregations(
+                queue_state=queue_state, kind=kind, error_class=error_class, finished_per_minute=finished
+            )
+
+        return await self._connections.read(aggregate)
 
     async def finished_counts(self, *, since: Sequence[datetime]) -> list[QueueThroughput]:
         if not since:
@@ -81,7 +84,8 @@ class SqliteAggregationMethods:
         earliest = min(since)
         live_sums = ", ".join("SUM(modified_at_us >= ?)" for _ in since)
         archived_sums = ", ".join(f"SUM({_MODIFIED} >= ?)" for _ in since)
-        async with self._connections.reader() as reader:
+
+        async def select(reader: Statements) -> tuple[list[Row], list[Row]]:
             live = await reader.execute_fetchall(
                 f"SELECT queue, state, {live_sums} FROM tasks "
                 f"WHERE state IN {_FINISHED} AND modified_at_us >= ? GROUP BY queue, state",
@@ -96,6 +100,9 @@ class SqliteAggregationMethods:
                     format_stored_time(earliest),
                 ),
             )
+            return live, archived
+
+        live, archived = await self._connections.read(select)
         totals: dict[tuple[str, datetime], dict[TaskState, int]] = {}
         for queue, state, *sums in [*live, *archived]:
             for cut_off, count in zip(since, sums, strict=True):

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.domain.errors import StoreUnavailable
-from app.storage.sqlite.statements import DirectStatements, HoppingStatements, Statements, run_to_end
+from app.storage.sqlite.statements import DirectStatements, Statements, run_to_end
 
 T = TypeVar("T")
 Body = Callable[[Statements], Coroutine[Any, Any, T]]
@@ -216,31 +216,6 @@ class SqliteConnections:
         """Run ``body``'s reads on the least busy reader's thread (one hand-off)."""
         async with translated_errors():
             return await self._least_busy_reader().call(_read(body))
-
-    @asynccontextmanager
-    async def write_transaction(self) -> AsyncIterator[Statements]:
-        """A transaction whose statements are handed over one by one (the colder store methods not yet
-        moved to ``write``, the one-hand-off path)."""
-        async with self._write_lock, translated_errors():
-            cancelled = threading.Event()
-            begin = self._writer.submit(
-                lambda connection: _begin_immediate(connection, cancelled, self._busy_seconds)
-            )
-            try:
-                await asyncio.wrap_future(begin)
-                yield HoppingStatements(self._writer.call)
-                await self._writer.call(lambda connection: connection.execute("COMMIT").close())
-                self._committed()
-            except BaseException:
-                cancelled.set()
-                # Queued behind whatever is still running, so the next job starts after the rollback.
-                self._writer.submit(_roll_back_if_open).add_done_callback(_ignore_outcome)
-                raise
-
-    @asynccontextmanager
-    async def reader(self) -> AsyncIterator[Statements]:
-        async with translated_errors():
-            yield HoppingStatements(self._least_busy_reader().call)
 
     async def close(self) -> None:
         threads = (self._writer, *self._readers, self._checkpointer)

@@ -8,7 +8,7 @@ from typing import Any
 from app.domain.history import TaskEvent, TaskEventKind
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import dumps, micros
-from app.storage.sqlite.statements import Row, Statements
+from app.storage.sqlite.statements import Row, Statements, changed_rows
 
 _COLUMNS = "queue, task_id, attempt, kind, at_us, worker_id, lease_token, error, data, sequence"
 
@@ -55,15 +55,13 @@ class SqliteEventMethods:
         await self._connections.write(append)
 
     async def prune_events(self, *, before: datetime, limit: int) -> int:
-        async with (
-            self._connections.write_transaction() as writer,
-            writer.execute(
-                "DELETE FROM task_events WHERE event_id IN "
-                "(SELECT event_id FROM task_events WHERE at_us < ? ORDER BY at_us LIMIT ?)",
-                (micros(before), limit),
-            ) as cursor,
-        ):
-            return cursor.rowcount
+        sql = (
+            "DELETE FROM task_events WHERE event_id IN "
+            "(SELECT event_id FROM task_events WHERE at_us < ? ORDER BY at_us LIMIT ?)"
+        )
+        return await self._connections.write(
+            lambda writer: changed_rows(writer, sql, (micros(before), limit))
+        )
 
     async def list_events(self, queue: str, task_id: str, *, limit: int) -> list[TaskEvent]:
 

@@ -75,14 +75,13 @@ class SqliteFlowMethods:
         if not capabilities:
             return
         text = capabilities_json(capabilities)
-        async with self._connections.write_transaction() as writer:
-            await writer.execute_fetchall(
-                "INSERT INTO capability_sets (set_key, capabilities, seen_at_us) VALUES (?, ?, ?) "
-                "ON CONFLICT (set_key) DO UPDATE SET seen_at_us = MAX(seen_at_us, excluded.seen_at_us)",
-                (text, text, micros(at)),
-            )
+        sql = (
+            "INSERT INTO capability_sets (set_key, capabilities, seen_at_us) VALUES (?, ?, ?) "
+            "ON CONFLICT (set_key) DO UPDATE SET seen_at_us = MAX(seen_at_us, excluded.seen_at_us)"
+        )
+        await self._connections.write(lambda writer: writer.execute_fetchall(sql, (text, text, micros(at))))
 
     async def unclaimable_counts(self, *, seen_since: datetime) -> dict[str, int]:
-        async with self._connections.reader() as reader:
-            rows = await reader.execute_fetchall(_UNCLAIMABLE, (micros(seen_since),))
+        parameters = (micros(seen_since),)
+        rows = await self._connections.read(lambda reader: reader.execute_fetchall(_UNCLAIMABLE, parameters))
         return {queue: int(count) for queue, count in rows}

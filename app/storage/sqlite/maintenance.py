@@ -8,6 +8,7 @@ from app.domain.task import Task
 from app.storage.port import ArchiveOutcome
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import micros, task_from_row
+from app.storage.sqlite.statements import Statements
 
 _FINISHED = ", ".join(f"'{state.value}'" for state in sorted(FINISHED_STATES))
 _OUTSTANDING = ", ".join(
@@ -19,45 +20,40 @@ class SqliteMaintenanceMethods:
     _connections: SqliteConnections
 
     async def find_timed_out(self, *, at: datetime, limit: int) -> list[Task]:
-        async with self._connections.reader() as reader:
-            rows = await reader.execute_fetchall(
-                "SELECT document, version FROM tasks WHERE state = 'claimed' AND times_out_at_us <= ? "
-                "ORDER BY times_out_at_us LIMIT ?",
-                (micros(at), limit),
-            )
+        sql = (
+            "SELECT document, version FROM tasks WHERE state = 'claimed' AND times_out_at_us <= ? "
+            "ORDER BY times_out_at_us LIMIT ?"
+        )
+        rows = await self._connections.read(lambda reader: reader.execute_fetchall(sql, (micros(at), limit)))
         return [task_from_row(row) for row in rows]
 
     async def count_outstanding(self, *, queue: str, recurring_task_id: str) -> int:
-        async with self._connections.reader() as reader:
-            rows = list(
-                await reader.execute_fetchall(
-                    f"SELECT COUNT(*) FROM tasks WHERE queue = ? AND recurring_task_id = ? AND state IN ({_OUTSTANDING})",
-                    (queue, recurring_task_id),
-                )
-            )
+        sql = f"SELECT COUNT(*) FROM tasks WHERE queue = ? AND recurring_task_id = ? AND state IN ({_OUTSTANDING})"
+        rows = await self._connections.read(
+            lambda reader: reader.execute_fetchall(sql, (queue, recurring_task_id))
+        )
         return int(rows[0][0])
 
     async def find_outstanding(self, *, queue: str, recurring_task_id: str, limit: int) -> list[Task]:
-        async with self._connections.reader() as reader:
-            rows = await reader.execute_fetchall(
-                f"SELECT document, version FROM tasks WHERE queue = ? AND recurring_task_id = ? "
-                f"AND state IN ({_OUTSTANDING}) ORDER BY json_extract(document, '$.metadata.created_at'), id LIMIT ?",
-                (queue, recurring_task_id, limit),
-            )
+        sql = (
+            f"SELECT document, version FROM tasks WHERE queue = ? AND recurring_task_id = ? "
+            f"AND state IN ({_OUTSTANDING}) ORDER BY json_extract(document, '$.metadata.created_at'), id LIMIT ?"
+        )
+        parameters = (queue, recurring_task_id, limit)
+        rows = await self._connections.read(lambda reader: reader.execute_fetchall(sql, parameters))
         return [task_from_row(row) for row in rows]
 
     async def archive_finished(
         self, *, finished_before: datetime, at: datetime, limit: int
     ) -> ArchiveOutcome:
-        async with self._connections.write_transaction() as writer:
-            rows = list(
-                await writer.execute_fetchall(
-                    f"SELECT queue, id, version, document FROM tasks WHERE state IN ({_FINISHED}) "
-                    "AND modified_at_us <= ? ORDER BY modified_at_us LIMIT ?",
-                    (micros(finished_before), limit),
-                )
+        archived_at = micros(at)
+
+        async def move(writer: Statements) -> int:
+            rows = await writer.execute_fetchall(
+                f"SELECT queue, id, version, document FROM tasks WHERE state IN ({_FINISHED}) "
+                "AND modified_at_us <= ? ORDER BY modified_at_us LIMIT ?",
+                (micros(finished_before), limit),
             )
-            archived_at = micros(at)
             for queue, task_id, version, document in rows:
                 await writer.execute_fetchall(
                     "INSERT OR REPLACE INTO archived_tasks (queue, id, archived_at_us, version, document) "
@@ -71,21 +67,26 @@ class SqliteMaintenanceMethods:
                 await writer.execute_fetchall(
                     "DELETE FROM tasks WHERE queue = ? AND id = ? AND version = ?", (queue, task_id, version)
                 )
-        return ArchiveOutcome(archived=len(rows), skipped=0)
+            return len(rows)
+
+        return ArchiveOutcome(archived=await self._connections.write(move), skipped=0)
 
     async def prune_archive(
         self, *, archived_before: datetime | None, dedup_before: datetime, limit: int
     ) -> int:
-        pruned = 0
-        async with self._connections.write_transaction() as writer:
-            targets = [("dedup_records", dedup_before)]
-            if archived_before is not None:
-                targets.append(("archived_tasks", archived_before))
+        targets = [("dedup_records", dedup_before)]
+        if archived_before is not None:
+            targets.append(("archived_tasks", archived_before))
+
+        async def prune(writer: Statements) -> int:
+            pruned = 0
             for table, before in targets:
-                async with writer.execute(
+                outcome = await writer.execute(
                     f"DELETE FROM {table} WHERE (queue, id) IN "
                     f"(SELECT queue, id FROM {table} WHERE archived_at_us < ? ORDER BY archived_at_us LIMIT ?)",
                     (micros(before), limit),
-                ) as cursor:
-                    pruned += cursor.rowcount
-        return pruned
+                )
+                pruned += outcome.rowcount
+            return pruned
+
+        return await self._connections.write(prune)

@@ -7,6 +7,7 @@ from datetime import datetime
 from app.storage.queue_samples import QueueSample, sample_from_document, sample_to_document
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import dumps, micros
+from app.storage.sqlite.statements import changed_rows
 
 
 class SqliteQueueSampleMethods:
@@ -18,23 +19,21 @@ class SqliteQueueSampleMethods:
         rows = [
             (sample.queue, micros(sample.minute), dumps(sample_to_document(sample))) for sample in samples
         ]
-        async with self._connections.write_transaction() as writer:
-            await writer.executemany(
-                "INSERT OR REPLACE INTO queue_samples (queue, minute_us, document) VALUES (?, ?, ?)", rows
-            )
+        sql = "INSERT OR REPLACE INTO queue_samples (queue, minute_us, document) VALUES (?, ?, ?)"
+        await self._connections.write(lambda writer: writer.executemany(sql, rows))
 
     async def list_queue_samples(self, *, queue: str, since: datetime, until: datetime) -> list[QueueSample]:
-        async with self._connections.reader() as reader:
-            rows = await reader.execute_fetchall(
-                "SELECT document FROM queue_samples WHERE queue = ? AND minute_us >= ? AND minute_us < ? "
-                "ORDER BY minute_us",
-                (queue, micros(since), micros(until)),
-            )
+        sql = (
+            "SELECT document FROM queue_samples WHERE queue = ? AND minute_us >= ? AND minute_us < ? "
+            "ORDER BY minute_us"
+        )
+        parameters = (queue, micros(since), micros(until))
+        rows = await self._connections.read(lambda reader: reader.execute_fetchall(sql, parameters))
         return [sample_from_document(json.loads(row[0])) for row in rows]
 
     async def prune_queue_samples(self, *, before: datetime) -> int:
-        async with (
-            self._connections.write_transaction() as writer,
-            writer.execute("DELETE FROM queue_samples WHERE minute_us < ?", (micros(before),)) as cursor,
-        ):
-            return cursor.rowcount
+        return await self._connections.write(
+            lambda writer: changed_rows(
+                writer, "DELETE FROM queue_samples WHERE minute_us < ?", (micros(before),)
+            )
+        )

@@ -44,22 +44,22 @@ class SqliteSearchMethods:
 
     async def count_tasks(self, query: TaskQuery) -> int:
         listed, parameters = listed_rows(query)
-        async with self._connections.reader() as reader:
-            rows = list(await reader.execute_fetchall(f"SELECT COUNT(*) {listed}", parameters))
+        rows = await self._connections.read(
+            lambda reader: reader.execute_fetchall(f"SELECT COUNT(*) {listed}", parameters)
+        )
         return int(rows[0][0])
 
     async def search_tasks(self, query: TaskQuery, *, limit: int, cursor: str | None) -> TaskPage:
         conditions, parameters = _conditions(query, cursor)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         direction = "DESC" if query.order is SortOrder.DESC else "ASC"
-        async with self._connections.reader() as reader:
-            rows = list(
-                await reader.execute_fetchall(
-                    f"SELECT document, version, sort_value, queue, id FROM ({_source(query)}) {where} "
-                    f"ORDER BY sort_value {direction}, queue ASC, id ASC LIMIT ?",
-                    (*parameters, limit + 1),
-                )
-            )
+        sql = (
+            f"SELECT document, version, sort_value, queue, id FROM ({_source(query)}) {where} "
+            f"ORDER BY sort_value {direction}, queue ASC, id ASC LIMIT ?"
+        )
+        rows = await self._connections.read(
+            lambda reader: reader.execute_fetchall(sql, (*parameters, limit + 1))
+        )
         tasks: list[Task] = [task_from_row((row[0], row[1])) for row in rows[:limit]]
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = encode_cursor(query.ordering, (last[2], last[3], last[4])) if last else None

@@ -4,9 +4,8 @@ SQLite work is a few microseconds per statement; handing each one to a thread an
 hundred (the event loop's wake-up dominates). So a body is shipped to the connection's thread whole and
 run there in one go: ``DirectStatements`` executes each awaited statement at once, and ``run_to_end``
 drives the body's coroutine without an event loop, refusing one that waits on anything else. Bodies stay
-``async`` so the same code also runs through ``HoppingStatements``, one hand-off per statement: the
-path of the colder store methods not yet moved to ``write``/``read`` (leader locks, recurring tasks,
-admin jobs, maintenance scans, search), which still use ``write_transaction``/``reader``.
+``async`` (rather than plain functions) so helpers that take ``Statements`` read the same everywhere and
+a body that awaits something else fails loudly (``BodySuspended``) instead of blocking the thread.
 """
 
 import sqlite3
@@ -113,27 +112,9 @@ class DirectStatements:
         return executemany(self._connection, sql, list(rows))
 
 
-class HoppingStatements:
-    """Statements handed one by one to the connection's thread (``call`` does the hand-off)."""
-
-    def __init__(self, call: Callable[[Callable[[sqlite3.Connection], Any]], Awaitable[Any]]) -> None:
-        self._call = call
-
-    async def execute_fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]:
-        rows: list[Row] = await self._call(lambda connection: execute_fetchall(connection, sql, parameters))
-        return rows
-
-    def execute(self, sql: str, parameters: Parameters = ()) -> StatementCall:
-        async def run() -> Outcome:
-            outcome: Outcome = await self._call(lambda connection: execute(connection, sql, parameters))
-            return outcome
-
-        return _Call(run)
-
-    async def executemany(self, sql: str, rows: Iterable[Parameters]) -> Outcome:
-        listed = list(rows)
-        outcome: Outcome = await self._call(lambda connection: executemany(connection, sql, listed))
-        return outcome
+async def changed_rows(writer: Statements, sql: str, parameters: Parameters = ()) -> int:
+    """Runs one ``UPDATE``/``DELETE`` and says how many rows it changed."""
+    return (await writer.execute(sql, parameters)).rowcount
 
 
 class BodySuspended(RuntimeError):

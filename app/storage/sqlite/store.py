@@ -37,7 +37,6 @@ from app.storage.sqlite.search import SqliteSearchMethods
 from app.storage.sqlite.statements import Statements
 from app.storage.sqlite.stats import SqliteStatsMethods
 
-_CLAIM_ORDER = "ORDER BY priority DESC, run_at_us ASC, enqueued_at_us ASC"
 _TABLES = (
     frozenset({"tasks", "archived_tasks", "dedup_records", "leader_locks", "recurring_tasks", "schema_info"})
     | {"pipelines", "push_workers"}
@@ -67,28 +66,29 @@ class SqliteTaskStore(
 
     async def setup(self) -> None:
         schema = resources.files("app.storage.sqlite").joinpath("schema.sql").read_text()
-        async with self._connections.write_transaction() as writer:
+
+        async def create_and_migrate(writer: Statements) -> None:
             for statement in filter(str.strip, schema.split(";")):
                 await writer.execute_fetchall(statement)
             await migrate(writer)
             await add_worker_column(writer)
 
+        await self._connections.write(create_and_migrate)
+
     async def verify_setup(self) -> None:
-        async with self._connections.reader() as reader:
-            rows = await reader.execute_fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        rows = await self._connections.read(lambda reader: reader.execute_fetchall(sql))
         missing = sorted(_TABLES - {row[0] for row in rows})
         if missing:
             raise StoreNotSetUp([f"sqlite table {name}" for name in missing])
 
     async def ping(self) -> None:
-        async with self._connections.reader() as reader:
-            await reader.execute_fetchall("SELECT 1 FROM tasks LIMIT 1")
+        await self._connections.read(lambda reader: reader.execute_fetchall("SELECT 1 FROM tasks LIMIT 1"))
 
     async def probe_writes(self) -> None:
         # Takes the write lock as every write does (BEGIN IMMEDIATE, within the busy timeout) and commits
         # nothing.
-        async with self._connections.write_transaction():
-            pass
+        await self._connections.write(_nothing)
 
     async def close(self) -> None:
         await self._connections.close()
@@ -230,6 +230,10 @@ async def _read_for_change(statements: Statements, queue: str, task_id: str) -> 
         if rows:
             return task_from_row(rows[0])
     raise TaskNotFound(queue, task_id)
+
+
+async def _nothing(writer: Statements) -> None:
+    return None
 
 
 async def _inserted(writer: Statements, row: tuple[Any, ...]) -> bool:
