@@ -41,6 +41,8 @@ class TaskLimits(BaseModel):
     # How often a blocked claim re-checks the store for tasks enqueued through other servers.
     claim_recheck_interval: GoDuration = timedelta(milliseconds=200)
     version_conflict_retry_times: int = Field(default=50, ge=0)
+    # Distinct queues the store may hold; an enqueue that would create one more gets 400.
+    max_queues: int = Field(default=10_000, ge=1, le=10_000)
     # Heartbeats enter the attempt history at most once per this interval per attempt.
     report_history_interval: GoDuration = timedelta(seconds=30)
     # Enqueue-and-wait: the longest ?wait= accepted, and how often a waiter re-reads the store for

@@ -24,6 +24,7 @@ from app.services.history import HistoryRecorder, outcome_event
 from app.services.new_task import NewTask
 from app.services.paused_queues import NeverPaused, PausedQueues
 from app.services.policies import TaskPolicies
+from app.services.queue_census import QueueCensus
 from app.storage.aggregations import (
     MAX_MINUTE_BUCKETS,
     AggregationName,
@@ -65,6 +66,7 @@ class TaskService:
         self._activity = dependencies.activity
         # Frees a task's concurrency slots as soon as a change here takes it out of CLAIMED.
         self._flow = FlowControl(dependencies.policies.flow_control, store=self._store, clock=self._clock)
+        self._census = QueueCensus(self._store, max_queues=dependencies.policies.limits.max_queues)
 
     @property
     def policies(self) -> TaskPolicies:
@@ -90,6 +92,7 @@ class TaskService:
         return await self._create(tasks)
 
     async def _create(self, tasks: Sequence[Task]) -> list[CreateResult]:
+        await self._census.admit(task.queue for task in tasks)
         trace_context = _current_trace_context()
         if trace_context:
             tasks = [
