@@ -41,6 +41,7 @@ from app.storage.elasticsearch.indices import (
     task_properties_added_since_version_2,
     task_template_body,
 )
+from app.storage.elasticsearch.queue_samples import samples_index
 from app.storage.elasticsearch.setup import archive_policy
 from app.storage.elasticsearch.writes import document_changes
 from app.storage.port import ArchiveOutcome, ClaimRequest, Store
@@ -223,6 +224,7 @@ def expected_setup(harness: ElasticsearchHarness) -> list[str]:
         f"index {names.pipelines}",
         f"index {names.push_workers}",
         f"index {names.flow_control}",
+        f"index {samples_index(names)}",
         f"archive alias {names.archive_alias}",
         f"events alias {names.events_alias}",
     ]
