@@ -12,11 +12,12 @@ from app.api.rendering import render_model, render_task, render_task_sample
 from app.api.search_models import TaskFilterBody
 from app.api.strict_json import StrictJsonRoute
 from app.api.wire_models import WireTask
+from app.domain.admin_jobs import AdminJob
+from app.domain.aggregations import COUNTED_FINISHED_STATES
 from app.domain.bounds import PRIORITY_MAX, PRIORITY_MIN
 from app.domain.errors import InvalidInput
+from app.domain.queries import TaskQuery
 from app.services.admin_service import AdminAction, AdminService, QueueOverview, Throughput
-from app.storage.aggregations import COUNTED_FINISHED_STATES
-from app.storage.port import AdminJob, TaskQuery
 
 _OLDER_SPELLINGS = {"queues": "queue", "states": "state", "kinds": "kind"}
 

@@ -5,9 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from app.domain.error_classes import CLASS_KEYS, GIVEN_UP, MAX_ERROR_CLASS_LENGTH, TIMED_OUT, UNCLASSIFIED
-from app.domain.errors import InvalidInput
-from app.storage.aggregations import (
+from app.domain.aggregations import (
     MAX_MINUTE_BUCKETS,
     MAX_TERMS_BUCKETS,
     MINUTE,
@@ -15,6 +13,8 @@ from app.storage.aggregations import (
     TaskAggregations,
     TermsAggregation,
 )
+from app.domain.error_classes import CLASS_KEYS, GIVEN_UP, MAX_ERROR_CLASS_LENGTH, TIMED_OUT, UNCLASSIFIED
+from app.domain.errors import InvalidInput
 
 AGGREGATIONS_DESCRIPTION = (
     "Aggregations (extension): `aggs` names any of "

@@ -14,8 +14,8 @@ from app.api.errors import error_responses
 from app.api.rendering import render_model
 from app.api.strict_json import StrictJsonRoute
 from app.domain.bounds import PUSH_MAX_IN_FLIGHT_MAX
+from app.domain.push_workers import PushWorker
 from app.services.push_workers import NewPushWorker, claiming_worker_id
-from app.storage.port import PushWorker
 
 
 class NewPushWorkerBody(BaseModel):

@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from app.api.aggregation_models import WireAggregations
 from app.api.request_models import aware_utc
 from app.api.wire_models import WireTask
+from app.domain.queries import SortOrder, TaskQuery, TaskSort
 from app.domain.states import TaskState
-from app.storage.port import SortOrder, TaskQuery, TaskSort
 
 MAX_SEARCH_TEXT_LENGTH = 1000
 DEFAULT_LIMIT = 50

@@ -22,9 +22,9 @@ from app.api.search_models import (
     task_query,
 )
 from app.api.strict_json import StrictJsonRoute
+from app.domain.queries import SortOrder, TaskPage, TaskQuery, TaskSort
 from app.domain.states import TaskState
 from app.services.task_service import TaskService
-from app.storage.port import SortOrder, TaskPage, TaskQuery, TaskSort
 
 TextQuery = Annotated[str | None, Query(max_length=MAX_SEARCH_TEXT_LENGTH)]
 

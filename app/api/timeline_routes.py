@@ -11,9 +11,9 @@ from app.api.auth import require_queues
 from app.api.dependencies import Timelines
 from app.api.errors import error_responses
 from app.api.rendering import render_model
+from app.domain.aggregations import COUNTED_FINISHED_STATES, MAX_MINUTE_BUCKETS
+from app.domain.queue_samples import DelayPercentiles
 from app.services.timeline import DEFAULT_MINUTES, Timeline, TimelineMinute
-from app.storage.aggregations import COUNTED_FINISHED_STATES, MAX_MINUTE_BUCKETS
-from app.storage.queue_samples import DelayPercentiles
 
 TIMELINE_DESCRIPTION = (
     "Extension. One entry per minute, oldest first: the last `minutes` whole minutes and the current one. "

@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.clock import Clock
 from app.domain.durations import GoDuration
 from app.domain.errors import StoreUnavailable, VersionConflict
-from app.storage.port import LeaderLockStore, LockRecord
+from app.domain.leader_locks import LockRecord
+from app.storage.port import LeaderLockStore
 
 _log = logging.getLogger(__name__)
 

@@ -7,9 +7,10 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from app.domain.history import TaskEvent, TaskEventKind
+from app.domain.queries import QueueStats
 from app.domain.states import TaskState
 from app.domain.task import Task
-from app.storage.port import QueueStats, Throttled
+from app.storage.port import Throttled
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 _OUTCOMES = frozenset(TaskEventKind) - {TaskEventKind.CLAIMED, TaskEventKind.REPORTED}

@@ -21,7 +21,9 @@ from enum import StrEnum
 from typing import Protocol
 
 from app.clock import Clock
+from app.domain.admin_jobs import AdminJob
 from app.domain.errors import InvalidInput, InvalidTransition, TasquesError
+from app.domain.queries import QueueStats, SortOrder, TaskQuery, TaskSort
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.states import TaskState
 from app.domain.task import Task
@@ -30,16 +32,7 @@ from app.services.conflict_retry import retry_on_conflict
 from app.services.history import HistoryRecorder, outcome_event
 from app.services.paused_queues import NeverPaused, PausedQueues
 from app.services.policies import TaskPolicies
-from app.storage.port import (
-    AdminJob,
-    AdminJobStore,
-    QueueControlStore,
-    QueueStats,
-    SortOrder,
-    TaskQuery,
-    TaskSort,
-    TaskStore,
-)
+from app.storage.port import AdminJobStore, QueueControlStore, TaskStore
 
 
 class AdminAction(StrEnum):

@@ -18,6 +18,7 @@ from typing import Protocol
 from app.clock import Clock
 from app.domain.errors import InvalidInput, StoreUnavailable
 from app.domain.ids import ensure_valid_task_id
+from app.domain.pipelines import Pipeline
 from app.domain.recurring import TaskDefinition
 from app.domain.task import Task
 from app.services.pipelines_plan import (
@@ -31,7 +32,7 @@ from app.services.pipelines_plan import (
 from app.services.policies import TaskPolicies
 from app.services.recurring_service import NewTaskDefinition
 from app.services.task_service import TaskService
-from app.storage.port import Pipeline, PipelineStore, TaskStore
+from app.storage.port import PipelineStore, TaskStore
 
 MAX_PIPELINE_ID_BYTES = 200
 PENDING = "pending"

@@ -13,11 +13,12 @@ from typing import Protocol
 
 from app.clock import Clock
 from app.domain.errors import InvalidInput, PipelineNotFound, TaskAlreadyExists, TasquesError, VersionConflict
+from app.domain.pipelines import Pipeline
 from app.domain.task import Task
 from app.services.new_task import NewTask
 from app.services.pipelines_plan import PipelineState, TaskKey, decide, keys_to_read
 from app.services.task_service import TaskService
-from app.storage.port import CreateResult, Pipeline, PipelineStore, TaskStore
+from app.storage.port import CreateResult, PipelineStore, TaskStore
 
 
 class PipelineAdvanceStore(TaskStore, PipelineStore, Protocol):

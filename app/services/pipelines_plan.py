@@ -23,11 +23,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
+from app.domain.pipelines import Pipeline
 from app.domain.recurring import TaskDefinition
 from app.domain.states import FINISHED_STATES, TaskState
 from app.domain.task import JsonObject, Task
 from app.services.new_task import NewTask
-from app.storage.port import Pipeline
 
 TaskKey = tuple[str, str]
 CONTEXT_KEY = "pipeline"

@@ -49,6 +49,8 @@ from app.domain.errors import (
     TasquesError,
     VersionConflict,
 )
+from app.domain.push_workers import PushWorker
+from app.domain.queries import TaskQuery
 from app.domain.states import TaskState
 from app.domain.task import Claimant, JsonObject, Task
 from app.services.claims import ClaimOrder, ClaimService
@@ -57,7 +59,7 @@ from app.services.push_sender import DeliveryFailed, PushResponse, PushSender
 from app.services.push_signing import SIGNATURE_HEADER, sign
 from app.services.push_workers import claiming_worker_id
 from app.services.task_service import TaskService
-from app.storage.port import PushWorker, PushWorkerStore, TaskQuery, TaskStore
+from app.storage.port import PushWorkerStore, TaskStore
 
 _log = logging.getLogger(__name__)
 

@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 from app.clock import Clock
 from app.domain.errors import InvalidInput
 from app.domain.flow import normalized_capabilities
+from app.domain.push_workers import PushWorker
 from app.domain.queue_names import ensure_valid_queue_name
 from app.services.policies import TaskPolicies
-from app.storage.port import PushWorker, PushWorkerStore
+from app.storage.port import PushWorkerStore
 
 PUSH_WORKER_PREFIX = "push:"
 """Tasks claimed for push worker ``w`` are claimed by the worker id ``push:w``."""

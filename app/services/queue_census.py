@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from app.domain.errors import InvalidInput
-from app.storage.port import QueueStats
+from app.domain.queries import QueueStats
 
 
 class QueueLister(Protocol):

@@ -1,4 +1,4 @@
-"""Taking the per-minute queue samples the dashboard charts (``app.storage.queue_samples``).
+"""Taking the per-minute queue samples the dashboard charts (``app.domain.queue_samples``).
 
 A sample is read from the store, not from this process's memory, so it is the same whichever server
 takes it and a new leader carries on where the old one stopped:
@@ -21,11 +21,12 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from app.clock import Clock
+from app.domain.aggregations import MINUTE, floor_minute
+from app.domain.queries import QueueStats, TaskPage, TaskQuery
+from app.domain.queue_samples import ALL_QUEUES, DelayPercentiles, QueueSample
 from app.domain.states import TaskState
 from app.domain.task import Task
-from app.storage.aggregations import MINUTE, floor_minute
-from app.storage.port import QueueSampleStore, QueueStats, TaskPage, TaskQuery
-from app.storage.queue_samples import ALL_QUEUES, DelayPercentiles, QueueSample
+from app.storage.port import QueueSampleStore
 
 CLAIM_PAGE_SIZE = 500
 

@@ -11,8 +11,16 @@ from typing import TypeVar
 from opentelemetry import propagate
 
 from app.clock import Clock
+from app.domain.aggregations import (
+    MAX_MINUTE_BUCKETS,
+    AggregationName,
+    AggregationRequest,
+    MinuteWindow,
+    TaskAggregations,
+)
 from app.domain.errors import InvalidInput, TaskAlreadyExists
 from app.domain.history import TaskEvent, TaskEventKind, task_event
+from app.domain.queries import TaskPage, TaskQuery
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.task import Claimant, JsonObject, Task
 from app.services.activity import NoActivity, TaskActivity
@@ -25,14 +33,7 @@ from app.services.new_task import NewTask
 from app.services.paused_queues import NeverPaused, PausedQueues
 from app.services.policies import TaskPolicies
 from app.services.queue_census import QueueCensus
-from app.storage.aggregations import (
-    MAX_MINUTE_BUCKETS,
-    AggregationName,
-    AggregationRequest,
-    MinuteWindow,
-    TaskAggregations,
-)
-from app.storage.port import CreateResult, TaskChange, TaskPage, TaskQuery, TaskStore
+from app.storage.port import CreateResult, TaskChange, TaskStore
 
 _Result = TypeVar("_Result")
 Transition = Callable[[Task, datetime], Task]

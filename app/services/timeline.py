@@ -11,10 +11,7 @@ from datetime import datetime
 from typing import Protocol
 
 from app.clock import Clock
-from app.domain.errors import InvalidInput
-from app.domain.queue_names import ensure_valid_queue_name
-from app.domain.states import TaskState
-from app.storage.aggregations import (
+from app.domain.aggregations import (
     MAX_MINUTE_BUCKETS,
     MINUTE,
     AggregationName,
@@ -23,8 +20,12 @@ from app.storage.aggregations import (
     TaskAggregations,
     floor_minute,
 )
-from app.storage.port import QueueSampleStore, TaskQuery
-from app.storage.queue_samples import ALL_QUEUES, QueueSample
+from app.domain.errors import InvalidInput
+from app.domain.queries import TaskQuery
+from app.domain.queue_names import ensure_valid_queue_name
+from app.domain.queue_samples import ALL_QUEUES, QueueSample
+from app.domain.states import TaskState
+from app.storage.port import QueueSampleStore
 
 DEFAULT_MINUTES = 60
 

@@ -4,11 +4,12 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
+from app.domain.admin_jobs import AdminJob
 from app.domain.errors import AdminJobNotFound, VersionConflict
+from app.domain.queries import TaskQuery
 from app.domain.states import TaskState
 from app.domain.task import Version
 from app.storage.documents import Document, format_stored_time, parse_optional_time, parse_stored_time
-from app.storage.port import AdminJob, TaskQuery
 from app.storage.versioned_records import RecordKind
 
 _TIMES = (

@@ -9,6 +9,7 @@ import dataclasses
 
 from app.domain.durations import duration_to_nanos, nanos_to_duration
 from app.domain.errors import PipelineAlreadyExists, PipelineNotFound
+from app.domain.pipelines import Pipeline
 from app.domain.recurring import TaskDefinition
 from app.domain.task import Version
 from app.storage.documents import (
@@ -18,7 +19,6 @@ from app.storage.documents import (
     format_stored_time,
     parse_stored_time,
 )
-from app.storage.port import Pipeline
 from app.storage.versioned_records import RecordKind
 
 

@@ -1,5 +1,8 @@
 """The task store port. Every backend passes the conformance suite in tests/contract/.
 
+This module holds the protocols and the claim and write result types only; the entities and query types
+they take and answer (``TaskQuery``, ``AdminJob``, ``Pipeline``, ``PushWorker``, ...) are the domain's.
+
 Compare-and-swap: every task read from a store carries ``metadata.version``. ``update_task(previous,
 updated)`` writes ``updated`` only if the stored version still equals ``previous.metadata.version`` and
 raises ``VersionConflict`` otherwise (``TaskNotFound`` if the task is gone). Creation is create-only:
@@ -32,17 +35,20 @@ while (a slot stays held until released or reclaimed), never exceeded.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Protocol
 
-from app.domain.errors import InvalidInput, TaskAlreadyExists, TaskNotFound, VersionConflict
+from app.domain.admin_jobs import AdminJob
+from app.domain.aggregations import AggregationRequest, QueueThroughput, TaskAggregations
+from app.domain.errors import TaskAlreadyExists, TaskNotFound, VersionConflict
 from app.domain.flow import FlowRules, LimitKind, ScopeKind
 from app.domain.history import TaskEvent
-from app.domain.recurring import RecurringTask, TaskDefinition
-from app.domain.states import TaskState
-from app.domain.task import Task, Version
-from app.storage.aggregations import AggregationRequest, QueueThroughput, TaskAggregations
-from app.storage.queue_samples import QueueSample
+from app.domain.leader_locks import LockRecord
+from app.domain.pipelines import Pipeline
+from app.domain.push_workers import PushWorker
+from app.domain.queries import QueueStats, TaskPage, TaskQuery
+from app.domain.queue_samples import QueueSample
+from app.domain.recurring import RecurringTask
+from app.domain.task import Task
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,117 +109,12 @@ class ClaimOutcome:
     throttled: tuple[Throttled, ...] = ()
 
 
-class TaskSort(StrEnum):
-    """What a listing is ordered by; ties are always broken by queue, then id, ascending."""
-
-    CREATED = "created"
-    """metadata.created_at"""
-    RUN_AT = "run_at"
-    PRIORITY = "priority"
-    FINISHED = "finished"
-    """metadata.modified_at: for a finished task (done, dead, cancelled), when it finished"""
-
-
-class SortOrder(StrEnum):
-    ASC = "asc"
-    DESC = "desc"
-
-
-class TimeField(StrEnum):
-    """The times a listing filters on (``<field>_after`` inclusive, ``<field>_before`` exclusive).
-
-    ``claimed`` is last_claimed.claimed_at (never-claimed tasks never match). ``finished`` is the time a
-    task reached done, dead or cancelled: its metadata.modified_at, which nothing changes afterwards
-    until an admin retry re-queues it; a range on it matches only tasks in those states."""
-
-    CREATED = "created"
-    RUN_AT = "run_at"
-    CLAIMED = "claimed"
-    FINISHED = "finished"
-
-
-@dataclass(frozen=True, slots=True)
-class TimeRange:
-    field: TimeField
-    after: datetime | None
-    """Inclusive"""
-    before: datetime | None
-    """Exclusive"""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TaskQuery:
-    """Filters for listing tasks; empty tuples and None mean "any". Ordered by ``sort`` (default: newest
-    created first), ties by queue, id. ``error_text`` matches the failure data
-    (last_claimed.result.failure), ``text`` the args and the result data (success or failure): a
-    case-insensitive substring on SQLite, a phrase of whole words on Elasticsearch (see the backends),
-    so a query of whole words answers the same on both. Raises ``InvalidInput`` for an empty range
-    (after later than before)."""
-
-    queues: tuple[str, ...] = ()
-    states: tuple[TaskState, ...] = ()
-    kinds: tuple[str, ...] = ()
-    worker_id: str | None = None
-    recurring_task_id: str | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    include_archive: bool = False
-    run_at_after: datetime | None = None
-    run_at_before: datetime | None = None
-    claimed_after: datetime | None = None
-    claimed_before: datetime | None = None
-    finished_after: datetime | None = None
-    finished_before: datetime | None = None
-    error_text: str | None = None
-    text: str | None = None
-    sort: TaskSort = TaskSort.CREATED
-    order: SortOrder = SortOrder.DESC
-
-    def __post_init__(self) -> None:
-        for found in self.time_ranges():
-            if found.after is not None and found.before is not None and found.after > found.before:
-                raise InvalidInput(
-                    f"{found.field.value}_after must not be later than {found.field.value}_before",
-                    field=found.field.value,
-                )
-
-    def time_ranges(self) -> list[TimeRange]:
-        """The ranges with at least one bound."""
-        ranges = [
-            TimeRange(TimeField.CREATED, self.created_after, self.created_before),
-            TimeRange(TimeField.RUN_AT, self.run_at_after, self.run_at_before),
-            TimeRange(TimeField.CLAIMED, self.claimed_after, self.claimed_before),
-            TimeRange(TimeField.FINISHED, self.finished_after, self.finished_before),
-        ]
-        return [found for found in ranges if found.after is not None or found.before is not None]
-
-    @property
-    def ordering(self) -> str:
-        """``sort:order``, the label a cursor carries so it is only taken back by the same ordering."""
-        return f"{self.sort.value}:{self.order.value}"
-
-
-@dataclass(frozen=True, slots=True)
-class QueueStats:
-    queue: str
-    counts: dict[TaskState, int]
-    oldest_queued_run_at: datetime | None
-    """The earliest run_at among QUEUED tasks: how long the head of the backlog has been due."""
-
-
 @dataclass(frozen=True, slots=True)
 class TaskChange:
     before: Task
     after: Task
     events: list[TaskEvent]
     """The history events stored with the change (empty if the backend could not append them)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TaskPage:
-    tasks: list[Task]
-    next_cursor: str | None
-    """Opaque; pass it back to get the page after this one. None on the last page."""
 
 
 CreateResult = Task | TaskAlreadyExists
@@ -283,7 +184,7 @@ class TaskStore(Protocol):
 
     async def aggregate_tasks(self, query: TaskQuery, request: AggregationRequest) -> TaskAggregations:
         """The aggregations ``request`` names over the tasks ``search_tasks`` would list for ``query``,
-        with the semantics ``app.storage.aggregations`` documents; near-real-time on Elasticsearch."""
+        with the semantics ``app.domain.aggregations`` documents; near-real-time on Elasticsearch."""
 
     async def finished_counts(self, *, since: Sequence[datetime]) -> list[QueueThroughput]:
         """Per queue and cut-off in ``since``, tasks (live and archived) in each finished state whose
@@ -372,15 +273,6 @@ class DeadLetterStore(Protocol):
         Their dedup records stay until ``prune_archive`` removes them."""
 
 
-@dataclass(frozen=True, slots=True)
-class LockRecord:
-    name: str
-    holder: str
-    renewed_at: datetime
-    lease: timedelta
-    version: Version
-
-
 class LeaderLockStore(Protocol):
     """One record per lock name, changed only by compare-and-swap. Expiry is decided by the elector."""
 
@@ -439,27 +331,6 @@ class QueueControlStore(Protocol):
         """Compare-and-swap on one record; returns the paused set after the change."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AdminJob:
-    """A query-driven bulk action, worked through in batches by the leader and resumable from ``cursor``."""
-
-    id: str
-    action: str
-    query: TaskQuery
-    parameters: dict[str, object]
-    status: str  # pending | running | done | failed
-    created_at: datetime
-    updated_at: datetime
-    total: int
-    processed: int = 0
-    succeeded: int = 0
-    skipped: int = 0
-    """Tasks that changed meanwhile or no longer allowed the action."""
-    cursor: str | None = None
-    error: str | None = None
-    version: Version | None = None
-
-
 class AdminJobStore(Protocol):
     async def create_admin_job(self, job: AdminJob) -> AdminJob: ...
 
@@ -471,30 +342,6 @@ class AdminJobStore(Protocol):
 
     async def list_admin_jobs(self, *, statuses: tuple[str, ...], limit: int) -> list[AdminJob]:
         """Newest first; reflects writes already made."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Pipeline:
-    """A chain, group or chord of tasks, advanced by the leader (``app.services.pipelines_advance``).
-
-    The planned tasks are ``steps`` (then ``callback`` for a chord), with deterministic ids
-    ``<id>.<index>`` and ``<id>.callback``. ``enqueued`` counts the planned tasks known to have been
-    created, in plan order; the next one may or may not exist yet (a crash between its create-only
-    insert and the compare-and-swap that counts it), which is why it is always created again, never
-    assumed.
-    """
-
-    id: str
-    kind: str  # chain | group | chord
-    steps: tuple[TaskDefinition, ...]
-    callback: TaskDefinition | None = None
-    on_member_dead: str = "fail"  # chord only: fail | skip
-    state: str = "running"  # running | done | failed
-    enqueued: int = 0
-    created_at: datetime
-    updated_at: datetime
-    error: str | None = None
-    version: Version | None = None
 
 
 class PipelineStore(Protocol):
@@ -510,29 +357,6 @@ class PipelineStore(Protocol):
     async def list_pipelines(self, *, state: str | None, after_id: str | None, limit: int) -> list[Pipeline]:
         """By id ascending, ids greater than ``after_id``; near-real-time on Elasticsearch (a pipeline
         shows up after the next refresh, and its version may be stale: a CAS on it can conflict)."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PushWorker:
-    """An HTTP worker the leader pushes tasks to, with its delivery (back-off) state.
-
-    ``secret`` signs every delivery, so it is stored as given; it is never returned by the API nor
-    logged (``repr`` leaves it out).
-    """
-
-    id: str
-    url: str
-    queues: tuple[str, ...]
-    capabilities: tuple[str, ...] = ()
-    max_in_flight: int
-    secret: str = field(repr=False)
-    created_at: datetime
-    consecutive_failures: int = 0
-    retry_at: datetime | None = None
-    """No delivery before this instant (set after a failed delivery, cleared by a successful one)."""
-    last_error: str | None = None
-    last_failure_at: datetime | None = None
-    version: Version | None = None
 
 
 class PushWorkerStore(Protocol):
@@ -554,7 +378,7 @@ class PushWorkerStore(Protocol):
 
 
 class QueueSampleStore(Protocol):
-    """Per-minute queue samples (``app.storage.queue_samples``), keyed by queue and minute."""
+    """Per-minute queue samples (``app.domain.queue_samples``), keyed by queue and minute."""
 
     async def put_queue_samples(self, samples: Sequence[QueueSample]) -> None:
         """Writes each sample, replacing any stored for the same queue and minute."""

@@ -8,9 +8,9 @@ import dataclasses
 from datetime import datetime
 
 from app.domain.errors import PushWorkerAlreadyExists, PushWorkerNotFound
+from app.domain.push_workers import PushWorker
 from app.domain.task import Version
 from app.storage.documents import Document, format_stored_time, parse_optional_time, parse_stored_time
-from app.storage.port import PushWorker
 from app.storage.versioned_records import RecordKind
 
 

@@ -7,8 +7,10 @@ order are backend-specific; everything else forwards here.
 
 from typing import Protocol, TypeVar
 
+from app.domain.admin_jobs import AdminJob
+from app.domain.pipelines import Pipeline
+from app.domain.push_workers import PushWorker
 from app.domain.recurring import RecurringTask
-from app.storage.port import AdminJob, Pipeline, PushWorker
 
 R = TypeVar("R")
 

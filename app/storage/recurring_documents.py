@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from app.domain.durations import duration_to_nanos, nanos_to_duration
 from app.domain.errors import RecurringTaskAlreadyExists, RecurringTaskNotFound
+from app.domain.leader_locks import LockRecord
 from app.domain.recurring import OverlapPolicy, RecurringTask, TaskDefinition
 from app.domain.task import Metadata, Version
 from app.storage.documents import (
@@ -19,7 +20,6 @@ from app.storage.documents import (
     parse_optional_time,
     parse_stored_time,
 )
-from app.storage.port import LockRecord
 from app.storage.versioned_records import RecordKind
 
 

@@ -8,14 +8,15 @@ import pytest
 from app.clock import FrozenClock
 from app.components import Components, build_components
 from app.config import Settings
+from app.domain.admin_jobs import AdminJob
 from app.domain.errors import AdminJobNotFound, InvalidInput, InvalidTransition, TaskNotFound, VersionConflict
+from app.domain.queries import SortOrder, TaskQuery, TaskSort
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Task
 from app.maintenance.admin_jobs import AdminJobRunner, AdminJobSettings
 from app.services.admin_service import AdminAction
 from app.services.claims import ClaimOrder
 from app.services.new_task import NewTask
-from app.storage.port import AdminJob, SortOrder, TaskQuery, TaskSort
 from tests.contract.conftest import T0, StoreHarness, queued_task
 
 

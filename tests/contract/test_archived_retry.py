@@ -17,6 +17,7 @@ from app.domain.errors import (
     VersionConflict,
 )
 from app.domain.history import TaskEventKind
+from app.domain.queries import TaskQuery
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Task
 from app.maintenance.admin_jobs import AdminJobRunner, AdminJobSettings
@@ -24,7 +25,6 @@ from app.maintenance.archiver import Archiver, ArchiverSettings
 from app.services.admin_service import AdminAction
 from app.services.claims import ClaimOrder
 from app.services.new_task import NewTask
-from app.storage.port import TaskQuery
 from tests.contract.conftest import T0, StoreHarness
 
 ARCHIVE_AFTER = timedelta(hours=1)

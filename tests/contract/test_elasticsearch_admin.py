@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from app.domain.admin_jobs import AdminJob
 from app.domain.errors import AdminJobNotFound, StoreUnavailable, TaskNotFound, VersionConflict
 from app.domain.history import TaskEvent, TaskEventKind
+from app.domain.queries import TaskQuery
 from app.domain.states import TaskState
 from app.domain.task import Version
 from app.storage.elasticsearch import queue_controls
@@ -22,7 +24,7 @@ from app.storage.elasticsearch.claim import candidate_search, unpaused
 from app.storage.elasticsearch.engine import EngineNotFound
 from app.storage.elasticsearch.indices import IndexNames, template_data
 from app.storage.elasticsearch.queue_controls import PAUSED_DOCUMENT_ID
-from app.storage.port import AdminJob, ClaimRequest, TaskQuery
+from app.storage.port import ClaimRequest
 from tests.contract.test_elasticsearch_specifics import (
     NOW,
     archive_all,

@@ -9,7 +9,7 @@ the soak's load (archiver every second, refreshes lagging) that lost over a thou
 
 from datetime import timedelta
 
-from app.storage.port import TaskQuery
+from app.domain.queries import TaskQuery
 from tests.contract.test_elasticsearch_specifics import LATER, NOW, finished, new_task, stop_refreshing
 from tests.support.elasticsearch import elasticsearch_harness
 

@@ -20,9 +20,9 @@ from app.domain.states import TaskState
 from app.domain.task import Metadata, Task
 from app.storage.elasticsearch import ElasticsearchTaskStore
 from app.storage.elasticsearch.bulk import send_bulk
+from app.storage.elasticsearch.event_documents import event_from_document, event_to_document
 from app.storage.elasticsearch.events import event_document_id
 from app.storage.elasticsearch.setup import events_policy
-from app.storage.event_documents import event_from_document, event_to_document
 from tests.contract.test_elasticsearch_specifics import (
     assert_ism_policy,
     ism_policy_attached,

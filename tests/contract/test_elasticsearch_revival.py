@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from app.domain.queries import TaskQuery
 from app.domain.states import TaskState
 from app.domain.task import Task
 from app.storage.elasticsearch.archive import StoredCopy
-from app.storage.port import TaskQuery
 from tests.contract.conftest import T0
 from tests.contract.test_dead_letters import dead_task
 from tests.support.elasticsearch import elasticsearch_harness

@@ -4,9 +4,9 @@ search are mapped as text, bounded, follow every write and never show up in the 
 from datetime import UTC, datetime, timedelta
 
 from app.domain.backoff import BackoffPolicy
+from app.domain.queries import TaskQuery
 from app.domain.task import Claimant, Metadata, Task
 from app.storage.elasticsearch.search_text import MAX_SEARCH_TEXT, flattened_text
-from app.storage.port import TaskQuery
 from tests.contract.conftest import queued_task
 from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
 

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from app.clock import FrozenClock
 from app.domain.errors import StoreUnavailable
+from app.domain.leader_locks import LockRecord
 from app.maintenance.elector import ElectorSettings, LeaderElector, Role
-from app.storage.port import LeaderLockStore, LockRecord
+from app.storage.port import LeaderLockStore
 from tests.contract.conftest import T0, StoreHarness
 
 SETTINGS = ElectorSettings(

@@ -10,6 +10,7 @@ from app.clock import FrozenClock
 from app.components import Components, build_components
 from app.config import Settings
 from app.domain.errors import PipelineAlreadyExists, PipelineNotFound, TaskNotFound, VersionConflict
+from app.domain.pipelines import Pipeline
 from app.domain.recurring import TaskDefinition
 from app.domain.task import Claimant, JsonObject, Task
 from app.maintenance.periodic import PassResult
@@ -20,7 +21,7 @@ from app.services.pipelines import NewPipeline
 from app.services.pipelines_advance import PipelineAdvancer
 from app.services.pipelines_plan import MemberDeadPolicy, PipelineKind
 from app.services.recurring_service import NewTaskDefinition
-from app.storage.port import Pipeline, Store
+from app.storage.port import Store
 from tests.contract.conftest import T0, StoreHarness
 
 

@@ -15,6 +15,7 @@ from app.components import Components, build_components
 from app.config import Settings
 from app.domain.backoff import BackoffPolicy
 from app.domain.errors import PushWorkerAlreadyExists, PushWorkerNotFound, VersionConflict
+from app.domain.push_workers import PushWorker
 from app.domain.states import TaskState
 from app.domain.task import Claimant, JsonObject
 from app.maintenance.push_delivery import PushDelivery, PushDeliverySettings
@@ -23,7 +24,7 @@ from app.services.push_dispatch import PushDispatcher, PushDispatcherDependencie
 from app.services.push_sender import DeliveryFailed, PushResponse
 from app.services.push_signing import SIGNATURE_HEADER, signature_matches
 from app.services.push_workers import NewPushWorker
-from app.storage.port import PushWorker, Store
+from app.storage.port import Store
 from tests.contract.conftest import T0, StoreHarness
 
 SECRET = "a-shared-secret-of-some-length"

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 
 from app.clock import FrozenClock
+from app.domain.queue_samples import ALL_QUEUES, DelayPercentiles, QueueSample
 from app.domain.task import Task
 from app.maintenance.queue_sampler import QueueSamplerService, QueueSamplerSettings
 from app.services.queue_sampling import QueueSampler
-from app.storage.queue_samples import ALL_QUEUES, DelayPercentiles, QueueSample
 from tests.contract.conftest import T0, StoreHarness, queued_task
 
 MINUTE = timedelta(minutes=1)

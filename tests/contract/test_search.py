@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
+from app.domain.queries import TaskQuery
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Task
-from app.storage.port import TaskQuery
 from tests.contract.conftest import T0, StoreHarness, queued_task
 
 

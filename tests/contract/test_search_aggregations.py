@@ -1,12 +1,9 @@
-"""Search aggregations and queue throughput, on every backend (see ``app.storage.aggregations``)."""
+"""Search aggregations and queue throughput, on every backend (see ``app.domain.aggregations``)."""
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from app.domain.backoff import BackoffPolicy
-from app.domain.states import TaskState
-from app.domain.task import Claimant, Task
-from app.storage.aggregations import (
+from app.domain.aggregations import (
     MAX_TERMS_BUCKETS,
     AggregationName,
     AggregationRequest,
@@ -15,7 +12,10 @@ from app.storage.aggregations import (
     TermsAggregation,
     TermsBucket,
 )
-from app.storage.port import TaskQuery
+from app.domain.backoff import BackoffPolicy
+from app.domain.queries import TaskQuery
+from app.domain.states import TaskState
+from app.domain.task import Claimant, Task
 from tests.contract.conftest import T0, StoreHarness, queued_task
 
 OWNER = Claimant(worker_id="w1")

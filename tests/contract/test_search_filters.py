@@ -10,9 +10,9 @@ import pytest
 
 from app.domain.backoff import BackoffPolicy
 from app.domain.errors import InvalidInput
+from app.domain.queries import SortOrder, TaskQuery, TaskSort
 from app.domain.states import FINISHED_STATES, TaskState
 from app.domain.task import Claimant, Task
-from app.storage.port import SortOrder, TaskQuery, TaskSort
 from tests.contract.conftest import T0, StoreHarness, queued_task
 
 

@@ -3,8 +3,9 @@
 import sqlite3
 from pathlib import Path
 
+from app.domain.queries import TaskQuery
 from app.domain.states import TaskState
-from app.storage.port import ClaimRequest, TaskQuery
+from app.storage.port import ClaimRequest
 from app.storage.sqlite import SqliteTaskStore
 from tests.contract.conftest import T0, queued_task
 

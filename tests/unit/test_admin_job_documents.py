@@ -3,6 +3,7 @@ shape (before bulk queries took the full search query) still load, missing filte
 
 from datetime import UTC, datetime, timedelta
 
+from app.domain.queries import TaskQuery
 from app.domain.states import TaskState
 from app.domain.task import Version
 from app.storage.admin_job_documents import (
@@ -11,7 +12,6 @@ from app.storage.admin_job_documents import (
     query_from_document,
     query_to_document,
 )
-from app.storage.port import TaskQuery
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.domain.pipelines import Pipeline
 from app.domain.recurring import TaskDefinition
 from app.domain.states import TaskState
 from app.domain.task import LastClaimed, Metadata, Result, Task
@@ -18,7 +19,6 @@ from app.services.pipelines_plan import (
     keys_to_read,
     members,
 )
-from app.storage.port import Pipeline
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

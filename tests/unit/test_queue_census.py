@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from app.domain.errors import InvalidInput
+from app.domain.queries import QueueStats
 from app.domain.states import TaskState
 from app.services.queue_census import QueueCensus
-from app.storage.port import QueueStats
 
 
 class CountingQueues:

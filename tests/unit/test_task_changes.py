@@ -10,7 +10,7 @@ from app.domain.history import TaskEvent
 from app.domain.ids import new_lease_token
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Metadata, Task, Version
-from app.storage.task_changes import change_in_steps
+from app.storage.elasticsearch.task_changes import change_in_steps
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -47,8 +47,8 @@ Everything else under the prefix (``setup``; bodies in ``templates/``)
     ``stale_copies`` keeps a copy it left behind from answering). ``{prefix}events``: the attempt history, a second rollover alias set
     up the same way (template ``{prefix}task_events``, backing indices ``{prefix}events-000001``, ..., ILM
     policy ``{prefix}events_policy`` deleting ``events_retention`` after rollover, one plain index without
-    ILM). Event documents (``app.storage.event_documents``) are never changed; ``events`` explains ids,
-    idempotent appends and ordering. Template version 3 maps the task fields ``cancellation``,
+    ILM). Event documents (``event_documents``) are never changed; ``events`` explains ids, idempotent
+    appends and ordering. Template version 3 maps the task fields ``cancellation``,
     ``checkpoint`` and ``last_claimed.report_recorded_at``; version 4 the flow control fields
     ``concurrency_key``, ``rate_limit_key``, ``required_capabilities`` and
     ``required_capabilities_count``; setup also adds them to queue and archive indices an older

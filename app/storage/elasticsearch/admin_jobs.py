@@ -9,12 +9,12 @@ rare. It orders newest first by ``created_at`` (``date_nanos``, microseconds as 
 then id, and returns at most ``MAX_LISTED`` jobs.
 """
 
+from app.domain.admin_jobs import AdminJob
 from app.storage.admin_job_documents import ADMIN_JOB_RECORDS
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.records import EngineRecords, RecordSearch
-from app.storage.port import AdminJob
 from app.storage.record_methods import AdminJobRecordMethods
 
 MAX_LISTED = MAX_CANDIDATES

@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from app.domain.states import TaskState
-from app.storage.aggregations import (
+from app.domain.aggregations import (
     COUNTED_FINISHED_STATES,
     ERROR_CLASS_STATES,
     MISSING_ERROR_CLASS,
@@ -27,13 +26,14 @@ from app.storage.aggregations import (
     TermsBucket,
     minute_series,
 )
+from app.domain.queries import TaskQuery
+from app.domain.states import TaskState
 from app.storage.documents import format_stored_time
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.search import listed_tasks
 from app.storage.elasticsearch.stats import MAX_QUEUES
-from app.storage.port import TaskQuery
 
 SHARD_SIZE = 10_000
 _ORDER = [{"_count": "desc"}, {"_key": "asc"}]

@@ -29,9 +29,9 @@ from app.storage.elasticsearch.bulk import expect_items, send_bulk
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
+from app.storage.elasticsearch.event_documents import event_from_document, event_to_document
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.setup import EventSettings
-from app.storage.event_documents import event_from_document, event_to_document
 
 logger = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ or CAS whose first attempt landed would report our own success as a conflict. Th
 from datetime import datetime, timedelta
 
 from app.domain.errors import VersionConflict
+from app.domain.leader_locks import LockRecord
 from app.storage.elasticsearch.engine import EngineConflict, EngineNotFound, SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.writes import response_version
-from app.storage.port import LockRecord
 from app.storage.recurring_documents import lock_from_document, lock_to_document
 
 

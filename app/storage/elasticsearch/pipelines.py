@@ -8,12 +8,12 @@ and a hit's version may be stale, in which case the advancer's compare-and-swap 
 pass re-reads. Pages are ordered by ``id`` and continue with ``search_after``.
 """
 
+from app.domain.pipelines import Pipeline
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.records import EngineRecords, RecordSearch
 from app.storage.pipeline_documents import PIPELINE_RECORDS
-from app.storage.port import Pipeline
 from app.storage.record_methods import PipelineRecordMethods
 
 

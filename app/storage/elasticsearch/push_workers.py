@@ -7,11 +7,11 @@ worker by id for its latest delivery state, so a new registration starts receivi
 refresh interval.
 """
 
+from app.domain.push_workers import PushWorker
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.records import EngineRecords, RecordSearch
-from app.storage.port import PushWorker
 from app.storage.push_worker_documents import PUSH_WORKER_RECORDS
 from app.storage.record_methods import PushWorkerRecordMethods
 

@@ -10,14 +10,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from app.domain.aggregations import MAX_MINUTE_BUCKETS
 from app.domain.errors import StoreUnavailable
-from app.storage.aggregations import MAX_MINUTE_BUCKETS
+from app.domain.queue_samples import QueueSample
 from app.storage.documents import format_stored_time
 from app.storage.elasticsearch.bulk import expect_items, send_bulk
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
-from app.storage.queue_samples import QueueSample, sample_from_document, sample_to_document
+from app.storage.queue_sample_documents import sample_from_document, sample_to_document
 
 TEMPLATE_NAME = "queue_samples"
 """``templates/queue_samples.json``, installed by ``setup``."""

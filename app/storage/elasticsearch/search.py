@@ -20,6 +20,7 @@ derived text rather than a ``flattened`` field or a dynamic mapping: ``search_te
 from typing import Any
 
 from app.domain.errors import InvalidInput
+from app.domain.queries import TaskPage, TaskQuery, TaskSort, TimeField
 from app.domain.states import FINISHED_STATES
 from app.domain.task import Task, Version
 from app.storage.documents import format_stored_time, task_from_document
@@ -29,7 +30,6 @@ from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.stale_copies import answering_hits
-from app.storage.port import TaskPage, TaskQuery, TaskSort, TimeField
 from app.storage.search_cursor import decode_cursor, encode_cursor
 
 _SORT_FIELDS = {

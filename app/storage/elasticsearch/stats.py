@@ -2,13 +2,13 @@
 
 from typing import Any
 
+from app.domain.queries import QueueStats
 from app.domain.states import TaskState
 from app.storage.documents import parse_stored_time
 from app.storage.elasticsearch.archive import TOMBSTONE_STATE
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
 from app.storage.elasticsearch.indices import IndexNames
-from app.storage.port import QueueStats
 
 # Queues beyond this many are left out of one stats answer; a terms aggregation needs a bound.
 MAX_QUEUES = 10_000

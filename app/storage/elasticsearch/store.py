@@ -52,6 +52,7 @@ from app.storage.elasticsearch.revival import ElasticsearchRevivalMethods
 from app.storage.elasticsearch.search import ElasticsearchSearchMethods
 from app.storage.elasticsearch.setup import ArchiveSettings, EventSettings, install, missing
 from app.storage.elasticsearch.stats import ElasticsearchStatsMethods
+from app.storage.elasticsearch.task_changes import change_in_steps
 from app.storage.elasticsearch.writes import (
     conditional_write_operations,
     create_operations,
@@ -60,7 +61,6 @@ from app.storage.elasticsearch.writes import (
 )
 from app.storage.flow_planning import KeyRotation
 from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, DeleteResult, TaskChange, UpdateResult
-from app.storage.task_changes import change_in_steps
 
 # A document in the leader-lock index that no lock uses; the readiness write probe creates it once.
 WRITE_PROBE_ID = "tasques-readiness-probe"

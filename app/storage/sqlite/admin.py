@@ -2,9 +2,9 @@
 
 import json
 
+from app.domain.admin_jobs import AdminJob
 from app.storage.admin_job_documents import ADMIN_JOB_RECORDS
 from app.storage.documents import format_stored_time
-from app.storage.port import AdminJob
 from app.storage.record_methods import AdminJobRecordMethods
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.records import RecordScan, RecordTable, SqliteRecords

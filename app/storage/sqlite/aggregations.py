@@ -9,12 +9,11 @@ Throughput reads live tasks by their ``modified_at_us`` column and archived ones
 narrowed by ``archived_at_us`` first: a task last changed at or after a cut-off was archived after it.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from app.domain.states import TaskState
-from app.storage.aggregations import (
+from app.domain.aggregations import (
     COUNTED_FINISHED_STATES,
     ERROR_CLASS_STATES,
     MISSING_ERROR_CLASS,
@@ -26,11 +25,11 @@ from app.storage.aggregations import (
     TaskAggregations,
     TermsAggregation,
     TermsBucket,
-    capped_terms,
     minute_series,
 )
+from app.domain.queries import TaskQuery
+from app.domain.states import TaskState
 from app.storage.documents import format_stored_time
-from app.storage.port import TaskQuery
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import micros
 from app.storage.sqlite.search import listed_rows
@@ -137,3 +136,10 @@ def _minutes(window: MinuteWindow, grouped: list[Any]) -> list[MinuteBucket]:
     for minute, state, count in grouped:
         counted.setdefault(datetime.fromisoformat(f"{minute}:00+00:00"), {})[TaskState(state)] = int(count)
     return minute_series(window, counted)
+
+
+def capped_terms(counts: Mapping[str, int], size: int) -> TermsAggregation:
+    """Exact terms from complete counts: the ``size`` largest (ties by key), the rest summed."""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    kept = [TermsBucket(key, count) for key, count in ordered[:size]]
+    return TermsAggregation(kept, sum(count for _, count in ordered[size:]))

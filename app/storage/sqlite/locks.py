@@ -5,7 +5,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from app.domain.errors import VersionConflict
-from app.storage.port import LockRecord
+from app.domain.leader_locks import LockRecord
 from app.storage.recurring_documents import lock_from_document, lock_to_document
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import dumps, version_of

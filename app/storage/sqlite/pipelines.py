@@ -1,7 +1,7 @@
 """Pipeline rows: the shared JSON document plus ``state`` for the leader's scan (see ``records``)."""
 
+from app.domain.pipelines import Pipeline
 from app.storage.pipeline_documents import PIPELINE_RECORDS
-from app.storage.port import Pipeline
 from app.storage.record_methods import PipelineRecordMethods
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.records import RecordScan, RecordTable, SqliteRecords

@@ -1,6 +1,6 @@
 """Push worker registrations: one row per worker id, CAS on the version column (see ``records``)."""
 
-from app.storage.port import PushWorker
+from app.domain.push_workers import PushWorker
 from app.storage.push_worker_documents import PUSH_WORKER_RECORDS
 from app.storage.record_methods import PushWorkerRecordMethods
 from app.storage.sqlite.connection import SqliteConnections

@@ -4,7 +4,8 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from app.storage.queue_samples import QueueSample, sample_from_document, sample_to_document
+from app.domain.queue_samples import QueueSample
+from app.storage.queue_sample_documents import sample_from_document, sample_to_document
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import dumps, micros
 from app.storage.sqlite.statements import changed_rows

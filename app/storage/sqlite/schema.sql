@@ -118,7 +118,7 @@ CREATE TABLE IF NOT EXISTS push_workers (
     document TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- Per-minute queue samples for the dashboard's charts (app/storage/queue_samples.py): a sample replaces
+-- Per-minute queue samples for the dashboard's charts (app/domain/queue_samples.py): a sample replaces
 -- the one stored for its queue and minute.
 CREATE TABLE IF NOT EXISTS queue_samples (
     queue TEXT NOT NULL,

@@ -13,10 +13,10 @@ import json
 from typing import Any
 
 from app.domain.errors import InvalidInput
+from app.domain.queries import SortOrder, TaskPage, TaskQuery, TaskSort, TimeField
 from app.domain.states import FINISHED_STATES
 from app.domain.task import Task
 from app.storage.documents import format_stored_time
-from app.storage.port import SortOrder, TaskPage, TaskQuery, TaskSort, TimeField
 from app.storage.search_cursor import decode_cursor, encode_cursor
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import task_from_row

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
+from app.domain.queries import QueueStats
 from app.domain.states import TaskState
-from app.storage.port import QueueStats
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.statements import Row, Statements
 

@@ -9,14 +9,11 @@ minute holds the last picture taken in it, a leader failover or a repeated pass 
 the samples survive a restart because they live in the store like everything else. Samples older than
 the retention are pruned by the same leader service.
 
-Both backends store the same document (``sample_to_document``); the conformance suite holds them to it.
+Both backends store the same document (``app.storage.queue_sample_documents``).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from app.storage.documents import format_stored_time, parse_stored_time
 
 ALL_QUEUES = ""
 """The key of the all-queues sample: no queue is named by the empty string."""
@@ -47,39 +44,3 @@ class QueueSample:
     """From a claimed task's (re-)enqueue to its claim; None without claims."""
     schedule_to_start: DelayPercentiles | None
     """From a claimed task's ``run_at`` to its claim; None without claims."""
-
-
-def sample_to_document(sample: QueueSample) -> dict[str, Any]:
-    return {
-        "queue": sample.queue,
-        "minute": format_stored_time(sample.minute),
-        "sampled_at": format_stored_time(sample.sampled_at),
-        "queued": sample.queued,
-        "oldest_queued_age_seconds": sample.oldest_queued_age_seconds,
-        "claims": sample.claims,
-        "claim_latency": _percentiles_document(sample.claim_latency),
-        "schedule_to_start": _percentiles_document(sample.schedule_to_start),
-    }
-
-
-def sample_from_document(document: dict[str, Any]) -> QueueSample:
-    return QueueSample(
-        queue=document["queue"],
-        minute=parse_stored_time(document["minute"]),
-        sampled_at=parse_stored_time(document["sampled_at"]),
-        queued=int(document["queued"]),
-        oldest_queued_age_seconds=document.get("oldest_queued_age_seconds"),
-        claims=int(document.get("claims") or 0),
-        claim_latency=_percentiles(document.get("claim_latency")),
-        schedule_to_start=_percentiles(document.get("schedule_to_start")),
-    )
-
-
-def _percentiles_document(percentiles: DelayPercentiles | None) -> dict[str, float] | None:
-    return None if percentiles is None else {"p50": percentiles.p50, "p95": percentiles.p95}
-
-
-def _percentiles(document: dict[str, Any] | None) -> DelayPercentiles | None:
-    if not document:
-        return None
-    return DelayPercentiles(p50=float(document["p50"]), p95=float(document["p95"]))

@@ -121,13 +121,6 @@ class QueueThroughput:
     counts: dict[TaskState, int]
 
 
-def capped_terms(counts: Mapping[str, int], size: int) -> TermsAggregation:
-    """Exact terms from complete counts: the ``size`` largest (ties by key), the rest summed."""
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    kept = [TermsBucket(key, count) for key, count in ordered[:size]]
-    return TermsAggregation(kept, sum(count for _, count in ordered[size:]))
-
-
 def minute_series(
     window: MinuteWindow, counted: Mapping[datetime, Mapping[TaskState, int]]
 ) -> list[MinuteBucket]:

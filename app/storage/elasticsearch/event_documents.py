@@ -1,4 +1,4 @@
-"""The stored shape of an attempt-history event, shared by the backends that keep documents.
+"""The stored shape of an attempt-history event in the events indices (SQLite keeps events as rows).
 
 Keys follow ``TaskEvent``; ``kind`` is its lower-case value, ``at`` a stored time (``documents``), and
 unset optional keys are omitted rather than null, as in task documents. The history order on every

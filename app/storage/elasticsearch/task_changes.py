@@ -1,6 +1,6 @@
-"""``TaskStore.change_task`` for backends without multi-document transactions (Elasticsearch): read,
-transition, compare-and-swap, then append the history events, best effort as history always was there
-(the change is already stored; failing the request over its history would make it look undone).
+"""``TaskStore.change_task`` without multi-document transactions: read, transition, compare-and-swap,
+then append the history events, best effort as history always was there (the change is already stored;
+failing the request over its history would make it look undone).
 
 A compare-and-swap can report a conflict with our own write: when the node holding a primary dies after
 the write reached a replica, the engine replays it on the promoted replica, where it meets itself. So a
