@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from app.api.aggregation_models import WireAggregations
 from app.api.request_models import aware_utc
 from app.api.wire_models import WireTask
-from app.domain.queries import SortOrder, TaskQuery, TaskSort
+from app.domain.queries import TIME_BOUND_NAMES, SortOrder, TaskQuery, TaskSort, time_ranges_from_bounds
 from app.domain.states import TaskState
 
 MAX_SEARCH_TEXT_LENGTH = 1000
@@ -38,6 +38,8 @@ class WireTaskPage(BaseModel):
 
 
 class TimeRanges(BaseModel):
+    """The time bounds by their wire names (``TIME_BOUND_NAMES``), declared one by one for the schema."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     created_after: datetime | None = None
     created_before: datetime | None = None
@@ -122,6 +124,8 @@ def task_query(
         moment: datetime | None = getattr(ranges, name)
         return aware_utc(moment, name) if moment is not None else None
 
+    bounds = {name: at(name) for name in TIME_BOUND_NAMES}
+
     return TaskQuery(
         queues=tuple(queues),
         states=tuple(states),
@@ -133,12 +137,5 @@ def task_query(
         include_archive=include_archive,
         sort=sort,
         order=order,
-        created_after=at("created_after"),
-        created_before=at("created_before"),
-        run_at_after=at("run_at_after"),
-        run_at_before=at("run_at_before"),
-        claimed_after=at("claimed_after"),
-        claimed_before=at("claimed_before"),
-        finished_after=at("finished_after"),
-        finished_before=at("finished_before"),
+        time_ranges=time_ranges_from_bounds(bounds),
     )

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from app.clock import Clock
 from app.domain.aggregations import MINUTE, floor_minute
-from app.domain.queries import QueueStats, TaskPage, TaskQuery
+from app.domain.queries import QueueStats, TaskPage, TaskQuery, TimeField, TimeRange
 from app.domain.queue_samples import ALL_QUEUES, DelayPercentiles, QueueSample
 from app.domain.states import TaskState
 from app.domain.task import Task
@@ -74,7 +74,7 @@ class QueueSampler:
 
     async def _recent_claims(self, now: datetime) -> list[Task]:
         # No upper bound: a claim at this very instant (or stamped by a server whose clock runs ahead) counts.
-        query = TaskQuery(claimed_after=now - MINUTE)
+        query = TaskQuery(time_ranges=(TimeRange(TimeField.CLAIMED, after=now - MINUTE),))
         found: list[Task] = []
         cursor: str | None = None
         while len(found) < self._max_claims:

@@ -20,7 +20,7 @@ from app.domain.aggregations import (
 )
 from app.domain.errors import InvalidInput, TaskAlreadyExists
 from app.domain.history import TaskEvent, TaskEventKind, task_event
-from app.domain.queries import TaskPage, TaskQuery
+from app.domain.queries import TaskPage, TaskQuery, TimeField
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.task import Claimant, JsonObject, Task
 from app.services.activity import NoActivity, TaskActivity
@@ -120,9 +120,8 @@ class TaskService:
         for queue in query.queues:
             ensure_valid_queue_name(queue)
         now = self._clock.now_utc()
-        window = MinuteWindow.covering(
-            query.created_after or now - DEFAULT_FINISHED_WINDOW, query.created_before or now
-        )
+        created = query.time_range(TimeField.CREATED)
+        window = MinuteWindow.covering(created.after or now - DEFAULT_FINISHED_WINDOW, created.before or now)
         if AggregationName.FINISHED_PER_MINUTE in names and window.minutes > MAX_MINUTE_BUCKETS:
             raise InvalidInput(
                 f"finished_per_minute answers at most {MAX_MINUTE_BUCKETS} one-minute buckets, and "

@@ -1,35 +1,22 @@
 """Stored shape of admin jobs (query-driven bulk actions), shared by both backends."""
 
 import dataclasses
-from datetime import datetime
 from typing import Any
 
 from app.domain.admin_jobs import AdminJob
 from app.domain.errors import AdminJobNotFound, VersionConflict
-from app.domain.queries import TaskQuery
+from app.domain.queries import TIME_BOUND_NAMES, TaskQuery, bounds_of_time_ranges, time_ranges_from_bounds
 from app.domain.states import TaskState
 from app.domain.task import Version
 from app.storage.documents import Document, format_stored_time, parse_optional_time, parse_stored_time
 from app.storage.versioned_records import RecordKind
 
-_TIMES = (
-    "created_after",
-    "created_before",
-    "run_at_after",
-    "run_at_before",
-    "claimed_after",
-    "claimed_before",
-    "finished_after",
-    "finished_before",
-)
-"""The query's time bounds, each stored under its own name; a document without one (written before bulk
-queries took every search filter) has no such bound."""
-
 
 def query_to_document(query: TaskQuery) -> Document:
     """Every filter, so a job resumed by another server acts on exactly the same tasks. Not the sort:
-    jobs always page newest created first (``app.maintenance.admin_jobs``)."""
-    times = {name: getattr(query, name) for name in _TIMES}
+    jobs always page newest created first (``app.maintenance.admin_jobs``). The time bounds are stored
+    flat, each under its wire name (``TIME_BOUND_NAMES``), the shape every server version reads."""
+    times = bounds_of_time_ranges(query.time_ranges)
     return {
         "queues": list(query.queues),
         "states": [state.value for state in query.states],
@@ -44,9 +31,7 @@ def query_to_document(query: TaskQuery) -> Document:
 
 def query_from_document(document: Document) -> TaskQuery:
     """Missing fields mean no such filter, as in documents stored before a filter existed."""
-
-    def at(name: str) -> datetime | None:
-        return parse_optional_time(document.get(name))
+    bounds = {name: parse_optional_time(document.get(name)) for name in TIME_BOUND_NAMES}
 
     return TaskQuery(
         queues=tuple(document.get("queues") or ()),
@@ -57,14 +42,7 @@ def query_from_document(document: Document) -> TaskQuery:
         include_archive=bool(document.get("include_archive", False)),
         error_text=document.get("error_text"),
         text=document.get("text"),
-        created_after=at("created_after"),
-        created_before=at("created_before"),
-        run_at_after=at("run_at_after"),
-        run_at_before=at("run_at_before"),
-        claimed_after=at("claimed_after"),
-        claimed_before=at("claimed_before"),
-        finished_after=at("finished_after"),
-        finished_before=at("finished_before"),
+        time_ranges=time_ranges_from_bounds(bounds),
     )
 
 

@@ -10,7 +10,7 @@ from app.components import Components, build_components
 from app.config import Settings
 from app.domain.admin_jobs import AdminJob
 from app.domain.errors import AdminJobNotFound, InvalidInput, InvalidTransition, TaskNotFound, VersionConflict
-from app.domain.queries import SortOrder, TaskQuery, TaskSort
+from app.domain.queries import SortOrder, TaskQuery, TaskSort, TimeField, TimeRange
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Task
 from app.maintenance.admin_jobs import AdminJobRunner, AdminJobSettings
@@ -51,7 +51,9 @@ async def test_admin_jobs_are_created_read_and_compare_and_swapped(harness: Stor
     job = AdminJob(
         id="job-1",
         action="retry",
-        query=TaskQuery(queues=("q",), states=(TaskState.DEAD,), created_after=T0),
+        query=TaskQuery(
+            queues=("q",), states=(TaskState.DEAD,), time_ranges=(TimeRange(TimeField.CREATED, after=T0),)
+        ),
         parameters={},
         status="pending",
         created_at=T0,
@@ -193,10 +195,12 @@ FULL_QUERY = TaskQuery(
     states=(TaskState.DEAD,),
     error_text="disk",
     text="nightly",
-    created_after=T0 + timedelta(minutes=1),
-    claimed_before=T0 + timedelta(minutes=10),
-    finished_after=T0,
-    run_at_after=T0,
+    time_ranges=(
+        TimeRange(TimeField.CREATED, after=T0 + timedelta(minutes=1)),
+        TimeRange(TimeField.CLAIMED, before=T0 + timedelta(minutes=10)),
+        TimeRange(TimeField.FINISHED, after=T0),
+        TimeRange(TimeField.RUN_AT, after=T0),
+    ),
 )
 
 
@@ -207,8 +211,10 @@ async def test_a_bulk_job_acts_on_exactly_the_tasks_search_lists(
     queries = [
         TaskQuery(error_text="disk"),
         TaskQuery(text="nightly"),
-        TaskQuery(finished_before=T0 + timedelta(minutes=2)),
-        TaskQuery(claimed_after=T0 + timedelta(minutes=3), error_text="timeout"),
+        TaskQuery(time_ranges=(TimeRange(TimeField.FINISHED, before=T0 + timedelta(minutes=2)),)),
+        TaskQuery(
+            time_ranges=(TimeRange(TimeField.CLAIMED, after=T0 + timedelta(minutes=3)),), error_text="timeout"
+        ),
         FULL_QUERY,
     ]
     for query in queries:

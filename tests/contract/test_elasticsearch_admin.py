@@ -16,7 +16,7 @@ import pytest
 from app.domain.admin_jobs import AdminJob
 from app.domain.errors import AdminJobNotFound, StoreUnavailable, TaskNotFound, VersionConflict
 from app.domain.history import TaskEvent, TaskEventKind
-from app.domain.queries import TaskQuery
+from app.domain.queries import TaskQuery, TimeField, TimeRange
 from app.domain.states import TaskState
 from app.domain.task import Version
 from app.storage.elasticsearch import queue_controls
@@ -43,7 +43,11 @@ def admin_job(job_id: str, *, created_micros: int = 0, status: str = "pending") 
     return AdminJob(
         id=job_id,
         action="cancel",
-        query=TaskQuery(queues=("work",), states=(TaskState.QUEUED,), created_before=NOW),
+        query=TaskQuery(
+            queues=("work",),
+            states=(TaskState.QUEUED,),
+            time_ranges=(TimeRange(TimeField.CREATED, before=NOW),),
+        ),
         parameters={"reason": "cleanup", "nested": {"keys": [1, 2]}},
         status=status,
         created_at=at,
@@ -314,7 +318,7 @@ async def test_count_shares_the_listing_filters_tombstones_and_archive() -> None
             TaskQuery(recurring_task_id="r"),
             TaskQuery(recurring_task_id="r", include_archive=True),
             TaskQuery(states=(TaskState.DONE,), include_archive=True),
-            TaskQuery(created_before=NOW),
+            TaskQuery(time_ranges=(TimeRange(TimeField.CREATED, before=NOW),)),
             TaskQuery(queues=("never-written",)),
         ]
         for query in queries:

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from app.domain.queries import TaskQuery
+from app.domain.queries import TaskQuery, TimeField, TimeRange
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Task
 from tests.contract.conftest import T0, StoreHarness, queued_task
@@ -47,7 +47,8 @@ async def test_filters_combine(harness: StoreHarness) -> None:
     by_worker = await harness.store.search_tasks(TaskQuery(worker_id="w9"), limit=10, cursor=None)
     window = await harness.store.search_tasks(
         TaskQuery(
-            queues=("b",), created_after=T0 + timedelta(seconds=2), created_before=T0 + timedelta(seconds=6)
+            queues=("b",),
+            time_ranges=(TimeRange(TimeField.CREATED, T0 + timedelta(seconds=2), T0 + timedelta(seconds=6)),),
         ),
         limit=10,
         cursor=None,

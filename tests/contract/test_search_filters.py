@@ -10,7 +10,7 @@ import pytest
 
 from app.domain.backoff import BackoffPolicy
 from app.domain.errors import InvalidInput
-from app.domain.queries import SortOrder, TaskQuery, TaskSort
+from app.domain.queries import SortOrder, TaskQuery, TaskSort, TimeField, TimeRange
 from app.domain.states import FINISHED_STATES, TaskState
 from app.domain.task import Claimant, Task
 from tests.contract.conftest import T0, StoreHarness, queued_task
@@ -130,11 +130,17 @@ async def test_time_ranges_on_run_at_claimed_and_finished(harness: StoreHarness)
     def finished_at(task: Task) -> datetime | None:
         return task.metadata.modified_at if task.state in FINISHED_STATES else None
 
-    run_at = await _ids(harness, TaskQuery(run_at_after=_at(20), run_at_before=_at(40)))
-    claimed = await _ids(harness, TaskQuery(claimed_after=_at(110), claimed_before=_at(160)))
-    finished = await _ids(harness, TaskQuery(finished_after=_at(100), finished_before=_at(150)))
-    finished_since = await _ids(harness, TaskQuery(finished_after=_at(150)))
-    claimed_before = await _ids(harness, TaskQuery(claimed_before=_at(110)))
+    run_at = await _ids(harness, TaskQuery(time_ranges=(TimeRange(TimeField.RUN_AT, _at(20), _at(40)),)))
+    claimed = await _ids(harness, TaskQuery(time_ranges=(TimeRange(TimeField.CLAIMED, _at(110), _at(160)),)))
+    finished = await _ids(
+        harness, TaskQuery(time_ranges=(TimeRange(TimeField.FINISHED, _at(100), _at(150)),))
+    )
+    finished_since = await _ids(
+        harness, TaskQuery(time_ranges=(TimeRange(TimeField.FINISHED, after=_at(150)),))
+    )
+    claimed_before = await _ids(
+        harness, TaskQuery(time_ranges=(TimeRange(TimeField.CLAIMED, before=_at(110)),))
+    )
 
     assert run_at == _newest_first(tasks, between(20, 40, lambda task: task.run_at)) == ["t4", "t3"]
     assert claimed == _newest_first(tasks, between(110, 160, claimed_at)) == ["t2", "t1"]
@@ -191,7 +197,9 @@ async def test_sorted_pages_cover_the_archive_when_asked(harness: StoreHarness) 
     )
     archived_quota = await _ids(harness, TaskQuery(text="quota", include_archive=True))
     live_quota = await _ids(harness, TaskQuery(text="quota"))
-    finished = await _ids(harness, TaskQuery(finished_after=_at(100), include_archive=True))
+    finished = await _ids(
+        harness, TaskQuery(time_ranges=(TimeRange(TimeField.FINISHED, after=_at(100)),), include_archive=True)
+    )
 
     assert [task_id for page in live_pages for task_id in page] == _sorted_ids(
         live, TaskSort.RUN_AT, SortOrder.ASC
@@ -220,5 +228,7 @@ async def test_a_cursor_only_continues_its_own_sort(harness: StoreHarness) -> No
 
 def test_an_empty_time_range_is_refused() -> None:
     with pytest.raises(InvalidInput, match="finished_after must not be later than finished_before"):
-        TaskQuery(finished_after=_at(2), finished_before=_at(1))
-    assert TaskQuery(run_at_after=_at(1), run_at_before=_at(1)).time_ranges()[0].after == _at(1)
+        TaskQuery(time_ranges=(TimeRange(TimeField.FINISHED, _at(2), _at(1)),))
+    assert TaskQuery(time_ranges=(TimeRange(TimeField.RUN_AT, _at(1), _at(1)),)).time_ranges[0].after == _at(
+        1
+    )

@@ -80,7 +80,7 @@ def _filters(query: TaskQuery) -> list[dict[str, Any]]:
     ):
         if value is not None:
             filters.append({"term": {field: value}})
-    for found in query.time_ranges():
+    for found in query.time_ranges:
         bounds: dict[str, str] = {}
         if found.after is not None:
             bounds["gte"] = format_stored_time(found.after)

@@ -119,7 +119,7 @@ def _conditions(query: TaskQuery, cursor: str | None) -> tuple[list[str], list[A
 
 
 def _time_conditions(query: TaskQuery, conditions: list[str], parameters: list[Any]) -> None:
-    for found in query.time_ranges():
+    for found in query.time_ranges:
         column = f"json_extract(document, '{_TIME_PATHS[found.field]}')"
         if found.field is TimeField.FINISHED:
             conditions.append(_FINISHED)
