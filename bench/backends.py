@@ -22,6 +22,8 @@ class Backend(Protocol):
 
     def raw_ceiling(self, sizes: Sizes) -> float: ...
 
+    def minimal_ceiling(self, sizes: Sizes) -> float | None: ...
+
     def seed_backlog(self, queue: str, count: int) -> float: ...
 
     def backlogs(self, sizes: Sizes) -> tuple[int, ...]: ...
@@ -50,6 +52,15 @@ class SqliteBackend:
         raw_sqlite.create_schema(path)
         return raw_sqlite.raw_ceiling(
             path,
+            queue="raw",
+            tasks=sizes.tasks,
+            enqueue_batch=sizes.enqueue_batch,
+            claim_batch=sizes.claim_amount,
+        )
+
+    def minimal_ceiling(self, sizes: Sizes) -> float:
+        return raw_sqlite.minimal_ceiling(
+            self._workdir / "minimal-ceiling.db",
             queue="raw",
             tasks=sizes.tasks,
             enqueue_batch=sizes.enqueue_batch,
@@ -123,6 +134,9 @@ class ElasticsearchBackend:
             enqueue_batch=sizes.enqueue_batch,
             claim_batch=sizes.claim_amount,
         )
+
+    def minimal_ceiling(self, sizes: Sizes) -> float | None:
+        return None  # not measured on the engine yet
 
     def seed_backlog(self, queue: str, count: int) -> float:
         return raw_es.seed_backlog(self._engine, self.names, queue=queue, count=count)

@@ -4,6 +4,10 @@ Both use the ``sqlite3`` module on the server's own schema (``app/storage/sqlite
 own statements (``rows.INSERT_TASK``, ``rows.UPDATE_TASK``, the claim query's condition and order), in
 batched ``BEGIN IMMEDIATE`` transactions with the server's pragmas, so the ceiling is what the store
 itself can do for create, claim and complete with no HTTP, no models and no thread hand-offs.
+
+``minimal_ceiling`` is the physical limit under that: the same batches and pragmas, but three plain
+writes per task (insert queued, update to claimed, update to done) on a four-column table with only its
+primary key, so the gap between the two ceilings is what the server's schema costs.
 """
 
 import asyncio
@@ -121,6 +125,48 @@ def raw_ceiling(
             if not candidates:
                 raise RuntimeError("raw ceiling: the claim query found nothing before every task was done")
             finished += len(candidates)
+        return tasks / (time.perf_counter() - started)
+    finally:
+        connection.close()
+
+
+_MINIMAL_SCHEMA = "CREATE TABLE tasks (id TEXT PRIMARY KEY, queue TEXT, state TEXT, data TEXT)"
+_MINIMAL_INSERT = "INSERT INTO tasks (id, queue, state, data) VALUES (?, ?, 'queued', ?)"
+_MINIMAL_CLAIM = "UPDATE tasks SET state = 'claimed' WHERE id = ? AND state = 'queued'"
+_MINIMAL_DONE = "UPDATE tasks SET state = 'done', data = ? WHERE id = ? AND state = 'claimed'"
+_MINIMAL_ARGS = '{"n":0}'
+_MINIMAL_RESULT = '{"ok":true}'
+
+
+def _write_all(connection: sqlite3.Connection, statement: str, rows: list[tuple[str, ...]]) -> None:
+    if connection.executemany(statement, rows).rowcount != len(rows):
+        raise RuntimeError("minimal ceiling: an update missed its row")
+
+
+def minimal_ceiling(path: Path, *, queue: str, tasks: int, enqueue_batch: int, claim_batch: int) -> float:
+    """Insert ``tasks`` queued rows in batches, then claim and complete them batch by batch; returns tasks/s.
+
+    One thread, ``sqlite3`` directly, one ``BEGIN IMMEDIATE`` transaction per batch (the raw ceiling's
+    batch sizes and pragmas), random UUID hex ids like the server's; no query picks the claimed rows,
+    they are updated by id, so this counts only the three writes per task.
+    """
+    ids = [uuid.uuid4().hex for _ in range(tasks)]
+    connection = connect(path)
+    try:
+        connection.execute(_MINIMAL_SCHEMA).close()
+        started = time.perf_counter()
+        for start in range(0, tasks, enqueue_batch):
+            with _transaction(connection):
+                connection.executemany(
+                    _MINIMAL_INSERT,
+                    [(task_id, queue, _MINIMAL_ARGS) for task_id in ids[start : start + enqueue_batch]],
+                )
+        for start in range(0, tasks, claim_batch):
+            batch = ids[start : start + claim_batch]
+            with _transaction(connection):
+                _write_all(connection, _MINIMAL_CLAIM, [(task_id,) for task_id in batch])
+            with _transaction(connection):
+                _write_all(connection, _MINIMAL_DONE, [(_MINIMAL_RESULT, task_id) for task_id in batch])
         return tasks / (time.perf_counter() - started)
     finally:
         connection.close()

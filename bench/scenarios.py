@@ -74,11 +74,12 @@ def run_backend(
     print(f"\n== {backend.name}", flush=True)
     backend.prepare()
     ceiling = backend.raw_ceiling(sizes)
+    minimal = backend.minimal_ceiling(sizes)
     servers = start_servers(["server-1"], env=backend.server_env(), log_dir=workdir)
     try:
         first = servers[0]
         first.sample_rss("started")
-        _throughput(report, first, sizes, ceiling=ceiling, targets=targets)
+        _throughput(report, first, sizes, ceiling=ceiling, minimal=minimal, targets=targets)
         first.sample_rss("end-to-end")
         if profile:
             report.profile = _profile(first, sizes, workdir=workdir, backend=backend.name)
@@ -104,7 +105,13 @@ def run_backend(
 
 
 def _throughput(
-    report: BackendReport, server: ServerProcess, sizes: Sizes, *, ceiling: float, targets: Targets
+    report: BackendReport,
+    server: ServerProcess,
+    sizes: Sizes,
+    *,
+    ceiling: float,
+    minimal: float | None,
+    targets: Targets,
 ) -> None:
     urls = (server.url,)
     batch = measure_load([server], workload("batch", sizes, queue="e2e-batch", urls=urls, tasks=sizes.tasks))
@@ -135,6 +142,14 @@ def _throughput(
             result=f"{ceiling:,.0f} tasks/s",
         )
     )
+    if minimal is not None:
+        report.add(
+            Row(
+                measurement="minimal-lifecycle ceiling: insert queued, update to claimed, update to done on a "
+                "4-column table (id primary key, queue, state, data), same batches, no server",
+                result=f"{minimal:,.0f} tasks/s",
+            )
+        )
     for name, measured in (("batch finish", batch), ("one done per task", single)):
         report.add(
             Row(
@@ -152,6 +167,15 @@ def _throughput(
                 met=None if wanted is None else share >= wanted,
             )
         )
+    if minimal is not None:
+        rates = (
+            ("ours (batch finish)", batch.result.rate),
+            ("ours (one done per task)", single.result.rate),
+            ("naive", naive.result.rate),
+            ("raw ceiling (server's schema)", ceiling),
+        )
+        for name, rate in rates:
+            report.add(Row(measurement=f"{name} / minimal ceiling", result=f"{rate / minimal:.3f}"))
 
 
 def _scaled_throughput(report: BackendReport, servers: list[ServerProcess], sizes: Sizes) -> None:
