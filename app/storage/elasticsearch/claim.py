@@ -190,6 +190,12 @@ def claimable_candidates(hits: Iterable[dict[str, Any]], *, at: datetime) -> lis
     return candidates
 
 
+def _best_priority_run(tasks: Sequence[Task]) -> int:
+    """How many tasks at the head of ``tasks`` (in claim order, not empty) share the best priority."""
+    best = tasks[0].priority
+    return next((index for index, task in enumerate(tasks) if task.priority != best), len(tasks))
+
+
 def spread_top_up(remaining: Sequence[Task], *, random: Random) -> list[Task]:
     """Visiting order after a lost window: a random start among the hits of the best remaining priority.
 
@@ -199,8 +205,7 @@ def spread_top_up(remaining: Sequence[Task], *, random: Random) -> list[Task]:
     """
     if not remaining:
         return []
-    best = remaining[0].priority
-    tier = next((index for index, task in enumerate(remaining) if task.priority != best), len(remaining))
+    tier = _best_priority_run(remaining)
     start = random.randrange(tier)
     return [*remaining[start:tier], *remaining[:start], *remaining[tier:]]
 
@@ -213,8 +218,7 @@ def sample_spread(candidates: Sequence[Task], *, random: Random) -> list[Task]:
     Priority order still holds; FIFO within a priority is relaxed among the over-fetched hits."""
     if not candidates:
         return []
-    best = candidates[0].priority
-    tier = next((index for index, task in enumerate(candidates) if task.priority != best), len(candidates))
+    tier = _best_priority_run(candidates)
     return [*random.sample(list(candidates[:tier]), tier), *candidates[tier:]]
 
 
