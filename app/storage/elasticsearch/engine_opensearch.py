@@ -34,6 +34,8 @@ _SEARCH_BODY = frozenset(
 )  # fmt: skip
 _VERSION_IN_DESCRIPTION = re.compile(r"\[tasques_version (\d+)\]")
 _ISM_POLICIES = "/_plugins/_ism/policies"
+# Concurrent setups replacing the same policy: re-read its version and try again this many times.
+_POLICY_PUT_ATTEMPTS = 3
 
 
 def _split(params: dict[str, Any], body_keys: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -216,7 +218,7 @@ class OpenSearchEngine:
             }
         }
         # Replacing an ISM policy takes the seq_no/primary_term of the one it replaces.
-        for _ in range(3):
+        for attempt in range(_POLICY_PUT_ATTEMPTS):
             params = await self._policy_condition(policy.name)
             try:
                 async with _translated():
@@ -224,6 +226,8 @@ class OpenSearchEngine:
                         "PUT", f"{_ISM_POLICIES}/{policy.name}", params=params, body=body
                     )
             except EngineConflict:
+                if attempt + 1 == _POLICY_PUT_ATTEMPTS:
+                    raise  # setup reports it rather than carrying on without the policy
                 continue  # another setup raced us: read the new version and replace that
             return
 
