@@ -15,29 +15,22 @@ from contextlib import asynccontextmanager, suppress
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import httpx
-
 from app.storage.documents import Document
-from app.storage.elasticsearch.engine import EngineName, EngineNotFound, SearchEngine
+from app.storage.elasticsearch.engine import EngineNotFound, SearchEngine
 from app.storage.elasticsearch.indices import IndexNames
 from bench.documents import DocumentTemplate, task_stages
 from tests.support.elasticsearch import EngineUnderTest
+from tests.support.elasticsearch import describe_engine as describe_test_engine
 
 _IN_FLIGHT = 4
 
 
 def describe_engine(url: str) -> EngineUnderTest:
-    """The engine at ``url`` (credentials may ride in it): which one, its version, whether it has
-    ILM (Elasticsearch) or ISM (OpenSearch), so servers get matching storage settings."""
+    """The engine at ``url``, whose credentials may ride in it (``tests.support.elasticsearch``)."""
     parts = urlsplit(url)
     credentials = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
     bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl().rstrip("/")
-    with httpx.Client(auth=credentials, timeout=30.0) as http:
-        version = http.get(bare).raise_for_status().json()["version"]
-        engine: EngineName = "opensearch" if version.get("distribution") == "opensearch" else "elasticsearch"
-        lifecycle_api = "/_plugins/_ism/policies" if engine == "opensearch" else "/_ilm/policy"
-        lifecycle = http.get(bare + lifecycle_api).status_code == 200
-    return EngineUnderTest(bare, engine, str(version["number"]), lifecycle, credentials)
+    return describe_test_engine(bare, credentials)
 
 
 @asynccontextmanager

@@ -103,7 +103,11 @@ _engine: EngineUnderTest | None = None
 _engine_lock = threading.Lock()
 
 
-def _describe(url: str, credentials: tuple[str, str] | None, ca_certs: str | None) -> EngineUnderTest:
+def describe_engine(
+    url: str, credentials: tuple[str, str] | None = None, ca_certs: str | None = None
+) -> EngineUnderTest:
+    """The engine at ``url``: which one, its version, and whether it has ILM (Elasticsearch) or ISM
+    (OpenSearch), so stores and servers get matching lifecycle settings."""
     verify: str | bool = ca_certs or True
     with httpx.Client(auth=credentials, verify=verify, timeout=30.0) as http:
         version = http.get(url).raise_for_status().json()["version"]
@@ -119,7 +123,7 @@ def _configured_engine() -> EngineUnderTest | None:
         return None
     username = os.environ.get("TASQUES_TEST_ES_USERNAME")
     credentials = (username, os.environ.get("TASQUES_TEST_ES_PASSWORD", "")) if username else None
-    return _describe(url.rstrip("/"), credentials, os.environ.get("TASQUES_TEST_ES_CA_CERTS"))
+    return describe_engine(url.rstrip("/"), credentials, os.environ.get("TASQUES_TEST_ES_CA_CERTS"))
 
 
 def running_engine() -> EngineUnderTest:
@@ -135,7 +139,7 @@ def running_engine() -> EngineUnderTest:
 
             cluster = start_engine(nodes=1)
             atexit.register(cluster.stop)
-            _engine = _describe(cluster.url, None, None)
+            _engine = describe_engine(cluster.url, None, None)
             _record_for_ci(_engine)
         return _engine
 
