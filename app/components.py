@@ -49,7 +49,6 @@ from app.services.recurring_service import RecurringService
 from app.services.task_service import TaskService, TaskServiceDependencies
 from app.services.timeline import TimelineService
 from app.services.waiting import WaitService
-from app.storage.elasticsearch.store import ElasticsearchTaskStore
 from app.storage.port import Store
 from app.storage.sqlite import SqliteTaskStore
 
@@ -62,6 +61,9 @@ def build_store(settings: Settings) -> Store:
         return SqliteTaskStore(
             storage.sqlite.path, busy_timeout_ms=int(storage.sqlite.busy_timeout.total_seconds() * 1000)
         )
+    # Imported here so a SQLite server does not load the search-engine store and its client library.
+    from app.storage.elasticsearch.store import ElasticsearchTaskStore
+
     es = storage.search_engine
     return ElasticsearchTaskStore.connect(
         es.urls,
