@@ -4,7 +4,8 @@ Without a URL, ``tests.support.engine`` starts a single OpenSearch 2.19.6 node f
 (heap 512 MB, loopback) and it is stopped when the table is done; its JVM shares this machine's cores
 with the servers and the load generator, so its CPU is reported beside theirs. In order: the raw
 ``_bulk`` ceiling, our two end-to-end loads on one server, the naive seed pattern straight on the engine,
-enqueue→claim latency with a second server, 409 waste with four, memory.
+the batch load again over two servers (and its ratio to one server's), enqueue→claim latency with a
+second server, 409 waste with four, memory.
 
 Targets are printed beside the figures (met / NOT met) and never asserted.
 """
@@ -36,6 +37,7 @@ class EngineTargets:
     ceiling_share: float = 0.5
     naive_factor: float = 20.0
     conflict_share: float = 0.10
+    two_server_factor: float = 1.6
     latency_margin_ms: float = 50.0
     rss_mb: float = 150.0
 
@@ -112,6 +114,7 @@ def _run(
         naive = _naive(report, backend.names, engine, node, sizes)
         _ratios(report, batch=batch, single=single, naive=naive, ceiling=ceiling, targets=targets)
         servers += start_servers(["server-2"], env=backend.server_env(), log_dir=workdir)
+        _two_servers(report, servers, node, sizes, one_server=batch, targets=targets)
         _latencies(report, servers, sizes, targets=targets)
         servers += start_servers(["server-3", "server-4"], env=backend.server_env(), log_dir=workdir)
         _waste(report, servers, node, sizes, targets=targets)
@@ -237,6 +240,37 @@ def _ratios(
                 met=factor >= targets.naive_factor if judged else None,
             )
         )
+
+
+def _two_servers(
+    report: BackendReport,
+    servers: list[ServerProcess],
+    node: _Node,
+    sizes: Sizes,
+    *,
+    one_server: Measured,
+    targets: EngineTargets,
+) -> None:
+    """The batch load with the workers spread over two servers: whether claiming scales with servers
+    (the node, not the servers, bounds it when the ratio stays near 1)."""
+    measured, node_seconds = _measure(servers, node, "batch", sizes, queue="e2e-batch-two", tasks=sizes.tasks)
+    report.add(
+        Row(
+            measurement="ours, batch finish, two server processes on the engine",
+            result=f"{measured.result.rate:,.0f} tasks/s ({measured.result.tasks:,} tasks in {measured.result.seconds:.1f} s)",
+            server_cpu=_cpu(measured, node_seconds),
+            client_cpu=cpu_share(measured.result.client_cpu_seconds, measured.result.seconds),
+        )
+    )
+    factor = measured.result.rate / one_server.result.rate
+    report.add(
+        Row(
+            measurement="ours (batch finish), two servers / one server",
+            result=f"{factor:.2f}x",
+            target=f"≥ {targets.two_server_factor}x",
+            met=factor >= targets.two_server_factor,
+        )
+    )
 
 
 def _latencies(

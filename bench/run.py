@@ -1,8 +1,8 @@
 """``make bench`` / ``python -m bench [--quick] [--write-md] [--profile]``.
 
-SQLite always; then the search engine: the cluster at ``TASQUES_BENCH_ES_URL`` (Elasticsearch or
-OpenSearch, whichever answers; credentials may ride in the URL), or else one OpenSearch node the bench
-starts from Maven Central jars and stops at the end (``--no-engine`` skips the table).
+SQLite (unless ``--engine-only``); then the search engine: the cluster at ``TASQUES_BENCH_ES_URL``
+(Elasticsearch or OpenSearch, whichever answers; credentials may ride in the URL), or else one OpenSearch
+node the bench starts from Maven Central jars and stops at the end (``--no-engine`` skips the table).
 Servers, stores and clients all run on this machine, so every comparison is between figures of one run.
 """
 
@@ -45,21 +45,26 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-engine", action="store_true", help="SQLite only: no search-engine table (and no node started)"
     )
+    parser.add_argument(
+        "--engine-only", action="store_true", help="the search-engine table only: no SQLite table"
+    )
     parser.add_argument("--tasks", type=int, help="end-to-end tasks per run")
+    parser.add_argument("--conflict-tasks", type=int, help="tasks of the four-server (409) run")
     parser.add_argument("--workers", type=int, help="concurrent HTTP workers")
     parser.add_argument("--claim-amount", type=int, help="tasks per claim (and per batch finish)")
     parser.add_argument("--client-processes", type=int, help="load-generating processes")
     return parser.parse_args(argv)
 
 
-def _backends(workdir: Path) -> list[tuple[Backend, Targets]]:
-    return [(SqliteBackend(workdir), SQLITE_TARGETS)]
+def _backends(workdir: Path, *, engine_only: bool) -> list[tuple[Backend, Targets]]:
+    return [] if engine_only else [(SqliteBackend(workdir), SQLITE_TARGETS)]
 
 
 def main(argv: list[str] | None = None) -> None:
     arguments = _arguments(argv)
     sizes = (QUICK if arguments.quick else DEFAULT).with_overrides(
         tasks=arguments.tasks,
+        conflict_tasks=arguments.conflict_tasks,
         workers=arguments.workers,
         claim_amount=arguments.claim_amount,
         client_processes=arguments.client_processes,
@@ -69,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     reports: list[BackendReport] = []
     try:
-        for backend, targets in _backends(workdir):
+        for backend, targets in _backends(workdir, engine_only=arguments.engine_only):
             reports.append(
                 run_backend(backend, sizes, workdir=workdir, targets=targets, profile=arguments.profile)
             )
