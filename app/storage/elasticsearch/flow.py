@@ -40,8 +40,8 @@ from app.storage.port import ClaimRequest
 
 RELEASE_ATTEMPTS = 10
 MAX_CAPABILITY_SETS = 1_000
-# A contended store over-fetches this many times more, so that servers sampling their windows from the
-# same search rarely pick the same tasks (``claim.sample_spread``).
+# A contended store over-fetches this many times more, so that servers sweeping their arcs of the
+# same search rarely pick the same tasks (``claim_sweep``).
 CONTENDED_WIDENING = 4
 
 
@@ -73,6 +73,7 @@ class ElasticsearchFlowMethods:
             rotation=self._rotation,
             random=self._random,
             multiplier=self._claim_search_multiplier * (CONTENDED_WIDENING if contended else 1),
+            in_flight=self._recent_writes.in_flight,
         )
 
     async def _candidate_page(

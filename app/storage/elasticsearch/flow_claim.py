@@ -38,6 +38,7 @@ from app.storage.elasticsearch.claim import (
     report_failures,
     settle_window,
 )
+from app.storage.elasticsearch.claims_in_flight import ClaimsInFlight
 from app.storage.elasticsearch.flow_limiters import (
     GetTasks,
     Holder,
@@ -86,6 +87,8 @@ class FlowClaimParts:
     multiplier: int
     contended: bool = False
     """Other servers won writes from this store lately: spread the first window (``recent_writes``)."""
+    in_flight: ClaimsInFlight = field(default_factory=ClaimsInFlight)
+    """Candidates other claims on this store are writing now: passed over (``claims_in_flight``)."""
 
 
 def _key(task: Task) -> tuple[str, str]:
@@ -108,6 +111,7 @@ class FlowClaim:
             "rate_limit_key": set(),
         }
         self._tried: set[tuple[str, str]] = set()
+        self._passed_over = False
 
     @property
     def _wanted(self) -> int:
@@ -138,9 +142,11 @@ class FlowClaim:
             conflicts_before = self._conflicts
             blocked = await self._claim_from(fair_order(candidates, self._parts.rotation))
             narrowed = self._exclude(blocked)
-            # Lost candidates are hidden from the next search (``recent_writes``), so it reaches past
-            # them; without that, a claim whose hits other servers had just taken answered empty.
-            if complete or not (narrowed or self._conflicts > conflicts_before):
+            # Lost candidates, and those another claim here was writing, are hidden from the next
+            # search (``recent_writes``), so it reaches past them; without that, a claim whose hits
+            # other claims had just taken answered empty.
+            passed_over, self._passed_over = self._passed_over, False
+            if complete or not (narrowed or passed_over or self._conflicts > conflicts_before):
                 return
 
     def _exclude(self, blocked: set[LimiterScope]) -> bool:
@@ -159,9 +165,12 @@ class FlowClaim:
             found, complete = [task for task in request.offered if task.is_claimable(at=request.at)], True
         else:
             found, complete = await self._searched()
+        in_flight = self._parts.in_flight
+        claimable = [task for task in found if not in_flight.holds(task)]
+        self._passed_over |= len(claimable) < len(found)
         usable = [
             task
-            for task in found
+            for task in claimable
             if _key(task) not in self._tried
             and task.runs_on(request.capabilities)
             and task.queue not in self._excluded["queue"]
@@ -210,6 +219,7 @@ class FlowClaim:
                 write=self._parts.write,
                 random=self._parts.random,
                 contended=self._parts.contended,
+                in_flight=self._parts.in_flight,
             )
             self._won(outcome.claimed)
             self._conflicts += outcome.conflicts

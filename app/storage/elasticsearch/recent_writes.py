@@ -14,6 +14,10 @@ Other servers' claims are unknown to this registry until a compare-and-swap on o
 store that lost one within the horizon counts as contended, and its claims then read the candidates'
 current versions with a realtime multi-get before writing (the search may be a refresh behind the other
 servers' claims) and spread their first window at random over a wider over-fetch (``flow``).
+
+The registry also holds the candidates this store's claims are writing at this moment
+(``claims_in_flight``): the search leaves them out as well, so concurrent claims on one server reach
+past each other's windows instead of racing for them.
 """
 
 import time
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.task import Task
+from app.storage.elasticsearch.claims_in_flight import ClaimsInFlight
 
 TaskKey = tuple[str, str]
 """(queue, task id)."""
@@ -55,6 +60,7 @@ class RecentWrites:
         self._monotonic = monotonic
         self._writes: OrderedDict[TaskKey, _Write] = OrderedDict()
         self._last_loss: float | None = None
+        self.in_flight = ClaimsInFlight()
 
     def taken(self, task: Task) -> None:
         """``task`` (as written, with its new version) left the claimable states by our write."""
@@ -85,7 +91,7 @@ class RecentWrites:
         """Queue -> ids to leave out of a candidate search over ``queues`` (every queue when empty)."""
         self._expire()
         wanted = set(queues)
-        hidden: dict[str, list[str]] = {}
+        hidden = self.in_flight.ids(queues)
         for queue, task_id in self._writes:
             if not wanted or queue in wanted:
                 hidden.setdefault(queue, []).append(task_id)
