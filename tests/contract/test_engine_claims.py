@@ -7,14 +7,18 @@ as empty rather than as an outage.
 """
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from random import Random
+from typing import Any, cast
 
 from app.domain.errors import StoreUnavailable
 from app.domain.ids import new_lease_token
 from app.domain.states import TaskState
 from app.domain.task import Metadata, Task
 from app.storage.elasticsearch import ElasticsearchTaskStore
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.port import ClaimRequest
 from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
 
@@ -127,3 +131,71 @@ async def test_claimers_polling_queues_whose_indices_are_being_created_never_see
 
         assert outages == []
         assert taken == set(queues)
+
+
+class CountingEngine:
+    """The real client, forwarding every call, counting the conditional-write bulks and searches."""
+
+    def __init__(self, inner: SearchEngine) -> None:
+        self._inner = inner
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        forwarded = getattr(self._inner, name)
+        if name not in ("search", "bulk", "mget"):
+            return forwarded
+
+        async def counted(**params: Any) -> Any:
+            self.calls[name] += 1
+            return await forwarded(**params)
+
+        return counted
+
+
+async def test_concurrent_claims_on_one_server_never_race_each_other_for_the_same_hits() -> None:
+    claimers, amount = 8, 25
+    async with elasticsearch_harness() as harness:
+        await seed(harness, claimers * amount * 2)
+        engine = CountingEngine(harness.client)
+        store = ElasticsearchTaskStore(
+            cast(SearchEngine, engine),
+            index_prefix=harness.index_prefix,
+            ilm_enabled=harness.engine.lifecycle,
+        )
+        request = ClaimRequest(queues=("work",), amount=amount, at=NOW)
+
+        # All eight search before any writes: they see the same best hits, as concurrent requests do.
+        outcomes = await asyncio.gather(
+            *(store.claim_tasks(request, claim_by(f"w{number}")) for number in range(claimers))
+        )
+
+        claimed = [task.id for outcome in outcomes for task in outcome.claimed]
+        assert all(len(outcome.claimed) == amount for outcome in outcomes)
+        assert len(set(claimed)) == claimers * amount
+        assert sum(outcome.conflicts for outcome in outcomes) == 0
+        # One conditional-write bulk per claim: nobody lost a window to a neighbour and topped up.
+        assert engine.calls["bulk"] == claimers
+
+
+async def test_two_contended_servers_claim_everything_once_while_sweeping_their_own_arcs() -> None:
+    total, batch = 2_000, 50
+    async with elasticsearch_harness() as harness:
+        await seed(harness, total)
+        stores = [harness.sibling_store(random=Random(seed)) for seed in (1, 2)]
+        claimed: dict[str, int] = {}
+
+        async def serve(number: int, store: ElasticsearchTaskStore) -> None:
+            store._recent_writes.lost(due_task("elsewhere"))  # another server won a write: contended
+            request = ClaimRequest(queues=("work",), amount=batch, at=NOW)
+            while len(claimed) < total:
+                outcome = await store.claim_tasks(request, claim_by(f"server-{number}"))
+                for task in outcome.claimed:
+                    assert task.id not in claimed, f"{task.id} claimed twice"
+                    claimed[task.id] = number
+                if not outcome.claimed and len(claimed) < total:
+                    await harness.make_searchable()
+
+        await asyncio.wait_for(asyncio.gather(*(serve(n, store) for n, store in enumerate(stores))), 120)
+
+        assert len(claimed) == total
+        assert set(claimed.values()) == {0, 1}

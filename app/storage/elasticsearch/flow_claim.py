@@ -137,11 +137,11 @@ class FlowClaim:
             if self._wanted <= 0:
                 return
             candidates, complete = await self._candidates()
-            if not candidates:
-                return
             conflicts_before = self._conflicts
-            blocked = await self._claim_from(fair_order(candidates, self._parts.rotation))
-            narrowed = self._exclude(blocked)
+            narrowed = False
+            if candidates:
+                blocked = await self._claim_from(fair_order(candidates, self._parts.rotation))
+                narrowed = self._exclude(blocked)
             # Lost candidates, and those another claim here was writing, are hidden from the next
             # search (``recent_writes``), so it reaches past them; without that, a claim whose hits
             # other claims had just taken answered empty.
