@@ -177,7 +177,7 @@ async def test_concurrent_claims_on_one_server_never_race_each_other_for_the_sam
         assert engine.calls["bulk"] == claimers
 
 
-async def test_two_contended_servers_claim_everything_once_while_sweeping_their_own_arcs() -> None:
+async def test_two_contended_servers_with_concurrent_claims_each_claim_everything_once() -> None:
     total, batch = 2_000, 50
     async with elasticsearch_harness() as harness:
         await seed(harness, total)

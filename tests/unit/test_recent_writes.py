@@ -5,8 +5,7 @@ from random import Random
 
 from app.domain.states import TaskState
 from app.domain.task import Metadata, Task, Version
-from app.storage.elasticsearch.claim import swept
-from app.storage.elasticsearch.claim_sweep import SweepHand
+from app.storage.elasticsearch.claim import sample_spread
 from app.storage.elasticsearch.engine import EngineError
 from app.storage.elasticsearch.errors import shards_starting
 from app.storage.elasticsearch.recent_writes import RecentWrites, hidden_clauses
@@ -95,11 +94,10 @@ def test_a_lost_write_makes_the_store_contended_for_the_horizon() -> None:
     assert not writes.contended()
 
 
-def test_a_contended_walk_sweeps_the_best_priority_from_the_hand_and_keeps_the_rest_in_order() -> None:
+def test_a_contended_first_window_samples_the_best_priority_and_keeps_the_rest_in_order() -> None:
     best = [task(f"b{number}", seq_no=1).model_copy(update={"priority": 5}) for number in range(20)]
     rest = [task(f"r{number}", seq_no=1) for number in range(5)]
-    hand = SweepHand(Random(7))
-    spread = swept([*best, *rest], hand=hand)
+    spread = sample_spread([*best, *rest], random=Random(7))
     assert {item.id for item in spread[:20]} == {item.id for item in best}
-    assert [hand.distance(item) for item in spread[:20]] == sorted(hand.distance(item) for item in best)
+    assert [item.id for item in spread[:20]] != [item.id for item in best]
     assert spread[20:] == rest

@@ -16,7 +16,6 @@ from app.domain.states import CLAIMABLE_STATES
 from app.domain.task import Task, Version
 from app.storage.documents import format_stored_time, task_from_document
 from app.storage.elasticsearch.bulk import BulkItem
-from app.storage.elasticsearch.claim_sweep import SweepHand
 from app.storage.elasticsearch.claims_in_flight import ClaimsInFlight
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.recent_writes import hidden_clauses
@@ -212,18 +211,16 @@ def spread_top_up(remaining: Sequence[Task], *, random: Random) -> list[Task]:
     return [*remaining[start:tier], *remaining[:start], *remaining[tier:]]
 
 
-def swept(candidates: Sequence[Task], *, hand: SweepHand) -> list[Task]:
-    """Under contention: the hits of the best priority in ring order from ``hand``, then the rest in
-    claim order.
+def sample_spread(candidates: Sequence[Task], *, random: Random) -> list[Task]:
+    """Under contention: the hits of the best priority in random order, then the rest in claim order.
 
     Servers that saw the same search otherwise all write to the same best hits and all but one lose;
-    each store taking its own arc of the best-priority tier of a wide over-fetch keeps their picks
-    disjoint (``claim_sweep``). Priority order still holds; FIFO within a priority is relaxed among the
-    over-fetched hits."""
+    sampling over the whole best-priority tier of a wide over-fetch makes their picks mostly disjoint.
+    Priority order still holds; FIFO within a priority is relaxed among the over-fetched hits."""
     if not candidates:
         return []
     tier = _best_priority_run(candidates)
-    return [*sorted(candidates[:tier], key=hand.distance), *candidates[tier:]]
+    return [*random.sample(list(candidates[:tier]), tier), *candidates[tier:]]
 
 
 def _transitions(tasks: Iterable[Task], claim: Callable[[Task], Task]) -> Iterator[tuple[Task, Task]]:
@@ -246,11 +243,10 @@ async def claim_in_windows(
     in_flight: ClaimsInFlight | None = None,
 ) -> ClaimOutcome:
     """Claim from ``candidates`` (best first), one bulk per window, topping up after losses; under
-    contention the walk follows the store's sweep hand (``swept``). Hits another claim sharing
+    contention the first window is sampled too (``sample_spread``). Hits another claim sharing
     ``in_flight`` is writing are passed over (``claims_in_flight``)."""
-    in_flight = in_flight or ClaimsInFlight(random=random)
-    hand = in_flight.hand
-    remaining = swept(candidates, hand=hand) if contended else list(candidates)
+    in_flight = in_flight or ClaimsInFlight()
+    remaining = sample_spread(candidates, random=random) if contended else list(candidates)
     claimed: list[Task] = []
     conflicts = 0
     failures: list[str] = []
@@ -271,12 +267,7 @@ async def claim_in_windows(
         claimed.extend(settled.won)
         conflicts += settled.conflicts
         failures.extend(settled.failures)
-        if contended:
-            hand.passed(settled.won)
-        if settled.conflicts and contended:
-            hand.jump()
-            remaining = swept(remaining, hand=hand)
-        elif settled.conflicts:
+        if settled.conflicts:
             remaining = spread_top_up(remaining, random=random)
     report_failures(failures, claimed=len(claimed))
     return ClaimOutcome(claimed=sorted(claimed, key=claim_order_key), conflicts=conflicts)

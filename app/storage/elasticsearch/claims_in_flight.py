@@ -5,15 +5,12 @@ this, every one of them but the first would send its conditional writes to the s
 all (a 409 per task, then a top-up round trip). A claim reserves the window it is about to write (an
 asyncio section with no await, so the check and the mark are one step) and releases it once the
 ``_bulk`` has answered; by then ``recent_writes`` remembers the tasks it took or lost. Another claim
-skips reserved hits and leaves them out of its next search, so it reaches past them instead. The
-store's claims also share one ``claim_sweep.SweepHand``, so under contention they walk one arc together.
+skips reserved hits and leaves them out of its next search, so it reaches past them instead.
 """
 
 from collections.abc import Iterable, Sequence
-from random import Random
 
 from app.domain.task import Task
-from app.storage.elasticsearch.claim_sweep import SweepHand
 
 TaskKey = tuple[str, str]
 """(queue, task id)."""
@@ -24,9 +21,8 @@ def _key(task: Task) -> TaskKey:
 
 
 class ClaimsInFlight:
-    def __init__(self, *, random: Random | None = None) -> None:
+    def __init__(self) -> None:
         self._held: set[TaskKey] = set()
-        self.hand = SweepHand(random or Random())
 
     def holds(self, task: Task) -> bool:
         return _key(task) in self._held

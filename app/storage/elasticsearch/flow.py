@@ -40,8 +40,8 @@ from app.storage.port import ClaimRequest
 
 RELEASE_ATTEMPTS = 10
 MAX_CAPABILITY_SETS = 1_000
-# A contended store over-fetches this many times more, so that servers sweeping their arcs of the
-# same search rarely pick the same tasks (``claim_sweep``).
+# A contended store over-fetches this many times more, so that servers sampling their windows from the
+# same search rarely pick the same tasks (``claim.sample_spread``).
 CONTENDED_WIDENING = 4
 
 
