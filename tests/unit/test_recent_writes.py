@@ -83,9 +83,9 @@ def test_only_searches_that_no_shard_answered_count_as_a_starting_index() -> Non
     assert not shards_starting(EngineError(503, "Service Unavailable"))
 
 
-def test_a_lost_write_makes_the_store_contended_for_the_horizon() -> None:
+def test_a_lost_write_makes_the_store_contended_for_a_while() -> None:
     clock = Clock()
-    writes = RecentWrites(horizon_seconds=5, monotonic=clock)
+    writes = RecentWrites(horizon_seconds=1, contention_seconds=5, monotonic=clock)
     assert not writes.contended()
     writes.lost(task("a", seq_no=1))
     clock.now = 5.0

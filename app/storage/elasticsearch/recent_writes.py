@@ -11,7 +11,7 @@ dropped without a write. After the horizon a refresh has long made the write sea
 search's own filter does the work.
 
 Other servers' claims are unknown to this registry until a compare-and-swap on one of them is lost. A
-store that lost one within the horizon counts as contended, and its claims then read the candidates'
+store that lost one within the last minute counts as contended, and its claims then read the candidates'
 current versions with a realtime multi-get before writing (the search may be a refresh behind the other
 servers' claims) and spread their first window at random over a wider over-fetch (``flow``).
 
@@ -38,6 +38,9 @@ DEFAULT_HORIZON_SECONDS = 5.0
 # Bounds the memory and the size of the must_not clause: past this, the oldest are forgotten (their
 # hits then cost a lost compare-and-swap, as without this registry).
 DEFAULT_CAPACITY = 5_000
+# Other servers claiming the same queues rarely stop within seconds; a store that forgot them after one
+# horizon went back to claiming the best hits in order, and every such first window lost to theirs.
+DEFAULT_CONTENTION_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +56,12 @@ class RecentWrites:
         *,
         horizon_seconds: float = DEFAULT_HORIZON_SECONDS,
         capacity: int = DEFAULT_CAPACITY,
+        contention_seconds: float = DEFAULT_CONTENTION_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._horizon = horizon_seconds
         self._capacity = capacity
+        self._contention = contention_seconds
         self._monotonic = monotonic
         self._writes: OrderedDict[TaskKey, _Write] = OrderedDict()
         self._last_loss: float | None = None
@@ -78,9 +83,9 @@ class RecentWrites:
             )
 
     def contended(self) -> bool:
-        """This store lost a compare-and-swap within the horizon: other servers claim from the same
-        queues, so its claims should check freshness and spread out (``flow``)."""
-        return self._last_loss is not None and self._now() - self._last_loss <= self._horizon
+        """This store lost a compare-and-swap within ``contention_seconds``: other servers claim from
+        the same queues, so its claims should check freshness and spread out (``flow``)."""
+        return self._last_loss is not None and self._now() - self._last_loss <= self._contention
 
     def released(self, tasks: Iterable[Task]) -> None:
         """These tasks are claimable again by our own write (unclaim, failure with retries left)."""
