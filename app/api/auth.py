@@ -78,8 +78,10 @@ def required_scope(method: str, operation_id: str | None) -> Scope:
     return Scope.READ if method in {"GET", "HEAD"} else Scope.ADMIN
 
 
-def authorize_route(request: Request) -> None:
-    """App-wide dependency: after routing, so the operation and its ``{queue}`` are the router's own."""
+async def authorize_route(request: Request) -> None:
+    """App-wide dependency: after routing, so the operation and its ``{queue}`` are the router's own.
+
+    ``async`` so FastAPI runs it on the event loop, not in its thread pool (a hand-off per request)."""
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
         return
