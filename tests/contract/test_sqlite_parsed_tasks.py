@@ -1,6 +1,6 @@
 """Tasks read back from the rows this process wrote are not parsed again, and never come back stale."""
 
-from app.storage.sqlite.rows import _ParsedTasks, stored, task_from_row, task_row_values
+from app.storage.sqlite.rows import _ParsedTasks, loads, stored, task_from_row, task_row_values
 from tests.contract.conftest import T0, queued_task
 
 
@@ -32,3 +32,12 @@ def test_the_cache_keeps_only_its_capacity_oldest_out_first() -> None:
     assert cache.get(1, "doc-0") is None
     assert cache.get(1, "doc-1") is tasks[1]
     assert cache.get(1, "doc-2") is tasks[2]
+
+
+def test_documents_with_integers_past_64_bits_or_lone_surrogates_read_back_exactly() -> None:
+    wide = 2**70
+    task = queued_task("odd").model_copy(update={"args": {"n": wide, "m": -wide, "s": "\ud800", "f": 1.5}})
+    document = task_row_values(task)[-1]
+    read = task_from_row((document, 1))
+    assert read.args == {"n": wide, "m": -wide, "s": "\ud800", "f": 1.5}
+    assert loads('{"n": 18446744073709551616, "e": "\\ud83d\\ude00"}') == {"n": 2**64, "e": "\U0001f600"}

@@ -1,11 +1,12 @@
 """Task rows: the shared JSON document plus the columns that claim, reaper and archiver queries need."""
 
 import json
-import re
 import threading
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
+import msgspec
 import orjson
 
 from app.domain.task import Metadata, Task, Version
@@ -38,20 +39,25 @@ def micros(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-# orjson reads integers wider than 64 bits as floats, losing digits; documents that may hold one are
-# read by the json module instead.
-_MAYBE_WIDE_INTEGER = re.compile(r"\d{19}")
-
-
 def dumps(document: Document | list[Any]) -> str:
     try:
         return orjson.dumps(document).decode()
-    except TypeError:  # an integer wider than 64 bits
+    except TypeError:  # an integer wider than 64 bits, or a lone surrogate stored before those were refused
         return json.dumps(document, separators=(",", ":"))
 
 
+# msgspec keeps integers of any width exact (orjson turns those past 64 bits into floats) at orjson's
+# speed, so one decoder reads every document without first scanning it for long runs of digits.
+_DOCUMENTS = msgspec.json.Decoder()
+
+
 def loads(text: str) -> Any:
-    return json.loads(text) if _MAYBE_WIDE_INTEGER.search(text) else orjson.loads(text)
+    try:
+        return _DOCUMENTS.decode(text)
+    except msgspec.MsgspecError:
+        # Strict JSON only; what ``dumps`` wrote through the json module (a lone surrogate as ``\ud800``)
+        # is read by the json module too.
+        return json.loads(text)
 
 
 def task_row_values(task: Task) -> tuple[Any, ...]:
@@ -93,7 +99,9 @@ class _ParsedTasks:
 
     def __init__(self, capacity: int) -> None:
         self._capacity = capacity
-        self._tasks: dict[tuple[int, str], Task] = {}
+        # Ordered for O(1) eviction of the oldest: ``del d[next(iter(d))]`` on a plain dict walks past
+        # every slot already deleted at its front, which grows until the next resize.
+        self._tasks: OrderedDict[tuple[int, str], Task] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, seq_num: int, document: str) -> Task | None:
@@ -103,7 +111,7 @@ class _ParsedTasks:
         with self._lock:
             self._tasks[(seq_num, document)] = task
             while len(self._tasks) > self._capacity:
-                del self._tasks[next(iter(self._tasks))]
+                self._tasks.popitem(last=False)
 
 
 PARSED_TASKS = _ParsedTasks(capacity=2048)
