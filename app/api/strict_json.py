@@ -2,27 +2,40 @@
 
 Python's ``json`` accepts a lone surrogate (``"\\ud800"``), ``NaN``, ``Infinity`` and ``1e400``; none of
 them is JSON a client can read back (orjson refuses to write a lone surrogate, and the non-finite
-numbers were stored as null). orjson refuses all of them on reading, so each body is first checked by it,
-then parsed by ``json`` as before, which keeps integers wider than 64 bits exact (orjson turns them into
-floats). The check runs before validation, so nothing is stored: FastAPI reports a
-``json.JSONDecodeError`` (orjson's is one) as a 400 ``malformed JSON`` with the position.
+numbers were stored as null). msgspec refuses all of them and keeps integers wider than 64 bits exact
+(orjson turns them into floats), so one pass both checks and parses. Its errors are raised as a
+``json.JSONDecodeError``, which FastAPI reports as a 400 ``malformed JSON`` with msgspec's reason (and
+byte position, where it gives one) before validation, so nothing is stored.
 """
 
 import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-import orjson
+import msgspec
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+
+_BODIES = msgspec.json.Decoder()
+
+
+def strict_json(body: bytes) -> Any:
+    try:
+        return _BODIES.decode(body)
+    except msgspec.MsgspecError as error:  # malformed, or a number out of range
+        raise _malformed(str(error), body) from error
+    except RecursionError as error:  # nesting deeper than the interpreter's recursion limit allows
+        raise _malformed("nested too deeply", body) from error
+
+
+def _malformed(reason: str, body: bytes) -> json.JSONDecodeError:
+    return json.JSONDecodeError(reason, body.decode("utf-8", "replace"), 0)
 
 
 class StrictJsonRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            body = await self.body()
-            orjson.loads(body)  # raises orjson.JSONDecodeError, a json.JSONDecodeError
-            self._json = json.loads(body)
+            self._json = strict_json(await self.body())
         return self._json
 
 

@@ -44,6 +44,16 @@ async def test_a_batch_with_one_poisoned_item_stores_none_of_the_good_ones(api: 
     assert claimed.json() == []
 
 
+@pytest.mark.parametrize("depth", [990, 5000])
+async def test_args_nested_past_the_parser_s_limit_get_400_and_store_nothing(
+    api: httpx.AsyncClient, depth: int
+) -> None:
+    response = await api.post("/tasques", content=_task_with_args("[" * depth + "]" * depth))
+    assert response.status_code == 400, response.text
+    assert "malformed JSON" in response.json()["message"]
+    assert (await api.get("/tasques/q/poison")).status_code == 404
+
+
 async def test_done_data_with_a_lone_surrogate_gets_400_and_the_task_stays_claimed(
     api: httpx.AsyncClient,
 ) -> None:
