@@ -1,5 +1,6 @@
 """Go ``time.Duration`` text, because Tasques clients send and expect it ("30m", "1h30m", "30m0s")."""
 
+import functools
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -45,6 +46,8 @@ def nanos_to_duration(nanos: int) -> timedelta:
     return timedelta(microseconds=nanos // 1_000)
 
 
+# Cached: every rendered task shows its processing timeout (and backoff), over a handful of values.
+@functools.lru_cache(maxsize=256)
 def format_go_duration(duration: timedelta) -> str:
     """Format like Go's ``Duration.String()``: "0s", "1.5ms", "1m1s", "30m0s", "1h0m0s"."""
     nanos = duration_to_nanos(duration)

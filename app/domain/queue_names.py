@@ -36,7 +36,7 @@ def _problems(queue: str) -> tuple[str, ...]:
 
 
 def ensure_valid_queue_name(queue: str) -> str:
-    problems = queue_name_problems(queue)
+    problems = _problems(queue)
     if problems:
-        raise InvalidQueueName(queue, problems)
+        raise InvalidQueueName(queue, list(problems))
     return queue

@@ -1,5 +1,6 @@
 """Task rows: the shared JSON document plus the columns that claim, reaper and archiver queries need."""
 
+import functools
 import json
 import threading
 from collections import OrderedDict
@@ -79,6 +80,8 @@ def task_row_values(task: Task) -> tuple[Any, ...]:
     )
 
 
+# Cached: a Version is immutable, and every row read or written needs one for a small row version.
+@functools.lru_cache(maxsize=1024)
 def version_of(seq_num: int) -> Version:
     return Version(seq_num=seq_num, primary_term=PRIMARY_TERM)
 
