@@ -7,6 +7,7 @@ scripts rely on the body being parsed as JSON anyway, so this middleware relabel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 _JSON = b"application/json"
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class JsonBodies:
@@ -14,9 +15,16 @@ class JsonBodies:
         self._app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in {"POST", "PUT", "PATCH", "DELETE"}:
+        if scope["type"] == "http" and scope["method"] in _WITH_BODY and not _declares_json(scope["headers"]):
             headers = [(name, value) for name, value in scope["headers"] if name != b"content-type"]
-            declared = dict(scope["headers"]).get(b"content-type", b"")
-            if b"json" not in declared.lower():
-                scope = {**scope, "headers": [*headers, (b"content-type", _JSON)]}
+            scope = {**scope, "headers": [*headers, (b"content-type", _JSON)]}
         await self._app(scope, receive, send)
+
+
+def _declares_json(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether the (last) Content-Type names JSON; the usual case copies nothing."""
+    declared = b""
+    for name, value in headers:
+        if name == b"content-type":
+            declared = value
+    return b"json" in declared.lower()
