@@ -4,6 +4,10 @@ py-spy attaches from outside (no change to the server) and writes collapsed stac
 distinct stack, ``frame;frame;...;leaf count``, each frame ``function (path:line)``. The summary groups
 samples three ways: by the leaf frame's package (where CPU goes), by leaf function (self time) and by
 every function on the stack (inclusive time, each counted once per sample).
+
+py-spy records threads that are blocked too (its idle detection misses a thread waiting inside C: the
+writer thread's queue, uvloop's poll). Samples whose leaf is such a wait are counted apart and the shares
+are of the rest, so they say where the server's CPU goes rather than where its threads sleep.
 """
 
 import re
@@ -15,6 +19,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+# Leaves where a thread waits rather than works: a pool thread blocked on its queue, a condition wait, a
+# selector poll, and uvloop's loop, which runs in C below the Python frame that started it.
+_WAITING_LEAVES = frozenset(
+    {
+        ("_worker", "concurrent/futures/thread.py"),
+        ("Condition.wait", "threading.py"),
+        ("EpollSelector.select", "selectors.py"),
+        ("Runner.run", "asyncio/runners.py"),
+    }
+)
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<path>.*?)(?::(?P<line>\d+))?\)$")
 
 
@@ -82,6 +96,9 @@ def package_of(frame: Frame) -> str:
 @dataclass
 class ProfileSummary:
     samples: int
+    """Samples of threads at work; the shares below are of these."""
+    waiting: int
+    """Samples of threads blocked in a wait (see ``_WAITING_LEAVES``), left out of the shares."""
     by_package: list[tuple[str, int]]
     self_time: list[tuple[Frame, int]]
     inclusive: list[tuple[Frame, int]]
@@ -90,7 +107,13 @@ class ProfileSummary:
         def share(count: int) -> str:
             return f"{100 * count / max(self.samples, 1):5.1f}%"
 
-        out = [f"{self.samples} samples", "", "self time by package (leaf frame):"]
+        waiting = 100 * self.waiting / max(self.samples + self.waiting, 1)
+        out = [
+            f"{self.samples} samples at work, shares of these ({self.waiting} more, {waiting:.0f}%, were "
+            "threads waiting: pool queue, condition, poll, uvloop)",
+            "",
+            "self time by package (leaf frame):",
+        ]
         out += [f"  {share(count)}  {name}" for name, count in self.by_package[:top]]
         out += ["", "self time by function (leaf frame):"]
         out += [f"  {share(count)}  {frame}" for frame, count in self.self_time[:top]]
@@ -104,6 +127,7 @@ def summarise(raw: Path) -> ProfileSummary:
     leaves: Counter[Frame] = Counter()
     inclusive: Counter[Frame] = Counter()
     total = 0
+    waiting = 0
     for line in raw.read_text().splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
@@ -112,6 +136,9 @@ def summarise(raw: Path) -> ProfileSummary:
         frames = [parse_frame(part) for part in stack.split(";")]
         # py-spy puts "process"/"thread" pseudo-frames first when asked; keep real frames only.
         frames = [frame for frame in frames if frame.where != "?"] or frames
+        if (frames[-1].function, frames[-1].where) in _WAITING_LEAVES:
+            waiting += count
+            continue
         total += count
         leaves[frames[-1]] += count
         packages[package_of(frames[-1])] += count
@@ -120,6 +147,7 @@ def summarise(raw: Path) -> ProfileSummary:
     ours = [(frame, count) for frame, count in inclusive.most_common() if frame.where.startswith("app/")]
     return ProfileSummary(
         samples=total,
+        waiting=waiting,
         by_package=packages.most_common(),
         self_time=leaves.most_common(),
         inclusive=[(frame, count) for frame, count in ours if frame.function != "serve"],
