@@ -41,3 +41,13 @@ def test_documents_with_integers_past_64_bits_or_lone_surrogates_read_back_exact
     read = task_from_row((document, 1))
     assert read.args == {"n": wide, "m": -wide, "s": "\ud800", "f": 1.5}
     assert loads('{"n": 18446744073709551616, "e": "\\ud83d\\ude00"}') == {"n": 2**64, "e": "\U0001f600"}
+
+
+def test_a_document_nested_a_thousand_levels_deep_still_reads() -> None:
+    """Bodies were accepted to orjson's 1024 levels; msgspec's limit is Python's recursion allowance."""
+    level = loads('{"a": ' + "[" * 1000 + "]" * 1000 + "}")["a"]
+    depth = 0
+    while level:
+        (level,) = level
+        depth += 1
+    assert (depth, level) == (999, [])

@@ -59,6 +59,10 @@ def loads(text: str) -> Any:
         # Strict JSON only; what ``dumps`` wrote through the json module (a lone surrogate as ``\ud800``)
         # is read by the json module too.
         return json.loads(text)
+    except RecursionError:
+        # Nesting past this thread's recursion allowance (msgspec counts Python's; orjson keeps its own
+        # limit of 1024 levels, which is what bodies were accepted under before).
+        return orjson.loads(text)
 
 
 def task_row_values(task: Task) -> tuple[Any, ...]:
