@@ -118,3 +118,15 @@ async def test_trace_context_is_kept_even_without_an_exporter(api: httpx.AsyncCl
     await api.post("/tasques", json={"queue": "q", "kind": "k"}, headers={"traceparent": TRACEPARENT})
     (task,) = await claim(api)
     assert task["trace_context"]["traceparent"].split("-")[1] == TRACEPARENT.split("-")[1]  # type: ignore[index]
+
+
+def test_without_a_tracer_provider_the_store_is_used_unwrapped(tmp_path: Path) -> None:
+    store = SqliteTaskStore(tmp_path / "t.db")
+    assert build_components(Settings(), store=store).store is store
+
+
+def test_with_a_tracer_provider_each_store_method_is_wrapped_once(tmp_path: Path) -> None:
+    store = SqliteTaskStore(tmp_path / "t.db")
+    traced_store = build_components(Settings(), store=store, tracing=TracerProvider()).store
+    assert traced_store is not store
+    assert traced_store.claim_tasks is traced_store.claim_tasks
