@@ -1,37 +1,33 @@
-"""Connections and transactions: one writer thread and a few reader threads, each owning a connection.
+"""Connections: one writer thread and a few reader threads, each owning its ``sqlite3`` connection.
 
-``write(body)`` ships a whole transaction body to the writer's thread and runs it there between
-``BEGIN IMMEDIATE`` and ``COMMIT`` in one hand-off; ``read(body)`` does the same on the least busy
-reader. The writer's thread runs jobs one at a time in submission order, which is what serialises
-writes in this process (SQLite's lock does it across processes).
-
-Cancellation: a caller that stops waiting does not wait for the thread. Its job learns of it through a
-flag: while ``BEGIN IMMEDIATE`` waits for another process's lock (short busy-timeout slices, so the flag
-is seen within one slice) and again just before ``COMMIT``; either way it rolls back. A job past its
-``COMMIT`` stays committed, so callers that must know what they won (claims) shield the call. Because
-the thread takes jobs in order, anything submitted after a cancelled job sees its rollback first.
+Why threads at all: ``sqlite3`` blocks, and the event loop must not. Why whole bodies: a hand-off to a
+thread and the loop's wake-up on the way back cost one to two hundred microseconds, a statement a few, so
+a transaction body is shipped to its thread whole (``statements``). ``read(body)`` runs on the least busy
+reader (WAL lets readers run beside the writer). ``write(body)`` goes through ``group_commit``: the bodies
+of concurrent callers share one ``BEGIN IMMEDIATE`` transaction, one hand-off and one wake-up, each body
+in its own savepoint. The single writer thread is what serialises writes in this process; SQLite's lock
+does it across processes, waited for in short slices (``_BUSY_SLICE_MS``) so a group whose callers all
+left stops waiting.
 
 Checkpoints: SQLite's automatic WAL checkpoint runs inside whichever ``COMMIT`` crosses the threshold,
 fsyncs there, and so stalls every write queued behind it (tens of milliseconds on slow disks). The
 writer turns it off; a checkpointer thread runs a PASSIVE checkpoint (never waits for readers or
-writers) after every ``_CHECKPOINT_EVERY`` commits instead, one at a time.
+writers) after every ``_CHECKPOINT_EVERY`` committed transactions instead, one at a time.
 """
 
 import asyncio
 import sqlite3
-import threading
-import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from app.domain.errors import StoreUnavailable
-from app.storage.sqlite.statements import DirectStatements, Statements, run_to_end
+from app.storage.sqlite.group_commit import Body, GroupCommitWriter
+from app.storage.sqlite.statements import DirectStatements, run_to_end
 
 T = TypeVar("T")
-Body = Callable[[Statements], Coroutine[Any, Any, T]]
 
 # Errors that mean "the store cannot be used right now" (locked, unwritable, missing directory, disk full)
 # rather than a bug in a statement.
@@ -41,10 +37,9 @@ _UNAVAILABLE_ERRORS = (sqlite3.OperationalError, sqlite3.DatabaseError)
 _BUSY_SLICE_MS = 50
 _READERS = 2
 _CHECKPOINT_EVERY = 64
-
-
-class TransactionAbandoned(Exception):
-    """The caller stopped waiting, so the job rolled back instead of committing."""
+# Bodies per group: enough to share a commit among every concurrent request of a busy server, few enough
+# that one transaction (and the wait of whoever arrives during it) stays around a millisecond or two.
+_GROUP_LIMIT = 64
 
 
 @asynccontextmanager
@@ -96,48 +91,6 @@ class _ConnectionThread:
             executor.shutdown(wait=False)
 
 
-def _is_busy(error: sqlite3.OperationalError) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
-
-
-def _begin_immediate(
-    connection: sqlite3.Connection, cancelled: threading.Event, budget_seconds: float
-) -> None:
-    deadline = time.monotonic() + budget_seconds
-    while True:
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as error:
-            if not _is_busy(error) or time.monotonic() >= deadline:
-                raise
-        if cancelled.is_set():
-            raise TransactionAbandoned
-
-
-def _roll_back_if_open(connection: sqlite3.Connection) -> None:
-    if connection.in_transaction:
-        connection.execute("ROLLBACK")
-
-
-def _transaction(
-    body: Body[T], cancelled: threading.Event, busy_seconds: float
-) -> Callable[[sqlite3.Connection], T]:
-    def job(connection: sqlite3.Connection) -> T:
-        _begin_immediate(connection, cancelled, busy_seconds)
-        try:
-            result = run_to_end(body(DirectStatements(connection)))
-            if cancelled.is_set():
-                raise TransactionAbandoned
-            connection.execute("COMMIT")
-            return result
-        except BaseException:
-            _roll_back_if_open(connection)
-            raise
-
-    return job
-
-
 def _read(body: Body[T]) -> Callable[[sqlite3.Connection], T]:
     def job(connection: sqlite3.Connection) -> T:
         return run_to_end(body(DirectStatements(connection)))
@@ -155,7 +108,9 @@ def _ignore_outcome(future: "Future[Any]") -> None:
 
 
 class SqliteConnections:
-    def __init__(self, path: Path, *, busy_timeout_ms: int, readers: int = _READERS) -> None:
+    def __init__(
+        self, path: Path, *, busy_timeout_ms: int, readers: int = _READERS, group_limit: int = _GROUP_LIMIT
+    ) -> None:
         self._path = path
         self._busy_seconds = busy_timeout_ms / 1000
         self._busy_timeout_ms = busy_timeout_ms
@@ -166,9 +121,13 @@ class SqliteConnections:
         self._checkpointer = _ConnectionThread(self._connect_reader, "tasques-sqlite-checkpointer")
         self._commits_since_checkpoint = 0
         self._checkpoint: Future[None] | None = None
-        self._write_lock = asyncio.Lock()
+        self.transactions_committed = 0
+        self._group_writer = GroupCommitWriter(
+            self._writer.submit, busy_seconds=self._busy_seconds, limit=group_limit, on_commit=self._committed
+        )
 
     def _committed(self) -> None:
+        self.transactions_committed += 1
         self._commits_since_checkpoint += 1
         if self._commits_since_checkpoint < _CHECKPOINT_EVERY:
             return
@@ -196,18 +155,9 @@ class SqliteConnections:
         return self._connect(self._busy_timeout_ms)
 
     async def write(self, body: Body[T]) -> T:
-        """Run ``body`` as one IMMEDIATE transaction on the writer's thread (one hand-off)."""
-        cancelled = threading.Event()
-        async with self._write_lock, translated_errors():
-            future = self._writer.submit(_transaction(body, cancelled, self._busy_seconds))
-            try:
-                result = await asyncio.wrap_future(future)
-            except asyncio.CancelledError:
-                cancelled.set()
-                future.add_done_callback(_ignore_outcome)
-                raise
-            self._committed()
-            return result
+        """Run ``body`` in the next group's IMMEDIATE transaction, in its own savepoint (``group_commit``)."""
+        async with translated_errors():
+            return await self._group_writer.write(body)
 
     def _least_busy_reader(self) -> _ConnectionThread:
         return min(self._readers, key=lambda candidate: candidate.pending)

@@ -1,0 +1,259 @@
+"""SQLite group commit: concurrent writes share one transaction, yet each is all-or-nothing on its own.
+
+A gate (a ``threading.Event`` a body waits on, on the writer's thread) holds one group in flight so the
+test decides which writes travel together, without sleeps.
+"""
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.domain.errors import StoreUnavailable
+from app.storage.sqlite.connection import SqliteConnections
+from app.storage.sqlite.statements import Statements
+
+Write = Callable[[Statements], Awaitable[Any]]
+
+
+@pytest.fixture
+async def connections(tmp_path: Path) -> AsyncIterator[SqliteConnections]:
+    created = SqliteConnections(tmp_path / "group.db", busy_timeout_ms=5_000)
+
+    async def create_tables(writer: Statements) -> None:
+        await writer.execute_fetchall("CREATE TABLE rows (name TEXT PRIMARY KEY)")
+        await writer.execute_fetchall("CREATE TABLE parents (id TEXT PRIMARY KEY)")
+        await writer.execute_fetchall(
+            "CREATE TABLE children (id TEXT PRIMARY KEY, "
+            "parent TEXT REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+
+    await created.write(create_tables)
+    yield created
+    await created.close()
+
+
+def insert(name: str) -> Write:
+    async def body(writer: Statements) -> str:
+        await writer.execute_fetchall("INSERT INTO rows (name) VALUES (?)", (name,))
+        return name
+
+    return body
+
+
+async def names(connections: SqliteConnections) -> set[str]:
+    rows = await connections.read(lambda reader: reader.execute_fetchall("SELECT name FROM rows"))
+    return {row[0] for row in rows}
+
+
+class Gate:
+    """A write that holds the writer's thread until opened, so the writes behind it form one group."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+
+    async def body(self, writer: Statements) -> None:
+        self.entered.set()
+        self.opened.wait()
+
+    async def hold(self, connections: SqliteConnections) -> "asyncio.Task[None]":
+        held = asyncio.create_task(connections.write(self.body))
+        await asyncio.to_thread(self.entered.wait)
+        return held
+
+
+async def test_concurrent_writes_share_a_transaction(connections: SqliteConnections) -> None:
+    before = connections.transactions_committed
+    written = await asyncio.gather(*(connections.write(insert(f"row-{n}")) for n in range(20)))
+    assert written == [f"row-{n}" for n in range(20)]
+    assert await names(connections) == {f"row-{n}" for n in range(20)}
+    assert connections.transactions_committed - before < 20
+
+
+async def test_a_group_commits_once_for_every_write_that_waited_behind_it(
+    connections: SqliteConnections,
+) -> None:
+    gate = Gate()
+    held = await gate.hold(connections)
+    before = connections.transactions_committed
+    group = [asyncio.create_task(connections.write(insert(f"row-{n}"))) for n in range(10)]
+    await asyncio.sleep(0)  # every write of the group is queued
+    gate.opened.set()
+    await asyncio.gather(held, *group)
+    assert connections.transactions_committed - before == 2  # the gate's, then the ten together
+
+
+async def test_a_body_that_raises_loses_only_its_own_writes(connections: SqliteConnections) -> None:
+    async def insert_then_fail(writer: Statements) -> None:
+        await writer.execute_fetchall("INSERT INTO rows (name) VALUES ('failed')")
+        raise ValueError("the body's own error")
+
+    gate = Gate()
+    held = await gate.hold(connections)
+    first = asyncio.create_task(connections.write(insert("first")))
+    failing = asyncio.create_task(connections.write(insert_then_fail))
+    last = asyncio.create_task(connections.write(insert("last")))
+    await asyncio.sleep(0)
+    gate.opened.set()
+    await held
+    assert await first == "first"
+    with pytest.raises(ValueError, match="the body's own error"):
+        await failing
+    assert await last == "last"
+    assert await names(connections) == {"first", "last"}
+
+
+async def test_a_failed_statement_inside_a_body_keeps_the_bodys_earlier_writes_when_it_catches_it(
+    connections: SqliteConnections,
+) -> None:
+    async def insert_twice(writer: Statements) -> bool:
+        await writer.execute_fetchall("INSERT INTO rows (name) VALUES ('kept')")
+        try:
+            await writer.execute_fetchall("INSERT INTO rows (name) VALUES ('kept')")
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    assert await asyncio.gather(connections.write(insert_twice), connections.write(insert("other"))) == [
+        False,
+        "other",
+    ]
+    assert await names(connections) == {"kept", "other"}
+
+
+async def test_a_caller_cancelled_before_its_release_has_its_writes_rolled_back(
+    connections: SqliteConnections,
+) -> None:
+    inside, may_finish = threading.Event(), threading.Event()
+
+    async def insert_and_wait(writer: Statements) -> str:
+        await writer.execute_fetchall("INSERT INTO rows (name) VALUES ('cancelled')")
+        inside.set()
+        may_finish.wait()
+        return "cancelled"
+
+    gate = Gate()
+    held = await gate.hold(connections)
+    first = asyncio.create_task(connections.write(insert("first")))
+    cancelled = asyncio.create_task(connections.write(insert_and_wait))
+    last = asyncio.create_task(connections.write(insert("last")))
+    await asyncio.sleep(0)
+    gate.opened.set()
+    await asyncio.to_thread(inside.wait)
+    cancelled.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    may_finish.set()
+    assert await asyncio.gather(held, first, last) == [None, "first", "last"]
+    assert await names(connections) == {"first", "last"}
+
+
+async def test_a_caller_cancelled_before_its_group_leaves_is_never_run(
+    connections: SqliteConnections,
+) -> None:
+    gate = Gate()
+    held = await gate.hold(connections)
+    cancelled = asyncio.create_task(connections.write(insert("cancelled")))
+    last = asyncio.create_task(connections.write(insert("last")))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    gate.opened.set()
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    await asyncio.gather(held, last)
+    assert await names(connections) == {"last"}
+
+
+async def test_a_write_submitted_after_another_sees_its_effects(connections: SqliteConnections) -> None:
+    def insert_and_count(name: str) -> Write:
+        async def body(writer: Statements) -> int:
+            await writer.execute_fetchall("INSERT INTO rows (name) VALUES (?)", (name,))
+            return int((await writer.execute_fetchall("SELECT COUNT(*) FROM rows"))[0][0])
+
+        return body
+
+    gate = Gate()
+    held = await gate.hold(connections)
+    counts = asyncio.gather(*(connections.write(insert_and_count(f"row-{n}")) for n in range(30)))
+    await asyncio.sleep(0)
+    gate.opened.set()
+    await held
+    assert await counts == list(range(1, 31))
+
+
+async def test_a_failing_commit_fails_every_caller_and_commits_nothing(
+    connections: SqliteConnections,
+) -> None:
+    async def orphan_child(writer: Statements) -> str:
+        # The foreign key is deferred: SQLite checks it only at COMMIT, which then fails for the group.
+        await writer.execute_fetchall("INSERT INTO children (id, parent) VALUES ('orphan', 'nobody')")
+        return "orphan"
+
+    async def own_error(writer: Statements) -> None:
+        raise ValueError("the body's own error")
+
+    gate = Gate()
+    held = await gate.hold(connections)
+    group = [
+        asyncio.create_task(connections.write(body))
+        for body in (insert("first"), orphan_child, own_error, insert("last"))
+    ]
+    await asyncio.sleep(0)
+    gate.opened.set()
+    await held
+    outcomes = await asyncio.gather(*group, return_exceptions=True)
+    assert [type(outcome) for outcome in outcomes] == [
+        StoreUnavailable,
+        StoreUnavailable,
+        ValueError,
+        StoreUnavailable,
+    ]
+    assert await names(connections) == set()
+    children = await connections.read(lambda reader: reader.execute_fetchall("SELECT id FROM children"))
+    assert children == []
+    assert await connections.write(insert("after")) == "after"  # the writer carries on
+
+
+async def test_a_body_whose_error_ends_the_whole_transaction_fails_the_group(
+    connections: SqliteConnections,
+) -> None:
+    async def roll_everything_back(writer: Statements) -> None:
+        await writer.execute_fetchall("ROLLBACK")
+        raise ValueError("the body's own error")
+
+    gate = Gate()
+    held = await gate.hold(connections)
+    group = [
+        asyncio.create_task(connections.write(body))
+        for body in (insert("first"), roll_everything_back, insert("last"))
+    ]
+    await asyncio.sleep(0)
+    gate.opened.set()
+    await held
+    outcomes = await asyncio.gather(*group, return_exceptions=True)
+    assert [type(outcome) for outcome in outcomes] == [StoreUnavailable, ValueError, StoreUnavailable]
+    assert await names(connections) == set()
+    assert await connections.write(insert("after")) == "after"
+
+
+async def test_a_group_whose_callers_left_while_another_process_held_the_lock_writes_nothing(
+    connections: SqliteConnections, tmp_path: Path
+) -> None:
+    other_process = sqlite3.connect(tmp_path / "group.db", isolation_level=None)
+    try:
+        other_process.execute("BEGIN IMMEDIATE")
+        waiting = asyncio.create_task(connections.write(insert("abandoned")))
+        await asyncio.sleep(0)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        other_process.execute("ROLLBACK")
+        assert await connections.write(insert("after")) == "after"
+        assert await names(connections) == {"after"}
+    finally:
+        other_process.close()
