@@ -7,7 +7,7 @@ test decides which writes travel together, without sleeps.
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from app.domain.errors import StoreUnavailable
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.statements import Statements
 
-Write = Callable[[Statements], Awaitable[Any]]
+Write = Callable[[Statements], Coroutine[Any, Any, str]]
 
 
 @pytest.fixture
@@ -119,10 +119,8 @@ async def test_a_failed_statement_inside_a_body_keeps_the_bodys_earlier_writes_w
             return False
         return True
 
-    assert await asyncio.gather(connections.write(insert_twice), connections.write(insert("other"))) == [
-        False,
-        "other",
-    ]
+    caught, other = await asyncio.gather(connections.write(insert_twice), connections.write(insert("other")))
+    assert (caught, other) == (False, "other")
     assert await names(connections) == {"kept", "other"}
 
 
@@ -149,7 +147,8 @@ async def test_a_caller_cancelled_before_its_release_has_its_writes_rolled_back(
     with pytest.raises(asyncio.CancelledError):
         await cancelled
     may_finish.set()
-    assert await asyncio.gather(held, first, last) == [None, "first", "last"]
+    await held
+    assert [await first, await last] == ["first", "last"]
     assert await names(connections) == {"first", "last"}
 
 
@@ -170,7 +169,7 @@ async def test_a_caller_cancelled_before_its_group_leaves_is_never_run(
 
 
 async def test_a_write_submitted_after_another_sees_its_effects(connections: SqliteConnections) -> None:
-    def insert_and_count(name: str) -> Write:
+    def insert_and_count(name: str) -> Callable[[Statements], Coroutine[Any, Any, int]]:
         async def body(writer: Statements) -> int:
             await writer.execute_fetchall("INSERT INTO rows (name) VALUES (?)", (name,))
             return int((await writer.execute_fetchall("SELECT COUNT(*) FROM rows"))[0][0])
@@ -199,10 +198,13 @@ async def test_a_failing_commit_fails_every_caller_and_commits_nothing(
 
     gate = Gate()
     held = await gate.hold(connections)
-    group = [
-        asyncio.create_task(connections.write(body))
-        for body in (insert("first"), orphan_child, own_error, insert("last"))
+    bodies: list[Callable[[Statements], Coroutine[Any, Any, str | None]]] = [
+        insert("first"),
+        orphan_child,
+        own_error,
+        insert("last"),
     ]
+    group = [asyncio.create_task(connections.write(body)) for body in bodies]
     await asyncio.sleep(0)
     gate.opened.set()
     await held
@@ -228,10 +230,12 @@ async def test_a_body_whose_error_ends_the_whole_transaction_fails_the_group(
 
     gate = Gate()
     held = await gate.hold(connections)
-    group = [
-        asyncio.create_task(connections.write(body))
-        for body in (insert("first"), roll_everything_back, insert("last"))
+    bodies: list[Callable[[Statements], Coroutine[Any, Any, str | None]]] = [
+        insert("first"),
+        roll_everything_back,
+        insert("last"),
     ]
+    group = [asyncio.create_task(connections.write(body)) for body in bodies]
     await asyncio.sleep(0)
     gate.opened.set()
     await held
