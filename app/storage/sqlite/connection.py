@@ -167,6 +167,14 @@ class SqliteConnections:
         async with translated_errors():
             return await self._least_busy_reader().call(_read(body))
 
+    async def trace_statements(self, callback: Callable[[str], None] | None) -> None:
+        """Hand each statement the writer and readers run, values bound, to ``callback`` (query-plan tests)."""
+
+        def install(connection: sqlite3.Connection) -> None:
+            connection.set_trace_callback(callback)
+
+        await asyncio.gather(*(thread.call(install) for thread in (self._writer, *self._readers)))
+
     async def close(self) -> None:
         threads = (self._writer, *self._readers, self._checkpointer)
         await asyncio.gather(*(thread.close() for thread in threads))

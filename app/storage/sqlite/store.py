@@ -20,7 +20,7 @@ from app.storage.sqlite.events import INSERT_EVENTS, SqliteEventMethods, event_r
 from app.storage.sqlite.flow import FLOW_TABLES, SqliteFlowMethods, migrate
 from app.storage.sqlite.locks import SqliteLockMethods
 from app.storage.sqlite.maintenance import SqliteMaintenanceMethods
-from app.storage.sqlite.migrations import add_worker_column
+from app.storage.sqlite.migrations import add_worker_column, drop_retired_indexes
 from app.storage.sqlite.pipelines import SqlitePipelineMethods
 from app.storage.sqlite.push_workers import SqlitePushWorkerMethods
 from app.storage.sqlite.queue_samples import SqliteQueueSampleMethods
@@ -72,6 +72,7 @@ class SqliteTaskStore(
                 await writer.execute_fetchall(statement)
             await migrate(writer)
             await add_worker_column(writer)
+            await drop_retired_indexes(writer)
 
         await self._connections.write(create_and_migrate)
 
