@@ -8,6 +8,7 @@ import asyncio
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 
 from app.domain.errors import StoreUnavailable
 from app.storage.sqlite.connection import SqliteConnections
+from app.storage.sqlite.group_commit import GroupCommitWriter, GroupResult, Job
 from app.storage.sqlite.statements import Statements
 
 Write = Callable[[Statements], Coroutine[Any, Any, str]]
@@ -261,3 +263,36 @@ async def test_a_group_whose_callers_left_while_another_process_held_the_lock_wr
         assert await names(connections) == {"after"}
     finally:
         other_process.close()
+
+
+async def test_a_store_that_cannot_open_fails_each_write_and_keeps_answering(tmp_path: Path) -> None:
+    missing = SqliteConnections(tmp_path / "no-such-directory" / "group.db", busy_timeout_ms=100)
+    try:
+        outcomes = await asyncio.gather(
+            *(missing.write(insert(f"row-{n}")) for n in range(3)), return_exceptions=True
+        )
+        assert [type(outcome) for outcome in outcomes] == [StoreUnavailable] * 3
+        with pytest.raises(StoreUnavailable):
+            await missing.write(insert("later"))
+    finally:
+        await missing.close()
+
+
+async def test_a_group_the_writers_thread_refuses_fails_its_callers_and_the_next_group_still_goes() -> None:
+    executor = ThreadPoolExecutor(max_workers=1)
+    connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    refusals = [RuntimeError("cannot schedule new futures")]
+
+    def submit(job: Job[GroupResult]) -> "Future[GroupResult]":
+        if refusals:
+            raise refusals.pop()
+        return executor.submit(job, connection)
+
+    writer = GroupCommitWriter(submit, busy_seconds=1, limit=64, on_commit=lambda: None)
+    try:
+        with pytest.raises(RuntimeError, match="cannot schedule"):
+            await writer.write(lambda statements: statements.execute_fetchall("SELECT 1"))
+        assert await writer.write(lambda statements: statements.execute_fetchall("SELECT 1")) == [(1,)]
+    finally:
+        executor.shutdown(wait=True)
+        connection.close()

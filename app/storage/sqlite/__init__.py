@@ -1,10 +1,11 @@
 """Embedded SQLite backend: the default, so a fresh machine runs the server with no other service.
 
 A real backend for single-node users, not a test double. WAL mode lets readers run beside the one
-writer; every write is a ``BEGIN IMMEDIATE`` transaction on a dedicated writer connection owned by its
-own thread, to which a whole transaction body is handed at once (``connection``, ``statements``):
-serialised in-process by that thread, across processes by SQLite's own lock with a busy timeout, so
-several server processes may share one database file on one machine. WAL checkpoints run on a thread
+writer; writes run on a dedicated writer connection owned by its own thread, to which whole transaction
+bodies are handed at once (``connection``, ``statements``), and the bodies of concurrent requests share
+one ``BEGIN IMMEDIATE`` transaction, each in its own savepoint (``group_commit``): serialised in-process
+by that thread, across processes by SQLite's own lock with a busy timeout, so several server processes
+may share one database file on one machine. WAL checkpoints run on a thread
 of their own so no write waits for their fsync. A claim selects and updates its batch inside one
 IMMEDIATE transaction, so claimers never conflict here; the CAS version column still fences every other
 write. Tasks are stored as the shared JSON document plus the columns the claim order needs; the partial

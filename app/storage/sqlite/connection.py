@@ -149,6 +149,9 @@ class SqliteConnections:
         connection = self._connect(min(self._busy_timeout_ms, _BUSY_SLICE_MS))
         connection.execute("PRAGMA journal_mode=WAL").close()
         connection.execute("PRAGMA wal_autocheckpoint=0").close()
+        # Each body's savepoint keeps a statement journal to roll back to; held in memory, a batch body's
+        # journal never spills to a temporary file.
+        connection.execute("PRAGMA temp_store=MEMORY").close()
         return connection
 
     def _connect_reader(self) -> sqlite3.Connection:

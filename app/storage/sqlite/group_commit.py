@@ -212,25 +212,38 @@ class GroupCommitWriter:
         def job(connection: sqlite3.Connection) -> GroupResult:
             return run_group(connection, group, busy_seconds=busy_seconds)
 
-        self._submit(job).add_done_callback(lambda done: _wake(loop, self._answer, loop, group, done))
+        try:
+            sent = self._submit(job)
+        except Exception as error:  # the writer's thread cannot start: the group fails, the queue moves on
+            self._answer(loop, group, _failed_before_sending(error))
+            return
+        sent.add_done_callback(lambda done: _wake(loop, self._answer, loop, group, done))
 
     def _answer(
         self, loop: asyncio.AbstractEventLoop, group: list[PendingWrite], done: "Future[GroupResult]"
     ) -> None:
         self._group_running = False
-        error = done.exception()
-        result = GroupResult([Raised(error) for _ in group], committed=False) if error else done.result()
-        for write, outcome in zip(group, result.outcomes, strict=True):
-            if write.answer.done():
-                continue  # its caller was cancelled and is not listening
-            if isinstance(outcome, Raised):
-                write.answer.set_exception(outcome.error)
-            else:
-                write.answer.set_result(outcome.value)
-        if result.committed:
-            self._on_commit()
-        if self._waiting:
-            self._send_group(loop)
+        try:
+            error = done.exception()
+            result = GroupResult([Raised(error) for _ in group], committed=False) if error else done.result()
+            for write, outcome in zip(group, result.outcomes, strict=True):
+                if write.answer.done():
+                    continue  # its caller was cancelled and is not listening
+                if isinstance(outcome, Raised):
+                    write.answer.set_exception(outcome.error)
+                else:
+                    write.answer.set_result(outcome.value)
+            if result.committed:
+                self._on_commit()
+        finally:
+            if self._waiting and not self._group_running:
+                self._send_group(loop)
+
+
+def _failed_before_sending(error: Exception) -> "Future[GroupResult]":
+    failed: Future[GroupResult] = Future()
+    failed.set_exception(error)
+    return failed
 
 
 def _wake(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *arguments: Any) -> None:
