@@ -66,6 +66,9 @@ def _with_the_indexes_of_before(path: Path) -> None:
             "CREATE INDEX tasks_finished ON tasks (modified_at_us) WHERE state IN ('done', 'dead', 'cancelled')",
             "CREATE INDEX tasks_by_recurring ON tasks (queue, recurring_task_id) "
             "WHERE recurring_task_id IS NOT NULL",
+            "CREATE INDEX tasks_claimed_by_queue ON tasks (queue) WHERE state = 'claimed'",
+            "CREATE INDEX tasks_claimed_by_key ON tasks (concurrency_key) "
+            "WHERE state = 'claimed' AND concurrency_key IS NOT NULL",
         ):
             connection.execute(statement)
     finally:
@@ -85,7 +88,13 @@ async def test_setup_drops_the_indexes_no_query_uses_from_a_database_made_before
     try:
         await migrated.setup()
         assert not set(RETIRED_INDEXES) & _indexes(path)
-        assert {"tasks_by_last_worker", "tasks_finished_by_age", "tasks_by_recurring_task"} <= _indexes(path)
+        assert {
+            "tasks_by_last_worker",
+            "tasks_finished_by_age",
+            "tasks_by_recurring_task",
+            "tasks_claimed_per_queue",
+            "tasks_claimed_per_key",
+        } <= _indexes(path)
         assert (await migrated.get_task("q", "kept")).id == "kept"
     finally:
         await migrated.close()

@@ -24,8 +24,11 @@ from app.storage.sqlite.statements import Statements
 FLOW_TABLES = frozenset({"flow_buckets", "capability_sets"})
 _TASK_COLUMNS = ("concurrency_key", "rate_limit_key", "required_capabilities")
 _STATEMENTS = (
-    "CREATE INDEX IF NOT EXISTS tasks_claimed_by_queue ON tasks (queue) WHERE state = 'claimed'",
-    "CREATE INDEX IF NOT EXISTS tasks_claimed_by_key ON tasks (concurrency_key) "
+    # CLAIMED counts per limited queue and per key: claim.py load_ledger, inside the claim transaction.
+    # ``state`` is a key column although the condition fixes it: SQLite still reads it to check the
+    # query's ``state = 'claimed'``, and without it every counted row was a lookup in the table.
+    "CREATE INDEX IF NOT EXISTS tasks_claimed_per_queue ON tasks (queue, state) WHERE state = 'claimed'",
+    "CREATE INDEX IF NOT EXISTS tasks_claimed_per_key ON tasks (concurrency_key, state) "
     "WHERE state = 'claimed' AND concurrency_key IS NOT NULL",
     # Claim order per concurrency key, NULL (no key) included: serves key discovery and each key's
     # candidates, the unkeyed ones too.
