@@ -37,8 +37,10 @@ _UNAVAILABLE_ERRORS = (sqlite3.OperationalError, sqlite3.DatabaseError)
 _BUSY_SLICE_MS = 50
 _READERS = 2
 _CHECKPOINT_EVERY = 64
-# Bodies per group: enough to share a commit among every concurrent request of a busy server, few enough
-# that one transaction (and the wait of whoever arrives during it) stays around a millisecond or two.
+# Bodies per group: enough to share a commit among every concurrent request of a busy server. Every caller
+# of a group is answered when the whole group commits, so the bound keeps a group of one-task bodies (tens
+# of microseconds each) within a few milliseconds. Batch bodies gain little from sharing (their commit is
+# already spread over their tasks) and a group of them takes as long as running them one after another.
 _GROUP_LIMIT = 64
 
 
