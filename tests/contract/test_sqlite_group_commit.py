@@ -69,6 +69,20 @@ class Gate:
         return held
 
 
+GroupBody = Callable[[Statements], Coroutine[Any, Any, str | None]]
+
+
+async def outcomes_of_one_group(connections: SqliteConnections, bodies: list[GroupBody]) -> list[object]:
+    """Each body's result or exception, the bodies having waited behind a gate to travel as one group."""
+    gate = Gate()
+    held = await gate.hold(connections)
+    group = [asyncio.create_task(connections.write(body)) for body in bodies]
+    await asyncio.sleep(0)  # every write of the group is queued
+    gate.opened.set()
+    await held
+    return await asyncio.gather(*group, return_exceptions=True)
+
+
 async def test_concurrent_writes_share_a_transaction(connections: SqliteConnections) -> None:
     before = connections.transactions_committed
     written = await asyncio.gather(*(connections.write(insert(f"row-{n}")) for n in range(20)))
@@ -95,18 +109,11 @@ async def test_a_body_that_raises_loses_only_its_own_writes(connections: SqliteC
         await writer.execute_fetchall("INSERT INTO rows (name) VALUES ('failed')")
         raise ValueError("the body's own error")
 
-    gate = Gate()
-    held = await gate.hold(connections)
-    first = asyncio.create_task(connections.write(insert("first")))
-    failing = asyncio.create_task(connections.write(insert_then_fail))
-    last = asyncio.create_task(connections.write(insert("last")))
-    await asyncio.sleep(0)
-    gate.opened.set()
-    await held
-    assert await first == "first"
-    with pytest.raises(ValueError, match="the body's own error"):
-        await failing
-    assert await last == "last"
+    outcomes = await outcomes_of_one_group(connections, [insert("first"), insert_then_fail, insert("last")])
+    assert outcomes[0] == "first"
+    assert isinstance(outcomes[1], ValueError)
+    assert str(outcomes[1]) == "the body's own error"
+    assert outcomes[2] == "last"
     assert await names(connections) == {"first", "last"}
 
 
@@ -198,19 +205,9 @@ async def test_a_failing_commit_fails_every_caller_and_commits_nothing(
     async def own_error(writer: Statements) -> None:
         raise ValueError("the body's own error")
 
-    gate = Gate()
-    held = await gate.hold(connections)
-    bodies: list[Callable[[Statements], Coroutine[Any, Any, str | None]]] = [
-        insert("first"),
-        orphan_child,
-        own_error,
-        insert("last"),
-    ]
-    group = [asyncio.create_task(connections.write(body)) for body in bodies]
-    await asyncio.sleep(0)
-    gate.opened.set()
-    await held
-    outcomes = await asyncio.gather(*group, return_exceptions=True)
+    outcomes = await outcomes_of_one_group(
+        connections, [insert("first"), orphan_child, own_error, insert("last")]
+    )
     assert [type(outcome) for outcome in outcomes] == [
         StoreUnavailable,
         StoreUnavailable,
@@ -230,18 +227,9 @@ async def test_a_body_whose_error_ends_the_whole_transaction_fails_the_group(
         await writer.execute_fetchall("ROLLBACK")
         raise ValueError("the body's own error")
 
-    gate = Gate()
-    held = await gate.hold(connections)
-    bodies: list[Callable[[Statements], Coroutine[Any, Any, str | None]]] = [
-        insert("first"),
-        roll_everything_back,
-        insert("last"),
-    ]
-    group = [asyncio.create_task(connections.write(body)) for body in bodies]
-    await asyncio.sleep(0)
-    gate.opened.set()
-    await held
-    outcomes = await asyncio.gather(*group, return_exceptions=True)
+    outcomes = await outcomes_of_one_group(
+        connections, [insert("first"), roll_everything_back, insert("last")]
+    )
     assert [type(outcome) for outcome in outcomes] == [StoreUnavailable, ValueError, StoreUnavailable]
     assert await names(connections) == set()
     assert await connections.write(insert("after")) == "after"

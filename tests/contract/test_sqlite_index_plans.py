@@ -149,6 +149,13 @@ async def _plan(store: SqliteTaskStore, sql: str) -> list[str]:
     return await store._connections.read(explain)
 
 
+async def _plans_of(store: SqliteTaskStore, operation: Operation, fragment: str) -> list[list[str]]:
+    """The plan of each statement ``operation`` runs that contains ``fragment`` (at least one)."""
+    statements = [sql for sql in await _statements_of(store, operation) if fragment in sql]
+    assert statements, "the store no longer runs a statement with this fragment"
+    return [await _plan(store, sql) for sql in statements]
+
+
 @pytest.mark.parametrize(
     ("operation", "fragment", "index"),
     [pytest.param(operation, fragment, index, id=name) for name, operation, fragment, index in QUERIES],
@@ -156,11 +163,8 @@ async def _plan(store: SqliteTaskStore, sql: str) -> list[str]:
 async def test_the_query_walks_its_index(
     store: SqliteTaskStore, operation: Operation, fragment: str, index: str
 ) -> None:
-    statements = [sql for sql in await _statements_of(store, operation) if fragment in sql]
-    assert statements, "the store no longer runs a statement with this fragment"
-    for sql in statements:
-        plan = await _plan(store, sql)
-        assert any(f"INDEX {index} " in f"{step} " for step in plan), (sql, plan)
+    for plan in await _plans_of(store, operation, fragment):
+        assert any(f"INDEX {index} " in f"{step} " for step in plan), plan
         assert not [step for step in plan if step.startswith("SCAN tasks") and "INDEX" not in step], plan
 
 
@@ -168,8 +172,5 @@ async def test_the_query_walks_its_index(
 async def test_a_limited_claim_counts_claimed_tasks_from_a_covering_index(
     store: SqliteTaskStore, fragment: str, index: str
 ) -> None:
-    statements = [sql for sql in await _statements_of(store, _claim_under_limits) if fragment in sql]
-    assert statements, "the claim no longer runs a statement with this fragment"
-    for sql in statements:
-        plan = await _plan(store, sql)
-        assert any(f"COVERING INDEX {index} " in f"{step} " for step in plan), (sql, plan)
+    for plan in await _plans_of(store, _claim_under_limits, fragment):
+        assert any(f"COVERING INDEX {index} " in f"{step} " for step in plan), plan
