@@ -16,6 +16,7 @@ from app.domain.states import CLAIMABLE_STATES
 from app.domain.task import Task, Version
 from app.storage.documents import format_stored_time, task_from_document
 from app.storage.elasticsearch.bulk import BulkItem
+from app.storage.elasticsearch.claim_stripes import WHOLE, Stripe
 from app.storage.elasticsearch.claims_in_flight import ClaimsInFlight
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.recent_writes import hidden_clauses
@@ -241,12 +242,14 @@ async def claim_in_windows(
     random: Random,
     contended: bool = False,
     in_flight: ClaimsInFlight | None = None,
+    stripe: Stripe = WHOLE,
 ) -> ClaimOutcome:
     """Claim from ``candidates`` (best first), one bulk per window, topping up after losses; under
     contention the first window is sampled too (``sample_spread``). Hits another claim sharing
-    ``in_flight`` is writing are passed over (``claims_in_flight``)."""
+    ``in_flight`` is writing are passed over (``claims_in_flight``); with other servers claiming, this
+    server's ``stripe`` goes first within each priority (``claim_stripes``)."""
     in_flight = in_flight or ClaimsInFlight()
-    remaining = sample_spread(candidates, random=random) if contended else list(candidates)
+    remaining = stripe.first(sample_spread(candidates, random=random) if contended else candidates)
     claimed: list[Task] = []
     conflicts = 0
     failures: list[str] = []
@@ -268,7 +271,7 @@ async def claim_in_windows(
         conflicts += settled.conflicts
         failures.extend(settled.failures)
         if settled.conflicts:
-            remaining = spread_top_up(remaining, random=random)
+            remaining = stripe.first(spread_top_up(remaining, random=random))
     report_failures(failures, claimed=len(claimed))
     return ClaimOutcome(claimed=sorted(claimed, key=claim_order_key), conflicts=conflicts)
 

@@ -28,6 +28,7 @@ from app.storage.elasticsearch.claim import (
     claimable_candidates,
     unpaused,
 )
+from app.storage.elasticsearch.claimer_membership import ClaimerMembership
 from app.storage.elasticsearch.engine import EngineError, SearchEngine
 from app.storage.elasticsearch.errors import shards_starting, translated_errors
 from app.storage.elasticsearch.flow_claim import CandidatePage, FlowClaimParts
@@ -43,6 +44,9 @@ MAX_CAPABILITY_SETS = 1_000
 # A contended store over-fetches this many times more, so that servers sampling their windows from the
 # same search rarely pick the same tasks (``claim.sample_spread``).
 CONTENDED_WIDENING = 4
+# With n servers claiming, a server's own stripe is about 1/n of the hits: over-fetching at least this
+# many times n times the amount lets it usually fill a claim from its stripe alone.
+STRIPE_HEADROOM = 2
 
 
 class ElasticsearchFlowMethods:
@@ -52,18 +56,23 @@ class ElasticsearchFlowMethods:
     _random: Random
     _rotation: KeyRotation
     _recent_writes: RecentWrites
+    _membership: ClaimerMembership
 
     @property
     def _limiters(self) -> LimiterRecords:
         return LimiterRecords(self._client, self.names.flow_control)
 
-    def _flow_claim_parts(
+    async def _flow_claim_parts(
         self, request: ClaimRequest, *, write: WriteBatch, get_tasks: GetTasks
     ) -> FlowClaimParts:
         async def search(narrowing: Narrowing, excluded: frozenset[str], size: int) -> CandidatePage:
             return await self._candidate_page(request, narrowing, excluded, size)
 
         contended = self._recent_writes.contended()
+        stripe = await self._membership.stripe()
+        multiplier = self._claim_search_multiplier * (CONTENDED_WIDENING if contended else 1)
+        if stripe.count > 1:
+            multiplier = max(multiplier, STRIPE_HEADROOM * stripe.count)
         return FlowClaimParts(
             contended=contended,
             search=search,
@@ -72,8 +81,9 @@ class ElasticsearchFlowMethods:
             get_tasks=get_tasks,
             rotation=self._rotation,
             random=self._random,
-            multiplier=self._claim_search_multiplier * (CONTENDED_WIDENING if contended else 1),
+            multiplier=multiplier,
             in_flight=self._recent_writes.in_flight,
+            stripe=stripe,
         )
 
     async def _candidate_page(

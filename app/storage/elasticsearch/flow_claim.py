@@ -38,6 +38,7 @@ from app.storage.elasticsearch.claim import (
     report_failures,
     settle_window,
 )
+from app.storage.elasticsearch.claim_stripes import WHOLE, Stripe
 from app.storage.elasticsearch.claims_in_flight import ClaimsInFlight
 from app.storage.elasticsearch.flow_limiters import (
     GetTasks,
@@ -89,6 +90,8 @@ class FlowClaimParts:
     """Other servers won writes from this store lately: spread the first window (``recent_writes``)."""
     in_flight: ClaimsInFlight = field(default_factory=ClaimsInFlight)
     """Candidates other claims on this store are writing now: passed over (``claims_in_flight``)."""
+    stripe: Stripe = WHOLE
+    """The candidates this server takes first while other servers claim too (``claim_stripes``)."""
 
 
 def _key(task: Task) -> tuple[str, str]:
@@ -220,6 +223,7 @@ class FlowClaim:
                 random=self._parts.random,
                 contended=self._parts.contended,
                 in_flight=self._parts.in_flight,
+                stripe=self._parts.stripe,
             )
             self._won(outcome.claimed)
             self._conflicts += outcome.conflicts
@@ -237,7 +241,7 @@ class FlowClaim:
         ]
 
     async def _claim_limited(self, ordered: list[Task]) -> set[LimiterScope]:
-        remaining = list(ordered)
+        remaining = self._parts.stripe.first(ordered)
         scopes = list(dict.fromkeys(scope for task in remaining for scope in self._scopes(task)))
         plan = ClaimPlan()
         for _ in range(self._request.flow.limiter_retries + 1):

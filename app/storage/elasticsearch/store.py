@@ -26,6 +26,7 @@ from app.storage.elasticsearch.admin_jobs import ElasticsearchAdminJobMethods
 from app.storage.elasticsearch.aggregations import ElasticsearchAggregationMethods
 from app.storage.elasticsearch.archive import is_archived_version, is_tombstone
 from app.storage.elasticsearch.bulk import BulkItem, expect_items, send_bulk
+from app.storage.elasticsearch.claimer_membership import ClaimerMembership
 from app.storage.elasticsearch.dead_letters import ElasticsearchDeadLetterMethods
 from app.storage.elasticsearch.engine import (
     EngineConflict,
@@ -130,6 +131,7 @@ class ElasticsearchTaskStore(
         self._random = random or Random()
         self._rotation = KeyRotation()
         self._recent_writes = RecentWrites()
+        self._membership = ClaimerMembership(client, self.names.flow_control)
 
     @classmethod
     def connect(
@@ -185,6 +187,7 @@ class ElasticsearchTaskStore(
                 return
 
     async def close(self) -> None:
+        await self._membership.leave()
         await self._client.close()
 
     async def create_tasks(self, tasks: Sequence[Task]) -> list[CreateResult]:
@@ -355,7 +358,7 @@ class ElasticsearchTaskStore(
         async def write(window: list[tuple[Task, Task]]) -> list[BulkItem]:
             return await self._write(window, action="claim tasks")
 
-        parts = self._flow_claim_parts(request, write=write, get_tasks=self.get_tasks)
+        parts = await self._flow_claim_parts(request, write=write, get_tasks=self.get_tasks)
         return await FlowClaim(parts, request, claim).run()
 
     async def _write(self, changes: Sequence[tuple[Task, Task]], *, action: str) -> list[BulkItem]:

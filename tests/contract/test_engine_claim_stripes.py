@@ -1,0 +1,141 @@
+"""Servers claiming from one cluster learn of each other and split the candidates into stripes.
+
+On a real node: heartbeats are searched, so a peer shows up after a refresh; clocks are injected, so a
+peer that stops beating drops out without the test waiting for it.
+"""
+
+import asyncio
+from datetime import timedelta
+
+from app.clock import FrozenClock
+from app.storage.elasticsearch import ElasticsearchTaskStore
+from app.storage.elasticsearch.claim_stripes import Stripe, stripe_of
+from app.storage.elasticsearch.claimer_membership import DEFAULT_INTERVAL, MISSED_BEATS, ClaimerMembership
+from app.storage.port import ClaimRequest
+from tests.contract.test_engine_claims import NOW, claim_by, seed
+from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
+
+PAST_LIVENESS = DEFAULT_INTERVAL * MISSED_BEATS + timedelta(seconds=1)
+
+
+def membership(harness: ElasticsearchHarness, clock: FrozenClock, claimer_id: str) -> ClaimerMembership:
+    return ClaimerMembership(
+        harness.client, harness.store.names.flow_control, clock=clock, claimer_id=claimer_id
+    )
+
+
+async def known_to_each_other(harness: ElasticsearchHarness, *members: ClaimerMembership) -> None:
+    for member in members:
+        await member.beat()
+    await harness.make_searchable()
+    for member in members:
+        await member.beat()
+
+
+def striped_store(harness: ElasticsearchHarness, member: ClaimerMembership) -> ElasticsearchTaskStore:
+    store = harness.sibling_store()
+    store._membership = member
+    return store
+
+
+async def test_two_claimers_see_each_other_and_one_that_stops_beating_drops_out() -> None:
+    async with elasticsearch_harness() as harness:
+        clock = FrozenClock(NOW)
+        first, second = membership(harness, clock, "a"), membership(harness, clock, "b")
+
+        await known_to_each_other(harness, first, second)
+
+        assert first.live == second.live == ("a", "b")
+        assert (await first.stripe(), await second.stripe()) == (Stripe(0, 2), Stripe(1, 2))
+
+        clock.advance(PAST_LIVENESS)  # only the first beats again
+        await first.beat()
+
+        assert list(first.live) == ["a"]
+
+
+async def test_a_claimer_that_leaves_drops_out_at_the_next_beat() -> None:
+    async with elasticsearch_harness() as harness:
+        clock = FrozenClock(NOW)
+        first, second = membership(harness, clock, "a"), membership(harness, clock, "b")
+        await known_to_each_other(harness, first, second)
+
+        await second.leave()
+        await harness.make_searchable()
+        await first.beat()
+
+        assert first.live == ("a",)
+
+
+async def test_with_two_live_servers_each_claims_only_its_own_stripe_while_it_has_candidates() -> None:
+    async with elasticsearch_harness() as harness:
+        await seed(harness, 400)
+        clock = FrozenClock(NOW)
+        members = [membership(harness, clock, "a"), membership(harness, clock, "b")]
+        await known_to_each_other(harness, *members)
+        stores = [striped_store(harness, member) for member in members]
+        request = ClaimRequest(queues=("work",), amount=50, at=NOW)
+
+        for _ in range(3):  # 150 of each stripe's ~200 tasks, before any refresh shows the others' claims
+            for index, store in enumerate(stores):
+                outcome = await store.claim_tasks(request, claim_by(f"server-{index}"))
+                assert len(outcome.claimed) == 50
+                assert outcome.conflicts == 0
+                assert {stripe_of(task, count=2) for task in outcome.claimed} == {index}
+
+
+async def test_a_lone_server_claims_in_claim_order_as_before() -> None:
+    async with elasticsearch_harness() as harness:
+        await seed(harness, 100)
+        store = striped_store(harness, membership(harness, FrozenClock(NOW), "alone"))
+
+        outcome = await store.claim_tasks(ClaimRequest(queues=("work",), amount=30, at=NOW), claim_by("w"))
+
+        assert [task.id for task in outcome.claimed] == [f"t{number:05}" for number in range(30)]
+
+
+async def test_the_stripe_of_a_live_but_idle_or_dead_peer_is_claimed_once() -> None:
+    async with elasticsearch_harness() as harness:
+        await seed(harness, 300)
+        clock = FrozenClock(NOW)
+        idle = membership(harness, clock, "idle")
+        busy = membership(harness, clock, "busy")
+        await known_to_each_other(harness, idle, busy)
+        store = striped_store(harness, busy)
+        request = ClaimRequest(queues=("work",), amount=40, at=NOW)
+        claimed: list[str] = []
+
+        while len(claimed) < 300:
+            outcome = await store.claim_tasks(request, claim_by("w"))
+            claimed += [task.id for task in outcome.claimed]
+            if not outcome.claimed:
+                await harness.make_searchable()
+
+        assert len(set(claimed)) == len(claimed) == 300
+        assert busy.live == ("busy", "idle")  # its peer was live throughout: its stripe was still taken
+
+
+async def test_four_striped_servers_claiming_at_once_claim_every_task_once() -> None:
+    total, batch = 2_000, 50
+    async with elasticsearch_harness() as harness:
+        await seed(harness, total)
+        clock = FrozenClock(NOW)
+        members = [membership(harness, clock, f"server-{number}") for number in range(4)]
+        await known_to_each_other(harness, *members)
+        stores = [striped_store(harness, member) for member in members]
+        claimed: dict[str, int] = {}
+
+        async def serve(number: int, store: ElasticsearchTaskStore) -> None:
+            request = ClaimRequest(queues=("work",), amount=batch, at=NOW)
+            while len(claimed) < total:
+                outcome = await store.claim_tasks(request, claim_by(f"server-{number}"))
+                for task in outcome.claimed:
+                    assert task.id not in claimed, f"{task.id} claimed twice"
+                    claimed[task.id] = number
+                if not outcome.claimed and len(claimed) < total:
+                    await harness.make_searchable()
+
+        await asyncio.wait_for(asyncio.gather(*(serve(n, store) for n, store in enumerate(stores))), 120)
+
+        assert len(claimed) == total
+        assert set(claimed.values()) == {0, 1, 2, 3}
