@@ -199,3 +199,49 @@ async def test_two_contended_servers_with_concurrent_claims_each_claim_everythin
 
         assert len(claimed) == total
         assert set(claimed.values()) == {0, 1}
+
+
+class MgetRecordingEngine(CountingEngine):
+    """Also records how many documents each realtime multi-get read."""
+
+    def __init__(self, inner: SearchEngine) -> None:
+        super().__init__(inner)
+        self.mget_sizes: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "mget":
+            return super().__getattr__(name)
+        forwarded = getattr(self._inner, name)
+
+        async def recorded(**params: Any) -> Any:
+            self.mget_sizes.append(len(params["docs"]))
+            return await forwarded(**params)
+
+        return recorded
+
+
+async def test_a_contended_claim_reads_only_the_windows_it_writes_and_skips_what_another_server_took() -> (
+    None
+):
+    async with elasticsearch_harness() as harness:
+        await seed(harness, 1_000)
+        other = harness.sibling_store()
+        taken = await other.claim_tasks(ClaimRequest(queues=("work",), amount=20, at=NOW), claim_by("other"))
+        engine = MgetRecordingEngine(harness.client)
+        store = ElasticsearchTaskStore(
+            cast(SearchEngine, engine),
+            index_prefix=harness.index_prefix,
+            ilm_enabled=harness.engine.lifecycle,
+        )
+        store._recent_writes.lost(due_task("elsewhere"))  # another server won a write: contended
+
+        # No refresh: the search still shows the other server's 20 as queued, ahead of the rest.
+        outcome = await store.claim_tasks(ClaimRequest(queues=("work",), amount=20, at=NOW), claim_by("w"))
+
+        assert len(outcome.claimed) == 20
+        assert not {task.id for task in outcome.claimed} & {task.id for task in taken.claimed}
+        assert outcome.conflicts == 0  # the stale hits were read, not written
+        # Windows of 20, not the whole contended over-fetch (20 x 5 x 4 hits).
+        assert engine.mget_sizes
+        assert max(engine.mget_sizes) <= 20
+        assert sum(engine.mget_sizes) < 20 * 5 * 4

@@ -31,6 +31,8 @@ MAX_CANDIDATES = 10_000
 MAX_INDEX_LIST_CHARS = 2_000
 
 WriteBatch = Callable[[list[tuple[Task, Task]]], Awaitable[list[BulkItem]]]
+FreshnessCheck = Callable[[list[Task]], Awaitable[list[Task]]]
+"""The tasks of a window whose current version is still the searched one (``flow``)."""
 
 
 def _search_target(names: IndexNames, queues: tuple[str, ...]) -> tuple[list[str], list[dict[str, Any]]]:
@@ -243,11 +245,13 @@ async def claim_in_windows(
     contended: bool = False,
     in_flight: ClaimsInFlight | None = None,
     stripe: Stripe = WHOLE,
+    fresh: FreshnessCheck | None = None,
 ) -> ClaimOutcome:
     """Claim from ``candidates`` (best first), one bulk per window, topping up after losses; under
     contention the first window is sampled too (``sample_spread``). Hits another claim sharing
     ``in_flight`` is writing are passed over (``claims_in_flight``); with other servers claiming, this
-    server's ``stripe`` goes first within each priority (``claim_stripes``)."""
+    server's ``stripe`` goes first within each priority (``claim_stripes``). ``fresh`` drops the hits of
+    a window that changed since the search before it is written: only what would be written is read."""
     in_flight = in_flight or ClaimsInFlight()
     remaining = stripe.first(sample_spread(candidates, random=random) if contended else candidates)
     claimed: list[Task] = []
@@ -255,8 +259,8 @@ async def claim_in_windows(
     failures: list[str] = []
     while len(claimed) < amount and remaining:
         picked, remaining = in_flight.next_window(remaining, wanted=amount - len(claimed))
-        window = list(_transitions(picked, claim))
         try:
+            window = list(_transitions(await fresh(picked) if fresh else picked, claim))
             items = await write(window) if window else []
         except StoreUnavailable:
             if not claimed:

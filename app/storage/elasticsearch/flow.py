@@ -28,6 +28,7 @@ from app.storage.elasticsearch.claim import (
     claimable_candidates,
     unpaused,
 )
+from app.storage.elasticsearch.claim_stripes import WHOLE
 from app.storage.elasticsearch.claimer_membership import ClaimerMembership
 from app.storage.elasticsearch.engine import EngineError, SearchEngine
 from app.storage.elasticsearch.errors import shards_starting, translated_errors
@@ -69,7 +70,9 @@ class ElasticsearchFlowMethods:
             return await self._candidate_page(request, narrowing, excluded, size)
 
         contended = self._recent_writes.contended()
-        stripe = await self._membership.stripe()
+        # A claim naming only paused queues sends nothing, not even a heartbeat: it claims nothing.
+        searches = unpaused(request.queues, request.excluded_queues) is not None
+        stripe = await self._membership.stripe() if searches else WHOLE
         multiplier = self._claim_search_multiplier * (CONTENDED_WIDENING if contended else 1)
         if stripe.count > 1:
             multiplier = max(multiplier, STRIPE_HEADROOM * stripe.count)
@@ -84,6 +87,8 @@ class ElasticsearchFlowMethods:
             multiplier=multiplier,
             in_flight=self._recent_writes.in_flight,
             stripe=stripe,
+            # Limited claims check their whole page in the search instead: the limiter plan comes first.
+            fresh=self._unchanged if contended and request.flow.rules.empty else None,
         )
 
     async def _candidate_page(
@@ -116,7 +121,7 @@ class ElasticsearchFlowMethods:
             for task in claimable_candidates(hits, at=request.at)
             if not self._recent_writes.is_stale(task)
         ]
-        if self._recent_writes.contended():
+        if self._recent_writes.contended() and not request.flow.rules.empty:
             candidates = await self._unchanged(candidates)
         return CandidatePage(
             tasks=candidates,

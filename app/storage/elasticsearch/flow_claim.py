@@ -31,6 +31,7 @@ from app.domain.errors import StoreUnavailable, TasquesError
 from app.domain.flow import LimiterScope, LimitKind, ScopeKind
 from app.domain.task import Task
 from app.storage.elasticsearch.claim import (
+    FreshnessCheck,
     Narrowing,
     WriteBatch,
     claim_in_windows,
@@ -92,6 +93,8 @@ class FlowClaimParts:
     """Candidates other claims on this store are writing now: passed over (``claims_in_flight``)."""
     stripe: Stripe = WHOLE
     """The candidates this server takes first while other servers claim too (``claim_stripes``)."""
+    fresh: FreshnessCheck | None = None
+    """Under contention, each window's current versions are checked before it is written."""
 
 
 def _key(task: Task) -> tuple[str, str]:
@@ -224,11 +227,20 @@ class FlowClaim:
                 contended=self._parts.contended,
                 in_flight=self._parts.in_flight,
                 stripe=self._parts.stripe,
+                fresh=self._fresh if self._parts.fresh else None,
             )
             self._won(outcome.claimed)
             self._conflicts += outcome.conflicts
             return set()
         return await self._claim_limited(ordered)
+
+    async def _fresh(self, window: list[Task]) -> list[Task]:
+        """The parts' freshness check; hits it drops (another server took them since the refresh) are
+        hidden from the next search like lost ones, so a pass that found only those searches again."""
+        assert self._parts.fresh is not None
+        unchanged = await self._parts.fresh(window)
+        self._passed_over |= len(unchanged) < len(window)
+        return unchanged
 
     def _won(self, tasks: Sequence[Task]) -> None:
         self._claimed.extend(tasks)
