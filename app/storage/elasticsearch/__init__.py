@@ -99,6 +99,15 @@ Claiming (``claim``)
        them instead of answering empty. A pass whose writes lost to other servers searches again
        (lost tasks are remembered too), up to ``flow_claim.MAX_SEARCH_ROUNDS``. A queue index whose
        shards are still starting answers the search with "all shards failed": read as empty.
+    5. Several servers split the hits instead of racing for them. Each claiming store beats a
+       heartbeat into ``{prefix}flow_control`` every two seconds and reads the others' (live = seen
+       within three beats; ``claimer_membership``); with ``n`` live claimers, the one at index ``i`` of
+       their sorted ids writes first to the hits whose CRC-32 of (queue, id) is ``i`` mod ``n``, within
+       each priority run, and to the others' only when its own cannot fill the claim
+       (``claim_stripes``); the search over-fetches at least ``2n`` times the amount. A lone server
+       claims exactly as in 1-4. Under contention, each window's hits are read back by a realtime
+       multi-get before their ``_bulk`` and the ones another server took since the refresh are dropped
+       unwritten (the whole page is read instead when limits are configured).
 
 Flow control at claim time (``flow_claim``, ``flow_limiters``, ``flow``)
     Every claim goes through ``flow_claim.FlowClaim``. Without configured limits it is the algorithm
