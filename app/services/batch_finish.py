@@ -99,22 +99,26 @@ class BatchFinisher:
                 changes.append((index, found, self._transition(found, items[index], worker_id, at)))
             except TasquesError as error:
                 results[index] = error
+        # Each change's history goes with it: stored in the same transaction (SQLite) or the next bulk.
+        events = [(_finish_event(after, at=at),) for _, _, after in changes]
         written = (
-            await self._store.update_tasks([(before, after) for _, before, after in changes])
+            await self._store.update_tasks([(before, after) for _, before, after in changes], events=events)
             if changes
             else []
         )
         lost: list[int] = []
         stored: list[Task] = []
-        for (index, _, _), result in zip(changes, written, strict=True):
+        recorded: list[TaskEvent] = []
+        for (index, _, _), change_events, result in zip(changes, events, written, strict=True):
             if isinstance(result, VersionConflict):
                 lost.append(index)
             else:
                 results[index] = result
                 if isinstance(result, Task):
                     stored.append(result)
+                    recorded.extend(change_events)
         self._completions.publish(stored)
-        await self._history.record([_finish_event(task, at=at) for task in stored])
+        self._history.counted(recorded)
         return lost
 
     def _transition(self, task: Task, item: FinishItem, worker_id: str, at: datetime) -> Task:

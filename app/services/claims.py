@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from app.domain.errors import InvalidInput, ServerShuttingDown, TasquesError
 from app.domain.flow import normalized_capabilities
-from app.domain.history import TaskEventKind, task_event
+from app.domain.history import TaskEvent, TaskEventKind, task_event
 from app.domain.ids import new_lease_token
 from app.domain.queue_names import ensure_valid_queue_name
 from app.domain.task import Claimant, Task
@@ -166,6 +166,7 @@ class ClaimService:
             self._store.claim_tasks(
                 request,
                 lambda task: task.claim(worker_id=order.worker_id, at=at, lease_token=new_lease_token()),
+                events_for=_claimed_events,
             )
         )
         try:
@@ -175,17 +176,12 @@ class ClaimService:
             raise
         claimed.extend(outcome.claimed)
         self._report(outcome)
-        await self._record_claims(outcome.claimed)
+        self._history.counted(outcome.events)
 
     def _report(self, outcome: ClaimOutcome) -> None:
         self._activity.conflicted(outcome.conflicts)
         if outcome.throttled:
             self._activity.throttled(outcome.throttled)
-
-    async def _record_claims(self, claimed: list[Task]) -> None:
-        await self._history.record(
-            [task_event(task, TaskEventKind.CLAIMED, at=task.metadata.modified_at) for task in claimed]
-        )
 
     async def _wait_for_arrivals(self, waiter: ArrivalWaiter, remaining: float) -> None:
         timeout = min(remaining, self._limits.claim_recheck_interval.total_seconds())
@@ -211,3 +207,8 @@ class ClaimService:
                 )
                 await self._flow.released(task, released)
                 self._arrivals.publish([released])
+
+
+def _claimed_events(task: Task) -> tuple[TaskEvent, ...]:
+    """Written by the store with the claim itself (one transaction on SQLite)."""
+    return (task_event(task, TaskEventKind.CLAIMED, at=task.metadata.modified_at),)

@@ -107,6 +107,8 @@ class ClaimOutcome:
     claimed: list[Task]
     conflicts: int
     throttled: tuple[Throttled, ...] = ()
+    events: tuple[TaskEvent, ...] = ()
+    """The history events written with the claims (``claim_tasks``' ``events_for``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +153,13 @@ class TaskStore(Protocol):
 
     async def update_task(self, previous: Task, updated: Task) -> Task: ...
 
-    async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
-        """Many CAS writes in one round trip; each item succeeds or fails on its own."""
+    async def update_tasks(
+        self, changes: Sequence[tuple[Task, Task]], *, events: Sequence[Sequence[TaskEvent]] | None = None
+    ) -> list[UpdateResult]:
+        """Many CAS writes in one round trip; each item succeeds or fails on its own. ``events[i]``
+        (when given) is the history of change ``i``, appended if and only if that change is stored: in
+        the same transaction where the backend has them (SQLite), else in the next write after the
+        swaps, best effort."""
 
     async def revive_task(self, previous: Task, updated: Task) -> Task:
         """``update_task``, except that ``previous`` may also be an archived task (as ``get_task`` or an
@@ -199,9 +206,17 @@ class TaskStore(Protocol):
         (a cursor handed out for another ordering raises ``InvalidInput``).
         Near-real-time on Elasticsearch: a write shows up after the next refresh."""
 
-    async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
+    async def claim_tasks(
+        self,
+        request: ClaimRequest,
+        claim: Callable[[Task], Task],
+        *,
+        events_for: Callable[[Task], Sequence[TaskEvent]] | None = None,
+    ) -> ClaimOutcome:
         """Claim up to ``amount`` claimable tasks in claim order (see ``ClaimRequest``), within
-        ``request.flow`` limits, covered by ``request.capabilities``, outside ``excluded_queues``."""
+        ``request.flow`` limits, covered by ``request.capabilities``, outside ``excluded_queues``.
+        ``events_for(claimed)`` is appended for every claimed task as ``update_tasks`` appends its
+        ``events``, and answered in ``ClaimOutcome.events``."""
 
     async def release_claims(self, tasks: Sequence[Task]) -> None:
         """``tasks``, as they were while CLAIMED, have left CLAIMED (or changed lease): free the

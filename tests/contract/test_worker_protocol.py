@@ -1,7 +1,7 @@
 """The worker protocol through the services, on every backend: fencing, retries, hand-off."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import pytest
@@ -10,6 +10,7 @@ from app.clock import FrozenClock
 from app.components import Components, build_components
 from app.config import Settings
 from app.domain.errors import LeaseSuperseded, NotClaimed, NotOwnedByWorker
+from app.domain.history import TaskEvent
 from app.domain.states import TaskState
 from app.domain.task import Claimant, Task
 from app.services.claims import ClaimOrder
@@ -150,8 +151,14 @@ class _ClaimSignallingStore:
     def __getattr__(self, name: str) -> object:
         return getattr(self._store, name)
 
-    async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
-        outcome = await self._store.claim_tasks(request, claim)
+    async def claim_tasks(
+        self,
+        request: ClaimRequest,
+        claim: Callable[[Task], Task],
+        *,
+        events_for: Callable[[Task], Sequence[TaskEvent]] | None = None,
+    ) -> ClaimOutcome:
+        outcome = await self._store.claim_tasks(request, claim, events_for=events_for)
         if outcome.claimed:
             self.claimed_once.set()
         return outcome

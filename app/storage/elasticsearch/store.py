@@ -5,6 +5,8 @@ maintenance queries, the archive, task listing and counting, queue stats, paused
 mixed in from their modules, each over the same client and index names.
 """
 
+import dataclasses
+import logging
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from random import Random
@@ -16,6 +18,7 @@ from app.domain.errors import (
     StoreUnavailable,
     TaskAlreadyExists,
     TaskNotFound,
+    TasquesError,
     VersionConflict,
 )
 from app.domain.history import TaskEvent
@@ -62,6 +65,8 @@ from app.storage.elasticsearch.writes import (
 )
 from app.storage.flow_planning import KeyRotation
 from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, DeleteResult, TaskChange, UpdateResult
+
+_log = logging.getLogger(__name__)
 
 # A document in the leader-lock index that no lock uses; the readiness write probe creates it once.
 WRITE_PROBE_ID = "tasques-readiness-probe"
@@ -268,14 +273,26 @@ class ElasticsearchTaskStore(
     ) -> TaskChange:
         return await change_in_steps(self, queue, task_id, transition, events_for)
 
-    async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
+    async def update_tasks(
+        self, changes: Sequence[tuple[Task, Task]], *, events: Sequence[Sequence[TaskEvent]] | None = None
+    ) -> list[UpdateResult]:
         refusals = [self._refusal(previous) for previous, _ in changes]
         sendable = [change for change, refusal in zip(changes, refusals, strict=True) if refusal is None]
         items = iter(await self._write(sendable, action="update tasks"))
-        return [
+        results: list[UpdateResult] = [
             refusal if refusal is not None else self._update_result(previous, updated, next(items))
             for (previous, updated), refusal in zip(changes, refusals, strict=True)
         ]
+        if events is not None:
+            await self._append_history(
+                [
+                    event
+                    for result, change_events in zip(results, events, strict=True)
+                    if isinstance(result, Task)
+                    for event in change_events
+                ]
+            )
+        return results
 
     async def delete_task(self, previous: Task) -> None:
         """A conditional delete of the live document, without a refresh and without a tombstone: the id
@@ -350,8 +367,15 @@ class ElasticsearchTaskStore(
             return VersionConflict(previous.id)
         raise StoreUnavailable(f"update task [{previous.id}] in queue [{previous.queue}]: {item.reason}")
 
-    async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
-        """A search, fair ordering, limiter records, one ``_bulk`` per window: ``flow_claim``."""
+    async def claim_tasks(
+        self,
+        request: ClaimRequest,
+        claim: Callable[[Task], Task],
+        *,
+        events_for: Callable[[Task], Sequence[TaskEvent]] | None = None,
+    ) -> ClaimOutcome:
+        """A search, fair ordering, limiter records, one ``_bulk`` per window: ``flow_claim``; then the
+        claims' history, best effort."""
         if request.amount <= 0:
             return ClaimOutcome(claimed=[], conflicts=0)
 
@@ -359,7 +383,19 @@ class ElasticsearchTaskStore(
             return await self._write(window, action="claim tasks")
 
         parts = await self._flow_claim_parts(request, write=write, get_tasks=self.get_tasks)
-        return await FlowClaim(parts, request, claim).run()
+        outcome = await FlowClaim(parts, request, claim).run()
+        if events_for is None or not outcome.claimed:
+            return outcome
+        events = tuple(event for task in outcome.claimed for event in events_for(task))
+        await self._append_history(events)
+        return dataclasses.replace(outcome, events=events)
+
+    async def _append_history(self, events: Sequence[TaskEvent]) -> None:
+        """History of changes already stored: a failure to write it must not fail the change."""
+        try:
+            await self.append_events(events)
+        except TasquesError as error:
+            _log.warning("could not record %d history events: %s", len(events), error.message)
 
     async def _write(self, changes: Sequence[tuple[Task, Task]], *, action: str) -> list[BulkItem]:
         """One bulk of compare-and-swap writes; every ``previous`` must carry its version."""

@@ -1,5 +1,6 @@
 """``Store`` on SQLite; see the package docstring for the concurrency design."""
 
+import dataclasses
 import sqlite3
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -147,11 +148,26 @@ class SqliteTaskStore(
             raise result
         return result
 
-    async def update_tasks(self, changes: Sequence[tuple[Task, Task]]) -> list[UpdateResult]:
+    async def update_tasks(
+        self, changes: Sequence[tuple[Task, Task]], *, events: Sequence[Sequence[TaskEvent]] | None = None
+    ) -> list[UpdateResult]:
         swaps = [_swap_of(previous, updated) for previous, updated in changes]
+        # Rows built here, off the writer's thread (the one serialised resource); only the swapped
+        # changes' rows are inserted, in the swaps' transaction.
+        history = [event_rows(change_events) for change_events in events] if events is not None else None
 
         async def swap_all(writer: Statements) -> list[_Swap]:
-            return [await _swapped(writer, swap) for swap in swaps]
+            outcomes = [await _swapped(writer, swap) for swap in swaps]
+            if history is not None:
+                rows = [
+                    row
+                    for outcome, rows in zip(outcomes, history, strict=True)
+                    if outcome == "swapped"
+                    for row in rows
+                ]
+                if rows:
+                    await writer.executemany(INSERT_EVENTS, rows)
+            return outcomes
 
         outcomes = await self._connections.write(swap_all)
         return [
@@ -197,8 +213,15 @@ class SqliteTaskStore(
 
         return await self._connections.write(change)
 
-    async def claim_tasks(self, request: ClaimRequest, claim: Callable[[Task], Task]) -> ClaimOutcome:
-        """See ``app.storage.sqlite.claim``: limits, fairness and the claims in one IMMEDIATE transaction."""
+    async def claim_tasks(
+        self,
+        request: ClaimRequest,
+        claim: Callable[[Task], Task],
+        *,
+        events_for: Callable[[Task], Sequence[TaskEvent]] | None = None,
+    ) -> ClaimOutcome:
+        """See ``app.storage.sqlite.claim``: limits, fairness, the claims and their history in one
+        IMMEDIATE transaction."""
         if request.amount <= 0:
             return ClaimOutcome(claimed=[], conflicts=0)
         ahead = await look_ahead(self._connections, request)
@@ -207,7 +230,7 @@ class SqliteTaskStore(
             return ClaimOutcome(claimed=[], conflicts=0)
 
         async def claim_all(writer: Statements) -> ClaimOutcome:
-            return await claim_in_transaction(
+            outcome = await claim_in_transaction(
                 writer,
                 request,
                 claim,
@@ -215,6 +238,11 @@ class SqliteTaskStore(
                 compare_and_swap=_compare_and_swap,
                 keyed=ahead.keyed,
             )
+            if events_for is None or not outcome.claimed:
+                return outcome
+            events = tuple(event for task in outcome.claimed for event in events_for(task))
+            await writer.executemany(INSERT_EVENTS, event_rows(events))
+            return dataclasses.replace(outcome, events=events)
 
         return await self._connections.write(claim_all)
 
