@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import aiohttp
 
-from bench.load import WORKER_HEADER, check, finish_batch
+from bench.load import WORKER_HEADER, expect, finish_batch
 
 _WORKER = "bench-latency"
 
@@ -41,7 +41,7 @@ async def _enqueue_to_claim(
     rng = random.Random(7)
     claim = {"queues": [queue], "amount": 1, "block_for": "30s"}
     latencies = []
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as client:
         for _ in range(samples):
             blocked = asyncio.ensure_future(
                 client.post(f"{claimer}/tasques/claims", json=claim, headers={WORKER_HEADER: _WORKER})
@@ -49,8 +49,10 @@ async def _enqueue_to_claim(
             # A random pause puts the enqueue at a random point of the claimer's re-check cycle.
             await asyncio.sleep(rng.uniform(0.03, 0.03 + recheck_seconds))
             started = time.perf_counter()
-            check(await client.post(f"{producer}/tasques", json={"queue": queue, "kind": "bench"}), 201)
-            tasks: list[Any] = check(await blocked)
+            await expect(
+                await client.post(f"{producer}/tasques", json={"queue": queue, "kind": "bench"}), 201
+            )
+            tasks: list[Any] = await expect(await blocked)
             latencies.append(time.perf_counter() - started)
             if len(tasks) != 1:
                 raise RuntimeError(f"the blocked claimer got {len(tasks)} tasks instead of 1")
@@ -74,14 +76,15 @@ def enqueue_to_claim(
 async def _claim_latencies(url: str, *, queue: str, samples: int, warmup: int) -> list[float]:
     claim = {"queues": [queue], "amount": 1, "block_for": "0s"}
     latencies = []
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as client:
         for number in range(warmup + samples):
             started = time.perf_counter()
             response = await client.post(
                 f"{url}/tasques/claims", json=claim, headers={WORKER_HEADER: _WORKER}
             )
+            claimed = await expect(response)
             elapsed = time.perf_counter() - started
-            if len(check(response)) != 1:
+            if len(claimed) != 1:
                 raise RuntimeError(f"a claim from the {queue} backlog came back empty")
             if number >= warmup:
                 latencies.append(elapsed)
