@@ -1,4 +1,8 @@
-"""One ``_bulk`` round trip and its per-item outcomes.
+"""Bulk writes and their per-item outcomes, sent through the client's ``BulkCoalescer``.
+
+``send_bulk`` is the one way the package sends a ``_bulk``: concurrent callers on one client share
+one request per flush (``bulk_coalescer``), and each still gets exactly its own items, or its own
+``StoreUnavailable`` when the whole flush failed.
 
 Bulk writes go out with client retries off. A retried write whose first attempt was applied comes back
 409 (create) or as a version conflict (CAS), so a transparent retry would turn our own success into a
@@ -6,19 +10,25 @@ reported failure; the port's contract is instead to surface ``StoreUnavailable``
 re-read. Reads keep the client's retries: they are safe to repeat.
 """
 
+import asyncio
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from app.domain.errors import StoreUnavailable
 from app.domain.task import Version
+from app.storage.elasticsearch.bulk_coalescer import BulkCoalescer
 from app.storage.elasticsearch.engine import SearchEngine
-from app.storage.elasticsearch.errors import NO_DOCUMENT, error_reason, translated_errors
+from app.storage.elasticsearch.errors import NO_DOCUMENT, error_reason
 
 _ITEM_FIELDS = ("status", "_index", "_seq_no", "_primary_term", "error.type", "error.reason")
 _FILTER_PATH = ["errors", *(f"items.*.{field}" for field in _ITEM_FIELDS)]
 # ES 8.8 renamed the first to the second; both mean "this document cannot be stored as it is".
 _UNPARSABLE_DOCUMENT = frozenset({"mapper_parsing_exception", "document_parsing_exception"})
+# Keyed by client, so every store on one client (a process's connection pool) shares one coalescer;
+# weak, so a closed client's coalescer goes with it.
+_coalescers: "weakref.WeakKeyDictionary[SearchEngine, BulkCoalescer]" = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +83,17 @@ async def send_bulk(
     """Send action/source lines; one ``BulkItem`` per action, in order. Never refreshes."""
     if not operations:
         return []
-    with translated_errors(action):
-        response = await client.bulk(operations=list(operations), filter_path=_FILTER_PATH)
-    return [_item_from_response(entry) for entry in response.get("items", [])]
+    entries = await bulk_coalescer(client).send(operations, action=action)
+    return [_item_from_response(entry) for entry in entries]
+
+
+def bulk_coalescer(client: SearchEngine) -> BulkCoalescer:
+    """The coalescer of ``client`` on the running event loop (a new loop gets a new one: futures and
+    tasks belong to one loop)."""
+    coalescer = _coalescers.get(client)
+    if coalescer is None or coalescer.loop is not asyncio.get_running_loop():
+        coalescer = _coalescers[client] = BulkCoalescer(client, filter_path=_FILTER_PATH)
+    return coalescer
 
 
 def expect_items(items: list[BulkItem], count: int, *, action: str) -> list[BulkItem]:

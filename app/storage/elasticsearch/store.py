@@ -28,7 +28,7 @@ from app.storage.documents import task_from_document
 from app.storage.elasticsearch.admin_jobs import ElasticsearchAdminJobMethods
 from app.storage.elasticsearch.aggregations import ElasticsearchAggregationMethods
 from app.storage.elasticsearch.archive import is_archived_version, is_tombstone
-from app.storage.elasticsearch.bulk import BulkItem, expect_items, send_bulk
+from app.storage.elasticsearch.bulk import BulkItem, bulk_coalescer, expect_items, send_bulk
 from app.storage.elasticsearch.claimer_membership import ClaimerMembership
 from app.storage.elasticsearch.dead_letters import ElasticsearchDeadLetterMethods
 from app.storage.elasticsearch.engine import (
@@ -193,6 +193,7 @@ class ElasticsearchTaskStore(
 
     async def close(self) -> None:
         await self._membership.leave()
+        await bulk_coalescer(self._client).drain()  # writes already handed over still go out
         await self._client.close()
 
     async def create_tasks(self, tasks: Sequence[Task]) -> list[CreateResult]:

@@ -1,0 +1,197 @@
+"""Group commit on the search engine: concurrent callers' bulk actions go out as one ``_bulk``.
+
+Each request costs the engine a fixed amount (HTTP, parsing, a translog sync per shard touched, a
+thread hand-off) whatever it carries, so N writers sending one document each pay N times what one
+``_bulk`` of N documents costs. The coalescer gathers the actions callers hand it and sends them
+together, then deals each caller its own items back.
+
+Natural batching, no timer: a caller's actions are queued, and while fewer than ``max_in_flight``
+flushes are running a flush starts on the next turn of the event loop and takes everything queued (up
+to ``max_actions`` actions and ``max_bytes`` bytes). Callers arriving while flushes are in flight queue
+up and leave together in the next one. So a lone caller goes out at once, and under load the batch
+grows with the load. A caller's actions are never split: they stay contiguous and in order in one
+flush (a caller bigger than the bounds goes alone), and one caller's later call starts only after its
+earlier one answered, so its order holds across calls too.
+
+Failures: a flush that gets no answer, or an error status for the whole request, fails every caller
+in it with the ``StoreUnavailable`` that caller would have got alone (its own action named); so does
+an answer whose item count does not match the actions sent. Item outcomes (a lost compare-and-swap, a
+taken id, an unparsable document) stay per item and per caller. Flushes are sent without client
+retries, for the reason ``bulk`` gives. A caller cancelled before a flush took its actions is dropped
+unsent; once taken, they go out, as a cancelled lone request's might have.
+
+Encoding: each caller's lines are encoded to NDJSON once, by orjson, when queued (that also sizes
+them for ``max_bytes``); both clients send a bytes body as it is. Lines orjson refuses (integers
+beyond 64 bits) take the standard library's encoder.
+"""
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from app.domain.errors import StoreUnavailable
+from app.storage.elasticsearch.engine import EngineError, EngineUnreachable, SearchEngine
+from app.storage.elasticsearch.errors import store_unavailable
+
+MAX_ACTIONS = 1_000
+MAX_BYTES = 8 * 1024 * 1024
+"""Well inside the engines' 100 MB ``http.max_content_length`` and their advice of 5-15 MB bulks."""
+MAX_IN_FLIGHT = 2
+"""Two keeps the engine busy while the next batch gathers; more would only split batches."""
+
+
+def ndjson(operations: Sequence[dict[str, Any]]) -> bytes:
+    """Bulk lines, each ending in a newline."""
+    lines = []
+    for line in operations:
+        try:
+            lines.append(orjson.dumps(line))
+        except orjson.JSONEncodeError:
+            lines.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode())
+    return b"\n".join(lines) + b"\n"
+
+
+def count_actions(operations: Sequence[dict[str, Any]]) -> int:
+    """How many actions the lines hold: every action but ``delete`` is followed by a source line."""
+    actions = 0
+    position = 0
+    while position < len(operations):
+        (kind,) = operations[position]
+        actions += 1
+        position += 1 if kind == "delete" else 2
+    return actions
+
+
+@dataclass(eq=False)
+class _Request:
+    body: bytes
+    actions: int
+    action: str
+    answer: asyncio.Future[list[dict[str, Any]]] = field(repr=False)
+
+    def fail(self, error: BaseException) -> None:
+        if not self.answer.done():
+            self.answer.set_exception(error)
+
+
+class BulkCoalescer:
+    """One per client and event loop (``bulk.send_bulk`` keeps them), so every store on the client
+    shares it."""
+
+    def __init__(
+        self,
+        client: SearchEngine,
+        *,
+        filter_path: Sequence[str],
+        max_actions: int = MAX_ACTIONS,
+        max_bytes: int = MAX_BYTES,
+        max_in_flight: int = MAX_IN_FLIGHT,
+    ) -> None:
+        if max_actions < 1 or max_bytes < 1 or max_in_flight < 1:
+            raise ValueError("bulk coalescer bounds must be at least 1")
+        self.loop = asyncio.get_running_loop()
+        self._client = client
+        self._filter_path = list(filter_path)
+        self._max_actions = max_actions
+        self._max_bytes = max_bytes
+        self._max_in_flight = max_in_flight
+        self._queued: deque[_Request] = deque()
+        self._in_flight = 0
+        self._starting = False
+        self._flushes: set[asyncio.Task[None]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def send(self, operations: Sequence[dict[str, Any]], *, action: str) -> list[dict[str, Any]]:
+        """The response items for ``operations`` (action and source lines), in order."""
+        request = _Request(
+            body=ndjson(operations),
+            actions=count_actions(operations),
+            action=action,
+            answer=self.loop.create_future(),
+        )
+        self._queued.append(request)
+        self._idle.clear()
+        self._start_flush()
+        return await request.answer
+
+    async def drain(self) -> None:
+        """Return once everything queued so far has been answered."""
+        await self._idle.wait()
+
+    def _start_flush(self) -> None:
+        # One flush at a time waits to take the queue, so two starting together never split it.
+        if self._queued and not self._starting and self._in_flight < self._max_in_flight:
+            self._starting = True
+            self._in_flight += 1
+            flush = self.loop.create_task(self._flush(), name="tasques-bulk-flush")
+            self._flushes.add(flush)
+            flush.add_done_callback(self._flushes.discard)
+
+    async def _flush(self) -> None:
+        self._starting = False
+        batch = self._take()
+        self._start_flush()  # what the bounds left behind may go out beside this flush
+        try:
+            if batch:
+                await self._send(batch)
+        finally:
+            self._in_flight -= 1
+            self._start_flush()
+            if not self._queued and self._in_flight == 0:
+                self._idle.set()
+
+    def _take(self) -> list[_Request]:
+        batch: list[_Request] = []
+        actions = size = 0
+        while self._queued:
+            request = self._queued[0]
+            if request.answer.done():  # its caller was cancelled while it waited
+                self._queued.popleft()
+                continue
+            if batch and (
+                actions + request.actions > self._max_actions or size + len(request.body) > self._max_bytes
+            ):
+                break
+            batch.append(self._queued.popleft())
+            actions += request.actions
+            size += len(request.body)
+        return batch
+
+    async def _send(self, batch: list[_Request]) -> None:
+        try:
+            response = await self._client.bulk(
+                operations=b"".join(request.body for request in batch), filter_path=self._filter_path
+            )
+        except (EngineError, EngineUnreachable) as error:
+            for request in batch:
+                request.fail(store_unavailable(request.action, error))
+            return
+        except asyncio.CancelledError:
+            # Shutdown cancelled the flush: its callers were not cancelled, and the writes may or may
+            # not have landed, which is what StoreUnavailable tells them.
+            for request in batch:
+                request.fail(StoreUnavailable(f"{request.action}: interrupted before the engine answered"))
+            raise
+        except Exception as error:  # a bug: each caller sees it, as it would have alone
+            for request in batch:
+                request.fail(error)
+            return
+        items: list[dict[str, Any]] = response.get("items", [])
+        sent = sum(request.actions for request in batch)
+        if len(items) != sent:
+            for request in batch:
+                request.fail(
+                    StoreUnavailable(f"{request.action}: sent {sent} bulk actions, got {len(items)} results")
+                )
+            return
+        start = 0
+        for request in batch:
+            if not request.answer.done():
+                request.answer.set_result(items[start : start + request.actions])
+            start += request.actions
