@@ -13,7 +13,8 @@ from typing import Any, cast
 import pytest
 
 from app.domain.errors import StoreUnavailable, TaskNotFound, VersionConflict
-from app.domain.task import Task
+from app.domain.history import TaskEventKind, task_event
+from app.domain.task import Claimant, Task
 from app.storage.elasticsearch import ElasticsearchTaskStore
 from app.storage.elasticsearch.bulk import bulk_coalescer, send_bulk
 from app.storage.elasticsearch.bulk_coalescer import BulkCoalescer
@@ -199,3 +200,30 @@ async def test_flushes_are_bounded_in_actions_but_never_split_a_caller(counted: 
         [201],
         [201],
     ]
+
+
+async def test_a_changes_history_rides_the_next_flush_instead_of_a_round_trip_of_its_own(
+    counted: CountedStore,
+) -> None:
+    done, other = await counted.store.update_tasks(
+        [(task, _claimed(task, "w")) for task in await _created(counted, 2)]
+    )
+    assert isinstance(done, Task)
+    assert isinstance(other, Task)
+    before = len(counted.engine.bulk_lines)
+    owner = Claimant(worker_id="w", lease_token="lease-w")
+
+    change = await counted.store.change_task(
+        "q",
+        done.id,
+        lambda task: task.mark_done(owner, at=T0, data=None),
+        lambda task: [task_event(task, TaskEventKind.DONE, at=T0)],
+    )
+    sent_by_the_change = counted.engine.bulk_lines[before:]
+    await counted.store.update_task(other, other.report_in(owner, at=T0, data={"pct": 1}))
+
+    assert sent_by_the_change == [2]  # its compare-and-swap only
+    assert counted.engine.bulk_lines[before:] == [2, 4]  # then its event beside the next write
+    history = await counted.store.list_events("q", done.id, limit=10)
+    assert [event.kind for event in history] == [TaskEventKind.DONE]
+    assert change.events == history

@@ -53,7 +53,7 @@ class ReplayedWrites:
             )
         raise VersionConflict(previous.id)
 
-    async def append_events(self, events: Sequence[TaskEvent]) -> None:
+    def hand_over_events(self, events: Sequence[TaskEvent]) -> None:
         return None
 
 

@@ -83,7 +83,10 @@ async def send_bulk(
     """Send action/source lines; one ``BulkItem`` per action, in order. Never refreshes."""
     if not operations:
         return []
-    entries = await bulk_coalescer(client).send(operations, action=action)
+    return items_from_response(await bulk_coalescer(client).send(operations, action=action))
+
+
+def items_from_response(entries: Sequence[dict[str, Any]]) -> list[BulkItem]:
     return [_item_from_response(entry) for entry in entries]
 
 

@@ -109,6 +109,13 @@ class BulkCoalescer:
 
     async def send(self, operations: Sequence[dict[str, Any]], *, action: str) -> list[dict[str, Any]]:
         """The response items for ``operations`` (action and source lines), in order."""
+        return await self.queue(operations, action=action)
+
+    def queue(
+        self, operations: Sequence[dict[str, Any]], *, action: str
+    ) -> asyncio.Future[list[dict[str, Any]]]:
+        """Queue ``operations`` for the next flush; the future answers as ``send`` would. A caller
+        that does not wait for it must retrieve its outcome (a done callback), as asyncio asks."""
         request = _Request(
             body=ndjson(operations),
             actions=count_actions(operations),
@@ -118,7 +125,7 @@ class BulkCoalescer:
         self._queued.append(request)
         self._idle.clear()
         self._start_flush()
-        return await request.answer
+        return request.answer
 
     async def drain(self) -> None:
         """Return once everything queued so far has been answered."""

@@ -2,7 +2,10 @@
 
 Appends are one ``_bulk`` of ``index`` actions through the alias (``require_alias``, so a store that was
 never set up fails instead of auto-creating a plain index under the alias's name), without a refresh:
-they ride along with task writes. The ``_id`` is the event's ``event_id`` (past ES's 512-byte limit,
+they ride along with task writes in the client's coalesced flushes (``bulk_coalescer``).
+``hand_over_events`` queues them for the next flush without waiting for it: the events of a task change
+(``task_changes``) cost the request no round trip of their own. ``list_events`` first waits for what
+this process handed over, so a process reads its own history; the store's ``close`` waits too. The ``_id`` is the event's ``event_id`` (past ES's 512-byte limit,
 its SHA-256), so appending an event again overwrites its own document with the same content.
 That holds within one backing index: a repeat that lands after a rollover is a second copy in the new
 write index, which ``list_events`` drops (same ``_id``, adjacent in its order).
@@ -16,6 +19,8 @@ backing index ``events_retention`` after its rollover. Without ILM there is one 
 nothing deletes events yet.
 """
 
+import asyncio
+import functools
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -25,7 +30,13 @@ from typing import Any
 from app.domain.errors import StoreUnavailable
 from app.domain.history import TaskEvent
 from app.storage.documents import format_stored_time
-from app.storage.elasticsearch.bulk import expect_items, send_bulk
+from app.storage.elasticsearch.bulk import (
+    BulkItem,
+    bulk_coalescer,
+    expect_items,
+    items_from_response,
+    send_bulk,
+)
 from app.storage.elasticsearch.claim import MAX_CANDIDATES
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.errors import translated_errors
@@ -34,6 +45,8 @@ from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.setup import EventSettings
 
 logger = logging.getLogger(__name__)
+
+_APPEND = "append task events"
 
 MAX_DOCUMENT_ID_BYTES = 512
 _LENIENT: dict[str, Any] = {"ignore_unavailable": True, "allow_no_indices": True}
@@ -90,22 +103,25 @@ class ElasticsearchEventMethods:
     async def append_events(self, events: Sequence[TaskEvent]) -> None:
         if not events:
             return
-        action = "append task events"
-        operations = [
-            op for event in events for op in append_operations(event, alias=self.names.events_alias)
-        ]
-        items = expect_items(
-            await send_bulk(self._client, operations, action=action), len(events), action=action
-        )
-        failures = [item.reason for item in items if not item.succeeded]
-        if failures:
-            # The others are stored; appending them again on a retry is harmless.
-            raise StoreUnavailable(f"{action}: {len(failures)} of {len(events)} failed, first: {failures[0]}")
+        items = await send_bulk(self._client, self._append_operations(events), action=_APPEND)
+        _raise_failures(expect_items(items, len(events), action=_APPEND))
+
+    def hand_over_events(self, events: Sequence[TaskEvent]) -> None:
+        """Queue ``events`` for the next coalesced flush and return at once; a failure is logged, as a
+        failed append of history always was (the change the events record is already stored)."""
+        if not events:
+            return
+        sent = bulk_coalescer(self._client).queue(self._append_operations(events), action=_APPEND)
+        sent.add_done_callback(functools.partial(_log_failed_hand_over, len(events)))
+
+    def _append_operations(self, events: Sequence[TaskEvent]) -> list[dict[str, Any]]:
+        return [op for event in events for op in append_operations(event, alias=self.names.events_alias)]
 
     async def list_events(self, queue: str, task_id: str, *, limit: int) -> list[TaskEvent]:
         if limit <= 0:
             return []
         action = "list task events"
+        await bulk_coalescer(self._client).drain()  # what this process handed over is written first
         with translated_errors(action):
             await self._client.indices.refresh(index=self.names.events_alias, **_LENIENT)
         events: list[TaskEvent] = []
@@ -130,6 +146,26 @@ class ElasticsearchEventMethods:
                 break
             after = hits[-1]["sort"]
         return events[:limit]
+
+
+def _raise_failures(items: Sequence[BulkItem]) -> None:
+    failures = [item.reason for item in items if not item.succeeded]
+    if failures:
+        # The others are stored; appending them again on a retry is harmless.
+        raise StoreUnavailable(f"{_APPEND}: {len(failures)} of {len(items)} failed, first: {failures[0]}")
+
+
+def _log_failed_hand_over(count: int, sent: "asyncio.Future[list[dict[str, Any]]]") -> None:
+    if sent.cancelled():
+        return
+    try:
+        error = sent.exception()
+        if error is None:
+            _raise_failures(expect_items(items_from_response(sent.result()), count, action=_APPEND))
+    except StoreUnavailable as failure:
+        error = failure
+    if error is not None:
+        logger.warning("could not record %d history events: %s", count, error)
 
 
 def _event_from_hit(hit: dict[str, Any]) -> TaskEvent | None:

@@ -1,21 +1,20 @@
 """``TaskStore.change_task`` without multi-document transactions: read, transition, compare-and-swap,
-then append the history events, best effort as history always was there (the change is already stored;
-failing the request over its history would make it look undone).
+then hand the history events over to the next coalesced flush, best effort as history always was there
+(the change is already stored; failing the request over its history would make it look undone). The
+request does not wait for that flush: the events ride along with other requests' writes instead of
+costing a round trip of their own (``events``).
 
 A compare-and-swap can report a conflict with our own write: when the node holding a primary dies after
 the write reached a replica, the engine replays it on the promoted replica, where it meets itself. So a
 lost write is read back once, and a document that is exactly the change we sent counts as written."""
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from app.domain.errors import TasquesError, VersionConflict
+from app.domain.errors import VersionConflict
 from app.domain.history import TaskEvent
 from app.domain.task import Task
 from app.storage.port import TaskChange
-
-_log = logging.getLogger(__name__)
 
 
 class _ReadWriteAppend(Protocol):
@@ -23,7 +22,7 @@ class _ReadWriteAppend(Protocol):
 
     async def update_task(self, previous: Task, updated: Task) -> Task: ...
 
-    async def append_events(self, events: Sequence[TaskEvent]) -> None: ...
+    def hand_over_events(self, events: Sequence[TaskEvent]) -> None: ...
 
 
 async def change_in_steps(
@@ -43,12 +42,7 @@ async def change_in_steps(
             raise
         after = current
     events = list(events_for(after))
-    if events:
-        try:
-            await store.append_events(events)
-        except TasquesError as error:
-            _log.warning("could not record %d history events: %s", len(events), error.message)
-            events = []
+    store.hand_over_events(events)
     return TaskChange(before=before, after=after, events=events)
 
 
