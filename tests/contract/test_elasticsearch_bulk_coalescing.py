@@ -1,8 +1,9 @@
 """Group commit on the search engine (``bulk_coalescer``): concurrent writers share one ``_bulk``, each
-gets its own outcome, a failed flush fails all its callers, and a lone caller goes out at once.
+gets its own outcome, a failed flush fails all its callers, and a lone caller goes out at once; and
+concurrent realtime reads share one ``_mget`` (``realtime_reads``).
 
 The store runs on ``BulkCountingEngine``, which forwards every call to the real node and only counts
-the ``_bulk`` requests that pass through it.
+the ``_bulk`` and ``_mget`` requests that pass through it.
 """
 
 import asyncio
@@ -33,10 +34,15 @@ class BulkCountingEngine:
     def __init__(self, inner: SearchEngine) -> None:
         self._inner = inner
         self.bulk_lines: list[int] = []
+        self.mget_docs: list[int] = []
 
     async def bulk(self, **params: Any) -> dict[str, Any]:
         self.bulk_lines.append(bytes(params["operations"]).count(b"\n"))
         return await self._inner.bulk(**params)
+
+    async def mget(self, **params: Any) -> dict[str, Any]:
+        self.mget_docs.append(len(params["docs"]))
+        return await self._inner.mget(**params)
 
     async def close(self) -> None:
         """The harness closes the real client."""
@@ -227,3 +233,20 @@ async def test_a_changes_history_rides_the_next_flush_instead_of_a_round_trip_of
     history = await counted.store.list_events("q", done.id, limit=10)
     assert [event.kind for event in history] == [TaskEventKind.DONE]
     assert change.events == history
+
+
+async def test_concurrent_reads_share_one_mget_and_each_caller_gets_its_own_answer(
+    counted: CountedStore,
+) -> None:
+    tasks = await _created(counted, 3)
+
+    outcomes = await asyncio.gather(
+        *(counted.store.get_task("q", task.id) for task in tasks),
+        counted.store.get_task("q", "absent"),
+        counted.store.get_task("never-written", "absent"),
+        return_exceptions=True,
+    )
+
+    assert counted.engine.mget_docs == [5]
+    assert outcomes[:3] == tasks
+    assert [type(outcome) for outcome in outcomes[3:]] == [TaskNotFound, TaskNotFound]

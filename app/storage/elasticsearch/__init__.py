@@ -66,7 +66,12 @@ Writes (``writes``, ``bulk``)
     ``script.allowed_types: none`` run with ``scripted_updates=False``: a
     full-document ``index`` under the same CAS condition. A conditional ``index`` of a vanished
     document answers 409 "no document was found"; ``BulkItem.missing`` maps that to ``TaskNotFound``.
-    Bulk writes are sent without client retries (see ``bulk``). ``delete_task`` is one conditional
+    Bulk writes are sent without client retries (see ``bulk``). Group commit: every ``_bulk`` goes
+    through the client's ``bulk_coalescer``, so concurrent requests' writes (creates, claims, finishes,
+    history events, limiter records) leave as one ``_bulk`` per flush, each caller answered with its
+    own items; a task change hands its history events to the next flush without waiting for it
+    (``task_changes``), and concurrent realtime reads by id share one ``_mget`` (``realtime_reads``).
+    ``delete_task`` is one conditional
     ``delete`` of the live document, mapped the same way; it leaves no tombstone, so the id can be
     created again at once, and archived tasks are refused before any request, as for writes.
 

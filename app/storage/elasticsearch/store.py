@@ -50,6 +50,7 @@ from app.storage.elasticsearch.pipelines import ElasticsearchPipelineMethods
 from app.storage.elasticsearch.push_workers import ElasticsearchPushWorkerMethods
 from app.storage.elasticsearch.queue_controls import ElasticsearchQueueControlMethods
 from app.storage.elasticsearch.queue_samples import ElasticsearchQueueSampleMethods
+from app.storage.elasticsearch.realtime_reads import realtime_reads
 from app.storage.elasticsearch.recent_writes import RecentWrites
 from app.storage.elasticsearch.recurring import ElasticsearchRecurringMethods
 from app.storage.elasticsearch.revival import ElasticsearchRevivalMethods
@@ -233,15 +234,10 @@ class ElasticsearchTaskStore(
         return results
 
     async def get_task(self, queue: str, task_id: str) -> Task:
-        with translated_errors("get task"):
-            try:
-                response = await self._client.get(index=self.names.queue(queue), id=task_id, realtime=True)
-            except EngineNotFound:
-                # The document or the whole queue index is missing: never created, or archived and its
-                # dedup record pruned.
-                live = None
-            else:
-                live = response
+        """A realtime read, batched with concurrent ones into one ``_mget`` (``realtime_reads``). The
+        document or the whole queue index may be missing: never created, or archived and its dedup
+        record pruned."""
+        live = await realtime_reads(self._client).get(self.names.queue(queue), task_id, action="get task")
         if live is not None and not is_tombstone(live["_source"]):
             return task_from_document(live["_source"], response_version(live))
         archived = await self._read_archived(queue, task_id, live["_source"] if live is not None else None)
