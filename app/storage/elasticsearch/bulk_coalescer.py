@@ -104,8 +104,7 @@ class BulkCoalescer:
         self._in_flight = 0
         self._starting = False
         self._flushes: set[asyncio.Task[None]] = set()
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._sending: set[_Request] = set()
 
     async def send(self, operations: Sequence[dict[str, Any]], *, action: str) -> list[dict[str, Any]]:
         """The response items for ``operations`` (action and source lines), in order."""
@@ -123,13 +122,15 @@ class BulkCoalescer:
             answer=self.loop.create_future(),
         )
         self._queued.append(request)
-        self._idle.clear()
         self._start_flush()
         return request.answer
 
     async def drain(self) -> None:
-        """Return once everything queued so far has been answered."""
-        await self._idle.wait()
+        """Return once everything queued before this call has been answered; later arrivals are not
+        waited for, so a steady stream of writes cannot hold the caller up."""
+        outstanding = [request.answer for request in (*self._queued, *self._sending)]
+        if outstanding:
+            await asyncio.wait(outstanding)
 
     def _start_flush(self) -> None:
         # One flush at a time waits to take the queue, so two starting together never split it.
@@ -144,14 +145,14 @@ class BulkCoalescer:
         self._starting = False
         batch = self._take()
         self._start_flush()  # what the bounds left behind may go out beside this flush
+        self._sending.update(batch)
         try:
             if batch:
                 await self._send(batch)
         finally:
+            self._sending.difference_update(batch)
             self._in_flight -= 1
             self._start_flush()
-            if not self._queued and self._in_flight == 0:
-                self._idle.set()
 
     def _take(self) -> list[_Request]:
         batch: list[_Request] = []
