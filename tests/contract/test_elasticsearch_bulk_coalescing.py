@@ -26,6 +26,7 @@ from tests.support.elasticsearch import elasticsearch_harness, engine_under_test
 
 WRITERS = 12
 CLOSED_PORT_URL = "http://127.0.0.1:9"
+DEADLOCK_GUARD_SECONDS = 30.0
 
 
 class BulkCountingEngine:
@@ -250,3 +251,34 @@ async def test_concurrent_reads_share_one_mget_and_each_caller_gets_its_own_answ
     assert counted.engine.mget_docs == [5]
     assert outcomes[:3] == tasks
     assert [type(outcome) for outcome in outcomes[3:]] == [TaskNotFound, TaskNotFound]
+
+
+class FirstBulkOnlyEngine(BulkCountingEngine):
+    """Sends the first ``_bulk`` at once and holds every later one until ``release`` is set."""
+
+    def __init__(self, inner: SearchEngine) -> None:
+        super().__init__(inner)
+        self.release = asyncio.Event()
+
+    async def bulk(self, **params: Any) -> dict[str, Any]:
+        if self.bulk_lines:
+            await self.release.wait()
+        return await super().bulk(**params)
+
+
+async def test_drain_waits_for_what_was_queued_before_it_and_not_for_later_writes() -> None:
+    async with elasticsearch_harness() as harness:
+        engine = FirstBulkOnlyEngine(harness.client)
+        coalescer = BulkCoalescer(cast(SearchEngine, engine), filter_path=["items.*.status"])
+        index = harness.store.names.queue("q")
+
+        first = coalescer.queue([{"create": {"_index": index, "_id": "a"}}, {"id": "a"}], action="a")
+        drained = asyncio.create_task(coalescer.drain())
+        await first
+        later = coalescer.queue([{"create": {"_index": index, "_id": "b"}}, {"id": "b"}], action="b")
+        # A drain that waited for ``later`` would never end: its bulk is held until the release.
+        await asyncio.wait_for(drained, DEADLOCK_GUARD_SECONDS)
+
+        assert not later.done()
+        engine.release.set()
+        assert (await later)[0]["create"]["status"] == 201
