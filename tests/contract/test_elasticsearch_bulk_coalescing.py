@@ -282,3 +282,19 @@ async def test_drain_waits_for_what_was_queued_before_it_and_not_for_later_write
         assert not later.done()
         engine.release.set()
         assert (await later)[0]["create"]["status"] == 201
+
+
+async def test_a_caller_that_brings_a_batch_goes_out_alone_at_once(counted: CountedStore) -> None:
+    coalescer = BulkCoalescer(counted.client, filter_path=["items.*.status"], alone_from_actions=3)
+    index = counted.store.names.queue("q")
+
+    def creates(*ids: str) -> list[dict[str, Any]]:
+        return [line for id_ in ids for line in ({"create": {"_index": index, "_id": id_}}, {"id": id_})]
+
+    results = await asyncio.gather(
+        coalescer.send(creates("a", "b", "c"), action="batch"),
+        *(coalescer.send(creates(f"single{n}"), action="one") for n in range(2)),
+    )
+
+    assert counted.engine.bulk_lines == [6, 4]  # the batch on its own, the two singles together
+    assert [len(items) for items in results] == [3, 1, 1]
