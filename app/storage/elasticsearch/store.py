@@ -6,7 +6,6 @@ mixed in from their modules, each over the same client and index names.
 """
 
 import dataclasses
-import logging
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from random import Random
@@ -18,7 +17,6 @@ from app.domain.errors import (
     StoreUnavailable,
     TaskAlreadyExists,
     TaskNotFound,
-    TasquesError,
     VersionConflict,
 )
 from app.domain.history import TaskEvent
@@ -66,8 +64,6 @@ from app.storage.elasticsearch.writes import (
 )
 from app.storage.flow_planning import KeyRotation
 from app.storage.port import ClaimOutcome, ClaimRequest, CreateResult, DeleteResult, TaskChange, UpdateResult
-
-_log = logging.getLogger(__name__)
 
 # A document in the leader-lock index that no lock uses; the readiness write probe creates it once.
 WRITE_PROBE_ID = "tasques-readiness-probe"
@@ -281,7 +277,7 @@ class ElasticsearchTaskStore(
             for (previous, updated), refusal in zip(changes, refusals, strict=True)
         ]
         if events is not None:
-            await self._append_history(
+            self.hand_over_events(
                 [
                     event
                     for result, change_events in zip(results, events, strict=True)
@@ -372,7 +368,7 @@ class ElasticsearchTaskStore(
         events_for: Callable[[Task], Sequence[TaskEvent]] | None = None,
     ) -> ClaimOutcome:
         """A search, fair ordering, limiter records, one ``_bulk`` per window: ``flow_claim``; then the
-        claims' history, best effort."""
+        claims' history, handed to the next coalesced flush (best effort, see ``events``)."""
         if request.amount <= 0:
             return ClaimOutcome(claimed=[], conflicts=0)
 
@@ -384,15 +380,8 @@ class ElasticsearchTaskStore(
         if events_for is None or not outcome.claimed:
             return outcome
         events = tuple(event for task in outcome.claimed for event in events_for(task))
-        await self._append_history(events)
+        self.hand_over_events(events)
         return dataclasses.replace(outcome, events=events)
-
-    async def _append_history(self, events: Sequence[TaskEvent]) -> None:
-        """History of changes already stored: a failure to write it must not fail the change."""
-        try:
-            await self.append_events(events)
-        except TasquesError as error:
-            _log.warning("could not record %d history events: %s", len(events), error.message)
 
     async def _write(self, changes: Sequence[tuple[Task, Task]], *, action: str) -> list[BulkItem]:
         """One bulk of compare-and-swap writes; every ``previous`` must carry its version."""
