@@ -251,3 +251,24 @@ async def test_a_contended_claim_reads_only_the_windows_it_writes_and_skips_what
         assert engine.mget_sizes
         assert max(engine.mget_sizes) <= 20
         assert sum(engine.mget_sizes) < 20 * 5 * 4
+
+
+async def test_a_store_that_sees_another_live_claimer_skips_what_it_took_before_losing_any_write() -> None:
+    async with elasticsearch_harness() as harness:
+        await seed(harness, 1_000)
+        other = harness.sibling_store()
+        taken = await other.claim_tasks(ClaimRequest(queues=("work",), amount=20, at=NOW), claim_by("other"))
+        store = ElasticsearchTaskStore(
+            harness.client, index_prefix=harness.index_prefix, ilm_enabled=harness.engine.lifecycle
+        )
+        # Only the heartbeats become searchable: the task search still shows the other server's 20 as
+        # queued, ahead of the rest, and this store has lost no write yet.
+        await harness.client.indices.refresh(index=store.names.flow_control)
+        assert not store._recent_writes.contended()
+
+        outcome = await store.claim_tasks(ClaimRequest(queues=("work",), amount=20, at=NOW), claim_by("w"))
+
+        assert len(store._membership.live) == 2
+        assert len(outcome.claimed) == 20
+        assert not {task.id for task in outcome.claimed} & {task.id for task in taken.claimed}
+        assert outcome.conflicts == 0  # the stale hits were read, not written

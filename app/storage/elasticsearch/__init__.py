@@ -110,7 +110,8 @@ Claiming (``claim``)
        their sorted ids writes first to the hits whose CRC-32 of (queue, id) is ``i`` mod ``n``, within
        each priority run, and to the others' only when its own cannot fill the claim
        (``claim_stripes``); the search over-fetches at least ``2n`` times the amount. A lone server
-       claims exactly as in 1-4. Under contention, each window's hits are read back by a realtime
+       claims exactly as in 1-4. Under contention (another live claimer, or a write lost to another
+       server within the last minute), each window's hits are read back by a realtime
        multi-get before their ``_bulk`` and the ones another server took since the refresh are dropped
        unwritten (the whole page is read instead when limits are configured).
 

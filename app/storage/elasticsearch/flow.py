@@ -69,10 +69,10 @@ class ElasticsearchFlowMethods:
         async def search(narrowing: Narrowing, excluded: frozenset[str], size: int) -> CandidatePage:
             return await self._candidate_page(request, narrowing, excluded, size)
 
-        contended = self._recent_writes.contended()
         # A claim naming only paused queues sends nothing, not even a heartbeat: it claims nothing.
         searches = unpaused(request.queues, request.excluded_queues) is not None
         stripe = await self._membership.stripe() if searches else WHOLE
+        contended = self._others_claim()
         multiplier = self._claim_search_multiplier * (CONTENDED_WIDENING if contended else 1)
         if stripe.count > 1:
             multiplier = max(multiplier, STRIPE_HEADROOM * stripe.count)
@@ -121,7 +121,7 @@ class ElasticsearchFlowMethods:
             for task in claimable_candidates(hits, at=request.at)
             if not self._recent_writes.is_stale(task)
         ]
-        if self._recent_writes.contended() and not request.flow.rules.empty:
+        if self._others_claim() and not request.flow.rules.empty:
             candidates = await self._unchanged(candidates)
         return CandidatePage(
             tasks=candidates,
@@ -130,6 +130,13 @@ class ElasticsearchFlowMethods:
             # A short list reached the last key: the next claim starts from the first again.
             keys_after=keys[-1] if narrowing.key_window and len(keys) >= narrowing.key_window else "",
         )
+
+    def _others_claim(self) -> bool:
+        """Other servers take from the same candidates: they are live claimers (membership), or one won
+        a compare-and-swap against this store lately. Either way claims spread out and check freshness
+        from their first window on: a store that waited for a lost write to learn of a server that had
+        just started claimed first windows in order, as every other such store did, and lost them."""
+        return len(self._membership.live) > 1 or self._recent_writes.contended()
 
     async def _unchanged(self, candidates: list[Task]) -> list[Task]:
         """The candidates whose current version (realtime, not a refresh behind) is the one searched;
