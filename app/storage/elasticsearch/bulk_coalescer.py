@@ -5,9 +5,9 @@ thread hand-off) whatever it carries, so N writers sending one document each pay
 ``_bulk`` of N documents costs. The coalescer gathers the actions callers hand it and sends them
 together, then deals each caller its own items back.
 
-Natural batching, no timer: a caller's actions are queued, and while fewer than ``max_in_flight``
-flushes are running a flush starts on the next turn of the event loop and takes everything queued (up
-to ``max_actions`` actions and ``max_bytes`` bytes). Callers arriving while flushes are in flight queue
+Natural batching (``natural_batching``), no timer: a caller's actions are queued, and while fewer than
+``max_in_flight`` flushes are running a flush starts on the next turn of the event loop and takes
+everything queued (up to ``max_actions`` actions and ``max_bytes`` bytes). Callers arriving while flushes are in flight queue
 up and leave together in the next one. So a lone caller goes out at once, and under load the batch
 grows with the load. A caller's actions are never split: they stay contiguous and in order in one
 flush (a caller bigger than the bounds goes alone), and one caller's later call starts only after its
@@ -36,8 +36,8 @@ from typing import Any
 import orjson
 
 from app.domain.errors import StoreUnavailable
-from app.storage.elasticsearch.engine import EngineError, EngineUnreachable, SearchEngine
-from app.storage.elasticsearch.errors import store_unavailable
+from app.storage.elasticsearch.engine import SearchEngine
+from app.storage.elasticsearch.natural_batching import NaturalBatches, answer_for_all
 
 MAX_ACTIONS = 1_000
 MAX_BYTES = 8 * 1024 * 1024
@@ -102,17 +102,15 @@ class BulkCoalescer:
     ) -> None:
         if min(max_actions, max_bytes, max_in_flight, alone_from_actions) < 1:
             raise ValueError("bulk coalescer bounds must be at least 1")
-        self.loop = asyncio.get_running_loop()
         self._client = client
         self._filter_path = list(filter_path)
         self._max_actions = max_actions
         self._max_bytes = max_bytes
-        self._max_in_flight = max_in_flight
         self._alone_from_actions = alone_from_actions
-        self._queued: deque[_Request] = deque()
-        self._in_flight = 0
-        self._starting = False
-        self._flushes: set[asyncio.Task[None]] = set()
+        self._batches = NaturalBatches(
+            take=self._take, send=self._flush, max_in_flight=max_in_flight, name="tasques-bulk-flush"
+        )
+        self.loop = self._batches.loop
         self._sending: set[_Request] = set()
 
     async def send(self, operations: Sequence[dict[str, Any]], *, action: str) -> list[dict[str, Any]]:
@@ -131,83 +129,51 @@ class BulkCoalescer:
             answer=self.loop.create_future(),
         )
         if request.actions >= self._alone_from_actions:
-            self._send_alone(request)
+            self._sending.add(request)  # at once, so a drain called before the send starts waits for it
+            self._batches.send_alone(request, name="tasques-bulk-alone")
         else:
-            self._queued.append(request)
-            self._start_flush()
+            self._batches.add(request)
         return request.answer
 
     async def drain(self) -> None:
         """Return once everything queued before this call has been answered; later arrivals are not
         waited for, so a steady stream of writes cannot hold the caller up."""
-        outstanding = [request.answer for request in (*self._queued, *self._sending)]
+        outstanding = [request.answer for request in (*self._batches.queued, *self._sending)]
         if outstanding:
             await asyncio.wait(outstanding)
 
-    def _send_alone(self, request: _Request) -> None:
-        self._sending.add(request)
-        sending = self.loop.create_task(self._send([request]), name="tasques-bulk-alone")
-        self._flushes.add(sending)
-        sending.add_done_callback(self._flushes.discard)
-        sending.add_done_callback(lambda _: self._sending.discard(request))
-
-    def _start_flush(self) -> None:
-        # One flush at a time waits to take the queue, so two starting together never split it.
-        if self._queued and not self._starting and self._in_flight < self._max_in_flight:
-            self._starting = True
-            self._in_flight += 1
-            flush = self.loop.create_task(self._flush(), name="tasques-bulk-flush")
-            self._flushes.add(flush)
-            flush.add_done_callback(self._flushes.discard)
-
-    async def _flush(self) -> None:
-        self._starting = False
-        batch = self._take()
-        self._start_flush()  # what the bounds left behind may go out beside this flush
-        self._sending.update(batch)
-        try:
-            if batch:
-                await self._send(batch)
-        finally:
-            self._sending.difference_update(batch)
-            self._in_flight -= 1
-            self._start_flush()
-
-    def _take(self) -> list[_Request]:
+    def _take(self, queued: "deque[_Request]") -> list[_Request]:
         batch: list[_Request] = []
         actions = size = 0
-        while self._queued:
-            request = self._queued[0]
+        while queued:
+            request = queued[0]
             if request.answer.done():  # its caller was cancelled while it waited
-                self._queued.popleft()
+                queued.popleft()
                 continue
             if batch and (
                 actions + request.actions > self._max_actions or size + len(request.body) > self._max_bytes
             ):
                 break
-            batch.append(self._queued.popleft())
+            batch.append(queued.popleft())
             actions += request.actions
             size += len(request.body)
         return batch
 
-    async def _send(self, batch: list[_Request]) -> None:
+    async def _flush(self, batch: list[_Request]) -> None:
+        self._sending.update(batch)
         try:
-            response = await self._client.bulk(
+            await self._send(batch)
+        finally:
+            self._sending.difference_update(batch)
+
+    async def _send(self, batch: list[_Request]) -> None:
+        response = await answer_for_all(
+            batch,
+            lambda: self._client.bulk(
                 operations=b"".join(request.body for request in batch), filter_path=self._filter_path
-            )
-        except (EngineError, EngineUnreachable) as error:
-            for request in batch:
-                request.fail(store_unavailable(request.action, error))
-            return
-        except asyncio.CancelledError:
-            # Shutdown cancelled the flush: its callers were not cancelled, and the writes may or may
-            # not have landed, which is what StoreUnavailable tells them.
-            for request in batch:
-                request.fail(StoreUnavailable(f"{request.action}: interrupted before the engine answered"))
-            raise
-        except Exception as error:  # a bug: each caller sees it, as it would have alone
-            for request in batch:
-                request.fail(error)
+            ),
+        )
+        if response is None:
             return
         items: list[dict[str, Any]] = response.get("items", [])
         sent = sum(request.actions for request in batch)

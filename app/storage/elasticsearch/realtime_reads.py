@@ -2,7 +2,7 @@
 
 Every task change starts with a realtime GET of the task (``task_changes``), so under load each
 ``done`` or heartbeat would cost the engine a request of its own for its read, as its write did before
-``bulk_coalescer``. Reads are batched the same way, by natural batching: a read goes out on the next
+``bulk_coalescer``. Reads are batched the same way, by natural batching (``natural_batching``): a read goes out on the next
 turn of the event loop when fewer than ``max_in_flight`` batches are running, and reads arriving while
 they run leave together in the next one, up to ``max_docs``. A lone read never waits for a timer.
 
@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.errors import StoreUnavailable
-from app.storage.elasticsearch.engine import EngineError, EngineUnreachable, SearchEngine
-from app.storage.elasticsearch.errors import error_reason, store_unavailable
+from app.storage.elasticsearch.engine import SearchEngine
+from app.storage.elasticsearch.errors import error_reason
+from app.storage.elasticsearch.natural_batching import NaturalBatches, answer_for_all
 
 MAX_DOCS = 500
 MAX_IN_FLIGHT = 2
@@ -56,62 +57,35 @@ class RealtimeReads:
     def __init__(
         self, client: SearchEngine, *, max_docs: int = MAX_DOCS, max_in_flight: int = MAX_IN_FLIGHT
     ) -> None:
-        self.loop = asyncio.get_running_loop()
         self._client = client
         self._max_docs = max_docs
-        self._max_in_flight = max_in_flight
-        self._queued: deque[_Read] = deque()
-        self._in_flight = 0
-        self._starting = False
-        self._batches: set[asyncio.Task[None]] = set()
+        self._batches = NaturalBatches(
+            take=self._take, send=self._send, max_in_flight=max_in_flight, name="tasques-realtime-reads"
+        )
+        self.loop = self._batches.loop
 
     async def get(self, index: str, doc_id: str, *, action: str) -> dict[str, Any] | None:
         """The document as a realtime GET returns it, or None when it or its index does not exist."""
         read = _Read(index, doc_id, action, self.loop.create_future())
-        self._queued.append(read)
-        self._start_batch()
+        self._batches.add(read)
         return await read.answer
 
-    def _start_batch(self) -> None:
-        # One batch at a time waits to take the queue, so two starting together never split it.
-        if self._queued and not self._starting and self._in_flight < self._max_in_flight:
-            self._starting = True
-            self._in_flight += 1
-            batch = self.loop.create_task(self._run_batch(), name="tasques-realtime-reads")
-            self._batches.add(batch)
-            batch.add_done_callback(self._batches.discard)
-
-    async def _run_batch(self) -> None:
-        self._starting = False
+    def _take(self, queued: "deque[_Read]") -> list[_Read]:
         reads: list[_Read] = []
-        while self._queued and len(reads) < self._max_docs:
-            read = self._queued.popleft()
+        while queued and len(reads) < self._max_docs:
+            read = queued.popleft()
             if not read.answer.done():  # else its caller was cancelled while it waited
                 reads.append(read)
-        self._start_batch()
-        try:
-            if reads:
-                await self._send(reads)
-        finally:
-            self._in_flight -= 1
-            self._start_batch()
+        return reads
 
     async def _send(self, reads: list[_Read]) -> None:
-        try:
-            response = await self._client.mget(
+        response = await answer_for_all(
+            reads,
+            lambda: self._client.mget(
                 docs=[{"_index": read.index, "_id": read.doc_id} for read in reads], realtime=True
-            )
-        except (EngineError, EngineUnreachable) as error:
-            for read in reads:
-                read.fail(store_unavailable(read.action, error))
-            return
-        except asyncio.CancelledError:
-            for read in reads:
-                read.fail(StoreUnavailable(f"{read.action}: interrupted before the engine answered"))
-            raise
-        except Exception as error:  # a bug: each caller sees it, as it would have alone
-            for read in reads:
-                read.fail(error)
+            ),
+        )
+        if response is None:
             return
         docs: list[dict[str, Any]] = response.get("docs", [])
         if len(docs) != len(reads):
