@@ -1,28 +1,12 @@
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from app.domain.states import TaskState
-from app.domain.task import Metadata, Task
+from app.domain.task import Task
 from app.storage.elasticsearch.claim_stripes import WHOLE, Stripe, stripe_of
-
-NOW = datetime(2026, 1, 1, tzinfo=UTC)
+from tests.contract.conftest import queued_task
 
 
 def task(task_id: str, *, priority: int = 0) -> Task:
-    return Task(
-        id=task_id,
-        queue="work",
-        retry_times=1,
-        attempted=0,
-        kind="k",
-        priority=priority,
-        state=TaskState.QUEUED,
-        processing_timeout=timedelta(minutes=5),
-        run_at=NOW,
-        last_enqueued_at=NOW,
-        metadata=Metadata(created_at=NOW, modified_at=NOW),
-    )
+    return queued_task(task_id, queue="work", priority=priority)
 
 
 def test_a_lone_claimer_keeps_the_given_order() -> None:
