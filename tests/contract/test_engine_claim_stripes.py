@@ -4,7 +4,6 @@ On a real node: heartbeats are searched, so a peer shows up after a refresh; clo
 peer that stops beating drops out without the test waiting for it.
 """
 
-import asyncio
 from datetime import timedelta
 
 from app.clock import FrozenClock
@@ -12,7 +11,7 @@ from app.storage.elasticsearch import ElasticsearchTaskStore
 from app.storage.elasticsearch.claim_stripes import Stripe, stripe_of
 from app.storage.elasticsearch.claimer_membership import DEFAULT_INTERVAL, MISSED_BEATS, ClaimerMembership
 from app.storage.port import ClaimRequest
-from tests.contract.test_engine_claims import NOW, claim_by, seed
+from tests.contract.test_engine_claims import NOW, claim_by, claim_every_task_once, seed
 from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
 
 PAST_LIVENESS = DEFAULT_INTERVAL * MISSED_BEATS + timedelta(seconds=1)
@@ -123,19 +122,8 @@ async def test_four_striped_servers_claiming_at_once_claim_every_task_once() -> 
         members = [membership(harness, clock, f"server-{number}") for number in range(4)]
         await known_to_each_other(harness, *members)
         stores = [striped_store(harness, member) for member in members]
-        claimed: dict[str, int] = {}
 
-        async def serve(number: int, store: ElasticsearchTaskStore) -> None:
-            request = ClaimRequest(queues=("work",), amount=batch, at=NOW)
-            while len(claimed) < total:
-                outcome = await store.claim_tasks(request, claim_by(f"server-{number}"))
-                for task in outcome.claimed:
-                    assert task.id not in claimed, f"{task.id} claimed twice"
-                    claimed[task.id] = number
-                if not outcome.claimed and len(claimed) < total:
-                    await harness.make_searchable()
-
-        await asyncio.wait_for(asyncio.gather(*(serve(n, store) for n, store in enumerate(stores))), 120)
+        claimed = await claim_every_task_once(harness, stores, total=total, batch=batch)
 
         assert len(claimed) == total
         assert set(claimed.values()) == {0, 1, 2, 3}

@@ -8,7 +8,7 @@ as empty rather than as an outage.
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from random import Random
 from typing import Any, cast
@@ -51,6 +51,27 @@ async def seed(harness: ElasticsearchHarness, count: int, *, queue: str = "work"
         results = await harness.store.create_tasks(tasks)
         assert all(isinstance(result, Task) for result in results)
     await harness.make_searchable()
+
+
+async def claim_every_task_once(
+    harness: ElasticsearchHarness, stores: Sequence[ElasticsearchTaskStore], *, total: int, batch: int
+) -> dict[str, int]:
+    """The stores claim from "work" side by side until ``total`` tasks are claimed, none twice (asserted);
+    answers which store (by position) claimed each task."""
+    claimed: dict[str, int] = {}
+
+    async def serve(number: int, store: ElasticsearchTaskStore) -> None:
+        request = ClaimRequest(queues=("work",), amount=batch, at=NOW)
+        while len(claimed) < total:
+            outcome = await store.claim_tasks(request, claim_by(f"server-{number}"))
+            for task in outcome.claimed:
+                assert task.id not in claimed, f"{task.id} claimed twice"
+                claimed[task.id] = number
+            if not outcome.claimed and len(claimed) < total:
+                await harness.make_searchable()
+
+    await asyncio.wait_for(asyncio.gather(*(serve(n, store) for n, store in enumerate(stores))), 120)
+    return claimed
 
 
 async def test_claims_of_one_move_past_the_tasks_this_server_just_took_before_the_refresh() -> None:
@@ -188,20 +209,10 @@ async def test_two_contended_servers_with_concurrent_claims_each_claim_everythin
     async with elasticsearch_harness() as harness:
         await seed(harness, total)
         stores = [harness.sibling_store(random=Random(seed)) for seed in (1, 2)]
-        claimed: dict[str, int] = {}
-
-        async def serve(number: int, store: ElasticsearchTaskStore) -> None:
+        for store in stores:
             store._recent_writes.lost(due_task("elsewhere"))  # another server won a write: contended
-            request = ClaimRequest(queues=("work",), amount=batch, at=NOW)
-            while len(claimed) < total:
-                outcome = await store.claim_tasks(request, claim_by(f"server-{number}"))
-                for task in outcome.claimed:
-                    assert task.id not in claimed, f"{task.id} claimed twice"
-                    claimed[task.id] = number
-                if not outcome.claimed and len(claimed) < total:
-                    await harness.make_searchable()
 
-        await asyncio.wait_for(asyncio.gather(*(serve(n, store) for n, store in enumerate(stores))), 120)
+        claimed = await claim_every_task_once(harness, stores, total=total, batch=batch)
 
         assert len(claimed) == total
         assert set(claimed.values()) == {0, 1}
