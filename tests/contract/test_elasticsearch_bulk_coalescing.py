@@ -187,16 +187,18 @@ async def test_a_lone_caller_is_sent_on_the_next_turn_of_the_loop_without_a_time
     assert counted.bulks == before + 1
 
 
+def creates(index: str, *ids: str) -> list[dict[str, Any]]:
+    """Bulk lines creating one small document per id in ``index``."""
+    return [line for id_ in ids for line in ({"create": {"_index": index, "_id": id_}}, {"id": id_})]
+
+
 async def test_flushes_are_bounded_in_actions_but_never_split_a_caller(counted: CountedStore) -> None:
     coalescer = BulkCoalescer(counted.client, filter_path=["items.*.status"], max_actions=2)
     index = counted.store.names.queue("q")
 
-    def creates(*ids: str) -> list[dict[str, Any]]:
-        return [line for id_ in ids for line in ({"create": {"_index": index, "_id": id_}}, {"id": id_})]
-
     results = await asyncio.gather(
-        coalescer.send(creates("a", "b", "c"), action="three"),
-        *(coalescer.send(creates(f"single{n}"), action="one") for n in range(3)),
+        coalescer.send(creates(index, "a", "b", "c"), action="three"),
+        *(coalescer.send(creates(index, f"single{n}"), action="one") for n in range(3)),
     )
 
     # The three actions go alone (over the bound, not split); then two singles, then the last one.
@@ -288,12 +290,9 @@ async def test_a_caller_that_brings_a_batch_goes_out_alone_at_once(counted: Coun
     coalescer = BulkCoalescer(counted.client, filter_path=["items.*.status"], alone_from_actions=3)
     index = counted.store.names.queue("q")
 
-    def creates(*ids: str) -> list[dict[str, Any]]:
-        return [line for id_ in ids for line in ({"create": {"_index": index, "_id": id_}}, {"id": id_})]
-
     results = await asyncio.gather(
-        coalescer.send(creates("a", "b", "c"), action="batch"),
-        *(coalescer.send(creates(f"single{n}"), action="one") for n in range(2)),
+        coalescer.send(creates(index, "a", "b", "c"), action="batch"),
+        *(coalescer.send(creates(index, f"single{n}"), action="one") for n in range(2)),
     )
 
     assert counted.engine.bulk_lines == [6, 4]  # the batch on its own, the two singles together
