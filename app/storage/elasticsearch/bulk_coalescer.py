@@ -23,19 +23,18 @@ unsent; once taken, they go out, as a cancelled lone request's might have.
 
 Encoding: each caller's lines are encoded to NDJSON once, by orjson, when queued (that also sizes
 them for ``max_bytes``); both clients send a bytes body as it is. Lines orjson refuses (integers
-beyond 64 bits) take the standard library's encoder.
+beyond 64 bits, a lone surrogate stored before those were refused) take the standard library's encoder
+with ASCII escapes (``document_json``), since a lone surrogate has no UTF-8 form.
 """
 
 import asyncio
-import json
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from app.domain.errors import StoreUnavailable
+from app.storage import document_json
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.natural_batching import NaturalBatches, answer_for_all
 
@@ -54,13 +53,7 @@ tasks/s)."""
 
 def ndjson(operations: Sequence[dict[str, Any]]) -> bytes:
     """Bulk lines, each ending in a newline."""
-    lines = []
-    for line in operations:
-        try:
-            lines.append(orjson.dumps(line))
-        except orjson.JSONEncodeError:
-            lines.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode())
-    return b"\n".join(lines) + b"\n"
+    return b"\n".join(document_json.dumps(line) for line in operations) + b"\n"
 
 
 def count_actions(operations: Sequence[dict[str, Any]]) -> int:

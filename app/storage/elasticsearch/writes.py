@@ -11,6 +11,8 @@ like any other key.
 import json
 from typing import Any
 
+import orjson
+
 from app.domain.task import Task, Version
 from app.storage.documents import Document
 from app.storage.elasticsearch.search_text import indexed_task_document
@@ -35,9 +37,12 @@ def create_operations(task: Task, *, index: str) -> list[dict[str, Any]]:
     return [{"create": {"_index": index, "_id": task.id}}, indexed_task_document(task)]
 
 
-def _canonical(value: Any) -> str:
+def _canonical(value: Any) -> bytes:
     # Python's == holds True == 1 == 1.0; JSON text tells them apart.
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer wider than 64 bits or a lone surrogate
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
 
 
 def document_changes(before: Document, after: Document) -> tuple[Document, list[str]]:

@@ -1,0 +1,34 @@
+"""Stored documents as JSON text, read and written by both backends.
+
+msgspec reads at orjson's speed and, unlike orjson, keeps integers wider than 64 bits exact (orjson
+turns them into floats, which would change a task's ``args`` on the way back). orjson writes. What
+either refuses falls back to the json module, so text written before input was strictly checked (a
+lone surrogate as ``\\ud800``, a 100-digit integer) still round-trips as it always did.
+"""
+
+import json
+from typing import Any
+
+import msgspec
+import orjson
+
+_DECODER = msgspec.json.Decoder()
+
+
+def dumps(document: Any) -> bytes:
+    try:
+        return orjson.dumps(document)
+    except TypeError:  # an integer wider than 64 bits, a lone surrogate, or a type orjson does not know
+        return json.dumps(document, separators=(",", ":")).encode()
+
+
+def loads(text: str | bytes) -> Any:
+    try:
+        return _DECODER.decode(text)
+    except msgspec.MsgspecError:
+        # Strict JSON only: a lone surrogate written as ``\ud800`` by the json module is read by it too.
+        return json.loads(text)
+    except RecursionError:
+        # Nesting past this thread's recursion allowance (msgspec counts Python's; orjson keeps its own
+        # limit of 1024 levels, which is what bodies were accepted under before).
+        return orjson.loads(text)
