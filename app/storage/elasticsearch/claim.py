@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 from app.domain.errors import StoreUnavailable, TasquesError
 from app.domain.states import CLAIMABLE_STATES
-from app.domain.task import Task, Version
-from app.storage.documents import format_stored_time, task_from_document
+from app.domain.task import Task
+from app.storage.documents import format_stored_time
 from app.storage.elasticsearch.bulk import BulkItem
 from app.storage.elasticsearch.claim_stripes import WHOLE, Stripe
 from app.storage.elasticsearch.claims_in_flight import ClaimsInFlight
@@ -170,8 +170,11 @@ def claim_order_key(task: Task) -> tuple[int, datetime, datetime, str, str]:
     return (-task.priority, task.run_at, task.last_enqueued_at, task.queue, task.id)
 
 
-def claimable_candidates(hits: Iterable[dict[str, Any]], *, at: datetime) -> list[Task]:
-    """Parse hits, keeping those the domain agrees are claimable at ``at``.
+def claimable_candidates(
+    hits: Iterable[dict[str, Any]], *, at: datetime, parse: Callable[[dict[str, Any]], Task]
+) -> list[Task]:
+    """Parse hits with ``parse`` (``ParsedHits.task``), keeping those the domain agrees are claimable at
+    ``at``.
 
     The domain check matters where ``run_at`` is mapped as millisecond ``date`` (indices created by
     Go Tasques or before ``setup``): there the filter lets through a task due a few microseconds after
@@ -181,9 +184,7 @@ def claimable_candidates(hits: Iterable[dict[str, Any]], *, at: datetime) -> lis
     candidates = []
     for hit in hits:
         try:
-            task = task_from_document(
-                hit["_source"], Version(seq_num=hit["_seq_no"], primary_term=hit["_primary_term"])
-            )
+            task = parse(hit)
         except (KeyError, TypeError, ValueError) as error:
             logger.warning(
                 "skipping unreadable task document %s/%s: %r", hit.get("_index"), hit.get("_id"), error

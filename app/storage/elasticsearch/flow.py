@@ -35,6 +35,7 @@ from app.storage.elasticsearch.errors import shards_starting, translated_errors
 from app.storage.elasticsearch.flow_claim import CandidatePage, FlowClaimParts
 from app.storage.elasticsearch.flow_limiters import GetTasks, LimiterRecord, LimiterRecords
 from app.storage.elasticsearch.indices import IndexNames
+from app.storage.elasticsearch.parsed_hits import ParsedHits
 from app.storage.elasticsearch.recent_writes import RecentWrites
 from app.storage.elasticsearch.writes import response_version
 from app.storage.flow_planning import KeyRotation
@@ -57,6 +58,7 @@ class ElasticsearchFlowMethods:
     _random: Random
     _rotation: KeyRotation
     _recent_writes: RecentWrites
+    _parsed_hits: ParsedHits
     _membership: ClaimerMembership
 
     @property
@@ -118,7 +120,7 @@ class ElasticsearchFlowMethods:
         keys = [str(bucket["key"]["key"]) for bucket in _key_buckets(response)]
         candidates = [
             task
-            for task in claimable_candidates(hits, at=request.at)
+            for task in claimable_candidates(hits, at=request.at, parse=self._parsed_hits.task)
             if not self._recent_writes.is_stale(task)
         ]
         if self._others_claim() and not request.flow.rules.empty:

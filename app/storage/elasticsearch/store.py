@@ -22,7 +22,6 @@ from app.domain.errors import (
 from app.domain.history import TaskEvent
 from app.domain.states import CLAIMABLE_STATES
 from app.domain.task import Task
-from app.storage.documents import task_from_document
 from app.storage.elasticsearch.admin_jobs import ElasticsearchAdminJobMethods
 from app.storage.elasticsearch.aggregations import ElasticsearchAggregationMethods
 from app.storage.elasticsearch.archive import is_archived_version, is_tombstone
@@ -44,6 +43,7 @@ from app.storage.elasticsearch.flow_claim import FlowClaim
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.locks import ElasticsearchLockMethods
 from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethods
+from app.storage.elasticsearch.parsed_hits import ParsedHits
 from app.storage.elasticsearch.pipelines import ElasticsearchPipelineMethods
 from app.storage.elasticsearch.push_workers import ElasticsearchPushWorkerMethods
 from app.storage.elasticsearch.queue_controls import ElasticsearchQueueControlMethods
@@ -59,7 +59,6 @@ from app.storage.elasticsearch.task_changes import change_in_steps
 from app.storage.elasticsearch.writes import (
     conditional_write_operations,
     create_operations,
-    response_version,
     with_version,
 )
 from app.storage.flow_planning import KeyRotation
@@ -133,6 +132,7 @@ class ElasticsearchTaskStore(
         self._random = random or Random()
         self._rotation = KeyRotation()
         self._recent_writes = RecentWrites()
+        self._parsed_hits = ParsedHits()
         self._membership = ClaimerMembership(client, self.names.flow_control)
 
     @classmethod
@@ -221,7 +221,7 @@ class ElasticsearchTaskStore(
         results: list[Task | TaskNotFound] = []
         for (queue, task_id), doc in zip(keys, response["docs"], strict=True):
             if doc.get("found") and not is_tombstone(doc["_source"]):
-                results.append(task_from_document(doc["_source"], response_version(doc)))
+                results.append(self._parsed_hits.task(doc))
                 continue
             try:  # missing, archived or in a missing index: the single read knows every case
                 results.append(await self.get_task(queue, task_id))
@@ -235,7 +235,7 @@ class ElasticsearchTaskStore(
         record pruned."""
         live = await realtime_reads(self._client).get(self.names.queue(queue), task_id, action="get task")
         if live is not None and not is_tombstone(live["_source"]):
-            return task_from_document(live["_source"], response_version(live))
+            return self._parsed_hits.task(live)
         archived = await self._read_archived(queue, task_id, live["_source"] if live is not None else None)
         if archived is None:
             raise TaskNotFound(queue, task_id)
