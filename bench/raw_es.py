@@ -85,20 +85,29 @@ async def _life_cycle(es: SearchEngine, index: str, ids: list[str], claim_batch:
 async def _raw_ceiling(
     engine: EngineUnderTest, names: IndexNames, *, tasks: int, enqueue_batch: int, claim_batch: int
 ) -> float:
-    ids = [uuid.uuid4().hex for _ in range(tasks)]
-    batches = [ids[start : start + enqueue_batch] for start in range(0, tasks, enqueue_batch)]
     index = names.queue("raw-ceiling")
     async with client(engine) as es:
-        await _bulk(es, _creates(index, DocumentTemplate(task_stages("raw").queued), ["warm-up"]))
-        started = time.perf_counter()
-        for window in range(0, len(batches), _IN_FLIGHT):
-            await asyncio.gather(
-                *(
-                    _life_cycle(es, index, batch, claim_batch)
-                    for batch in batches[window : window + _IN_FLIGHT]
-                )
-            )
-        return tasks / (time.perf_counter() - started)
+        # An untimed pass of the same size first: a node just started runs its first bulks through the
+        # JVM's interpreter and cold caches, which measured the ceiling at a third of a warm node's and
+        # so flattered every ratio to it (the server's own runs come later, on the warm node).
+        await _timed_passes(es, index, tasks=tasks, enqueue_batch=enqueue_batch, claim_batch=claim_batch)
+        return tasks / await _timed_passes(
+            es, index, tasks=tasks, enqueue_batch=enqueue_batch, claim_batch=claim_batch
+        )
+
+
+async def _timed_passes(
+    es: SearchEngine, index: str, *, tasks: int, enqueue_batch: int, claim_batch: int
+) -> float:
+    """Seconds to take ``tasks`` new tasks through their life cycle, ``_IN_FLIGHT`` batches at a time."""
+    ids = [uuid.uuid4().hex for _ in range(tasks)]
+    batches = [ids[start : start + enqueue_batch] for start in range(0, tasks, enqueue_batch)]
+    started = time.perf_counter()
+    for window in range(0, len(batches), _IN_FLIGHT):
+        await asyncio.gather(
+            *(_life_cycle(es, index, batch, claim_batch) for batch in batches[window : window + _IN_FLIGHT])
+        )
+    return time.perf_counter() - started
 
 
 def raw_ceiling(
