@@ -4,12 +4,19 @@ Events are facts recorded after the state change they describe has been stored; 
 the source of truth and the history explains how it got there, also once the task is archived.
 """
 
+import functools
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from app.domain.task import JsonObject, Task
+
+
+@functools.lru_cache(maxsize=1024)
+def _utc_text(at: datetime) -> str:
+    # Cached: the events of one batch share their instant, and isoformat is most of an id's cost.
+    return at.astimezone(UTC).isoformat()
 
 
 class TaskEventKind(StrEnum):
@@ -42,7 +49,7 @@ class TaskEvent(BaseModel):
     @property
     def event_id(self) -> str:
         """Stable per fact, so writing the same event twice stores it once."""
-        return f"{self.queue}/{self.task_id}/{self.attempt}/{self.kind.value}/{self.at.astimezone(UTC).isoformat()}"
+        return f"{self.queue}/{self.task_id}/{self.attempt}/{self.kind.value}/{_utc_text(self.at)}"
 
 
 def task_event(

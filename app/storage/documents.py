@@ -35,7 +35,9 @@ def format_stored_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_stored_time(text: str) -> datetime:
+    # Cached as format_stored_time is: the tasks of one batch were enqueued, claimed and finished at once.
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
