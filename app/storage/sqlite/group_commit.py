@@ -24,12 +24,11 @@ body had succeeded gets ``StoreUnavailable``; callers whose body raised keep the
 import asyncio
 import contextlib
 import sqlite3
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from app.domain.errors import StoreUnavailable
@@ -56,7 +55,10 @@ class _TransactionLost(Exception):
 class PendingWrite:
     body: Body[Any]
     answer: "asyncio.Future[Any]"
-    cancelled: threading.Event = field(default_factory=threading.Event)
+    cancelled: bool = False
+    """Set once by the loop when the caller stops waiting, read by the writer's thread. A plain attribute:
+    one store of a bool is atomic under the GIL and nothing waits on it, so a ``threading.Event`` (a lock
+    and a condition built for every write, ~3 µs) bought nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +115,12 @@ def _roll_back_to_savepoint(connection: sqlite3.Connection, error: Exception) ->
 
 
 def _run_in_savepoint(connection: sqlite3.Connection, write: PendingWrite) -> Outcome:
-    if write.cancelled.is_set():
+    if write.cancelled:
         return Raised(TransactionAbandoned())
     connection.execute("SAVEPOINT body")
     try:
         value = run_to_end(write.body(DirectStatements(connection)))
-        if write.cancelled.is_set():
+        if write.cancelled:
             raise TransactionAbandoned
     except Exception as error:
         _roll_back_to_savepoint(connection, error)
@@ -144,7 +146,7 @@ def run_group(
     try:
         _begin_immediate(
             connection,
-            abandoned=lambda: all(write.cancelled.is_set() for write in writes),
+            abandoned=lambda: all(write.cancelled for write in writes),
             budget_seconds=busy_seconds,
         )
     except Exception as error:
@@ -195,7 +197,7 @@ class GroupCommitWriter:
             result: T = await write.answer
             return result
         except asyncio.CancelledError:
-            write.cancelled.set()
+            write.cancelled = True
             raise
 
     def _send_group(self, loop: asyncio.AbstractEventLoop) -> None:
