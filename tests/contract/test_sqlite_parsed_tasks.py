@@ -1,6 +1,7 @@
 """Tasks read back from the rows this process wrote are not parsed again, and never come back stale."""
 
-from app.storage.sqlite.rows import _ParsedTasks, loads, stored, task_from_row, task_row_values
+from app.storage.document_json import loads
+from app.storage.sqlite.rows import _ParsedTasks, stored, task_from_row, task_row_values
 from tests.contract.conftest import T0, queued_task
 
 

@@ -1,16 +1,13 @@
 """Task rows: the shared JSON document plus the columns that claim, reaper and archiver queries need."""
 
 import functools
-import json
 import threading
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-import msgspec
-import orjson
-
 from app.domain.task import Metadata, Task, Version
+from app.storage import document_json
 from app.storage.documents import Document, task_from_document, task_to_document
 
 PRIMARY_TERM = 1
@@ -41,28 +38,8 @@ def micros(moment: datetime) -> int:
 
 
 def dumps(document: Document | list[Any]) -> str:
-    try:
-        return orjson.dumps(document).decode()
-    except TypeError:  # an integer wider than 64 bits, or a lone surrogate stored before those were refused
-        return json.dumps(document, separators=(",", ":"))
-
-
-# msgspec keeps integers of any width exact (orjson turns those past 64 bits into floats) at orjson's
-# speed, so one decoder reads every document without first scanning it for long runs of digits.
-_DOCUMENTS = msgspec.json.Decoder()
-
-
-def loads(text: str) -> Any:
-    try:
-        return _DOCUMENTS.decode(text)
-    except msgspec.MsgspecError:
-        # Strict JSON only; what ``dumps`` wrote through the json module (a lone surrogate as ``\ud800``)
-        # is read by the json module too.
-        return json.loads(text)
-    except RecursionError:
-        # Nesting past this thread's recursion allowance (msgspec counts Python's; orjson keeps its own
-        # limit of 1024 levels, which is what bodies were accepted under before).
-        return orjson.loads(text)
+    """Text for a document column (``document_json``: orjson, the json module for what it refuses)."""
+    return document_json.dumps(document).decode()
 
 
 def task_row_values(task: Task) -> tuple[Any, ...]:
@@ -128,7 +105,7 @@ def task_from_row(row: Any) -> Task:
     document, seq_num = row
     parsed = PARSED_TASKS.get(seq_num, document)
     if parsed is None:
-        parsed = task_from_document(loads(document), version_of(seq_num))
+        parsed = task_from_document(document_json.loads(document), version_of(seq_num))
         PARSED_TASKS.put(seq_num, document, parsed)
     return parsed
 
