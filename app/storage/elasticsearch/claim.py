@@ -20,6 +20,7 @@ from app.storage.elasticsearch.claim_stripes import WHOLE, Stripe
 from app.storage.elasticsearch.claims_in_flight import ClaimsInFlight
 from app.storage.elasticsearch.indices import IndexNames
 from app.storage.elasticsearch.recent_writes import hidden_clauses
+from app.storage.elasticsearch.search_text import DERIVED_SEARCH_FIELDS
 from app.storage.elasticsearch.writes import with_version
 from app.storage.port import ClaimOutcome
 
@@ -112,6 +113,12 @@ def _key_aggregation(window: int, after: str) -> dict[str, Any]:
     return {"keys": {"composite": composite}}
 
 
+_CANDIDATE_RESPONSE = [
+    *(f"hits.hits.{key}" for key in ("_index", "_id", "_seq_no", "_primary_term", "_source")),
+    "aggregations",
+]
+
+
 def candidate_search(
     names: IndexNames,
     queues: tuple[str, ...],
@@ -145,6 +152,10 @@ def candidate_search(
         "seq_no_primary_term": True,
         "track_total_hits": False,
         "size": min(size, MAX_CANDIDATES),
+        # Only what a candidate is built from: the derived search text repeats the args (so it doubled
+        # the hits' size for large payloads), and scores, sort values and shard counts go unread.
+        "_source": {"excludes": list(DERIVED_SEARCH_FIELDS)},
+        "filter_path": _CANDIDATE_RESPONSE,
         "query": {
             "bool": {
                 "filter": [

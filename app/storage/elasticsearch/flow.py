@@ -116,7 +116,7 @@ class ElasticsearchFlowMethods:
                     raise
                 # A queue index whose primary is still being allocated: nothing is claimable there yet.
                 return CandidatePage(tasks=[], complete=True)
-        hits = response["hits"]["hits"]
+        hits = response.get("hits", {}).get("hits", [])  # filter_path drops an empty list
         keys = [str(bucket["key"]["key"]) for bucket in _key_buckets(response)]
         candidates = [
             task

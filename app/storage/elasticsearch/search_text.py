@@ -29,6 +29,8 @@ from app.storage.documents import Document, task_to_document
 
 MAX_SEARCH_TEXT = 32 * 1024
 """Characters, per field."""
+DERIVED_SEARCH_FIELDS = ("search_text", "error_text")
+"""Keys the writer adds to a task's ``_source`` and reading ignores."""
 
 
 def _words(payload: Any) -> Iterator[str]:
