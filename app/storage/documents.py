@@ -41,6 +41,18 @@ def parse_stored_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+TASK_DOCUMENT_KEYS = frozenset(
+    {
+        "id", "queue", "retry_times", "remaining_attempts", "kind", "state", "run_at", "processing_timeout",
+        "priority", "last_enqueued_at", "metadata", "args", "context", "recurring_task_id", "last_claimed",
+        "backoff", "cancellation", "trace_context", "concurrency_key", "rate_limit_key",
+        "required_capabilities", "required_capabilities_count", "error_class", "checkpoint",
+    }
+)  # fmt: skip
+"""Every top-level key ``task_to_document`` may write; any other key in a stored document was written by
+someone else (a newer tasques, a tool) and is theirs to keep."""
+
+
 def task_to_document(task: Task) -> Document:
     document: Document = {
         "id": task.id,

@@ -8,6 +8,9 @@ largest single cost of a claim on the server. A document version is named by its
 ``_seq_no`` and ``_primary_term``; the parsed ``_source`` is kept beside the task and compared on a
 hit, so an index deleted and created again under the same name (its sequence numbers start over) can
 never hand back another document's task. Bounded by entries, oldest out first.
+
+The kept ``_source`` also serves writes: a state change is written as the whole new document plus the
+top-level keys of the stored one this code does not know (``writes``), which needs the stored one.
 """
 
 from collections import OrderedDict
@@ -16,9 +19,9 @@ from typing import Any
 from app.domain.task import Task, Version
 from app.storage.documents import Document, task_from_document
 
-CAPACITY = 1024
-"""Eight concurrent claims of 100 over-fetched five times over share most of their hits; a page is what
-one answer holds, so this keeps about two claims' worth."""
+CAPACITY = 2048
+"""Eight concurrent claims of 100, each over-fetched five times over, share most of their hits, and the
+claimed ones must still be here when their window is written."""
 
 _Key = tuple[str, str, int, int]
 
@@ -44,3 +47,11 @@ class ParsedHits:
         if len(self._entries) > self._capacity:
             self._entries.popitem(last=False)
         return task
+
+    def stored_source(self, index: str, task: Task) -> Document | None:
+        """The ``_source`` ``task`` was parsed from here (this very object, at its version), if kept."""
+        version = task.metadata.version
+        if version is None:
+            return None
+        entry = self._entries.get((index, task.id, version.seq_num, version.primary_term))
+        return entry[0] if entry is not None and entry[1] is task else None

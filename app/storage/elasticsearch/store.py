@@ -389,12 +389,14 @@ class ElasticsearchTaskStore(
         for previous, updated in changes:
             expected = previous.metadata.version
             assert expected is not None  # callers filter unversioned tasks out
+            index = self.names.queue(previous.queue)
             operations += conditional_write_operations(
                 previous,
                 updated,
-                index=self.names.queue(previous.queue),
+                index=index,
                 expected=expected,
                 scripted=self._scripted_updates,
+                stored=self._parsed_hits.stored_source(index, previous),
             )
         items = expect_items(
             await send_bulk(self._client, operations, action=action), len(changes), action=action
