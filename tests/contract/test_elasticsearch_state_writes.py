@@ -24,11 +24,17 @@ FUTURE_KEY = {"x_future": {"kept": True, "n": [1, 2]}}
 
 
 class BulkRecorder:
-    """The real engine, recording the action of every bulk line sent through it."""
+    """The real engine, recording the action of every bulk line sent through it and counting reads."""
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
         self.actions: list[str] = []
+        self.reads = 0
+
+    async def mget(self, **params: Any) -> dict[str, Any]:
+        self.reads += len(params["docs"])
+        response: dict[str, Any] = await self._inner.mget(**params)
+        return response
 
     async def bulk(self, **params: Any) -> dict[str, Any]:
         lines = bytes(params["operations"]).splitlines()
@@ -137,3 +143,29 @@ async def test_a_state_change_of_a_task_whose_stored_document_was_not_read_here_
         assert recorder.actions == ["update"]
         assert (await _stored_source(harness, "t1"))["x_future"] == FUTURE_KEY["x_future"]
         assert await store.get_task("work", "t1") == claimed
+
+
+async def test_a_finish_of_a_task_this_store_claimed_is_written_without_reading_it_back() -> None:
+    async with recorded_store(scripted_updates=True) as (harness, store, recorder):
+        await created(harness, new_task("mine", priority=5, args={"n": 1}), new_task("theirs", args={"n": 2}))
+        await _with_future_key(harness, "mine")
+        await harness.make_searchable()
+        outcome = await store.claim_tasks(ClaimRequest(queues=("work",), amount=1, at=NOW), claim_at(NOW))
+        assert [task.id for task in outcome.claimed] == ["mine"]
+        theirs = await harness.store.get_task("work", "theirs")
+        theirs = await harness.store.update_task(theirs, claim_at(NOW, "w2")(theirs))
+        recorder.actions.clear()
+
+        def done(task: Task) -> Task:
+            holder = task.last_claimed.worker_id if task.last_claimed is not None else ""
+            return task.mark_done(Claimant(worker_id=holder, lease_token=task.lease_token), at=NOW, data=None)
+
+        mine_done = await store.change_task("work", "mine", done, lambda task: [])
+        assert recorder.reads == 0
+        theirs_done = await store.change_task("work", "theirs", done, lambda task: [])
+
+        assert recorder.reads == 1  # claimed elsewhere: read first
+        assert recorder.actions == ["index", "index"]
+        assert mine_done.after == await harness.store.get_task("work", "mine")
+        assert theirs_done.after == await harness.store.get_task("work", "theirs")
+        assert (await _stored_source(harness, "mine"))["x_future"] == FUTURE_KEY["x_future"]

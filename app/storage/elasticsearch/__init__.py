@@ -59,7 +59,7 @@ Writes (``writes``, ``bulk``)
     Creation is a ``_bulk`` of ``create`` actions (create-only: a taken id is ``TaskAlreadyExists``).
     Every change is a compare-and-swap with ``if_seq_no``/``if_primary_term`` from the version read.
     A state change (claim, finish, failure, unclaim, cancel, timeout) of a task whose stored document
-    this store read (``parsed_hits`` keeps it with the parsed task) is a full-document ``index`` that
+    this store read (``known_documents`` keeps it with the parsed task) is a full-document ``index`` that
     carries over the stored top-level keys this code does not know: the engine runs a scripted update
     as a read, a merge and a full reindex, which cost the node about twice a plain ``index``. Other
     writes, and state changes whose stored document is no longer kept, follow ``scripted_updates``.

@@ -184,7 +184,7 @@ def claim_order_key(task: Task) -> tuple[int, datetime, datetime, str, str]:
 def claimable_candidates(
     hits: Iterable[dict[str, Any]], *, at: datetime, parse: Callable[[dict[str, Any]], Task]
 ) -> list[Task]:
-    """Parse hits with ``parse`` (``ParsedHits.task``), keeping those the domain agrees are claimable at
+    """Parse hits with ``parse`` (``KnownDocuments.task``), keeping those the domain agrees are claimable at
     ``at``.
 
     The domain check matters where ``run_at`` is mapped as millisecond ``date`` (indices created by

@@ -35,7 +35,7 @@ from app.storage.elasticsearch.errors import shards_starting, translated_errors
 from app.storage.elasticsearch.flow_claim import CandidatePage, FlowClaimParts
 from app.storage.elasticsearch.flow_limiters import GetTasks, LimiterRecord, LimiterRecords
 from app.storage.elasticsearch.indices import IndexNames
-from app.storage.elasticsearch.parsed_hits import ParsedHits
+from app.storage.elasticsearch.known_documents import KnownDocuments
 from app.storage.elasticsearch.recent_writes import RecentWrites
 from app.storage.elasticsearch.writes import response_version
 from app.storage.flow_planning import KeyRotation
@@ -58,7 +58,7 @@ class ElasticsearchFlowMethods:
     _random: Random
     _rotation: KeyRotation
     _recent_writes: RecentWrites
-    _parsed_hits: ParsedHits
+    _known_documents: KnownDocuments
     _membership: ClaimerMembership
 
     @property
@@ -120,7 +120,7 @@ class ElasticsearchFlowMethods:
         keys = [str(bucket["key"]["key"]) for bucket in _key_buckets(response)]
         candidates = [
             task
-            for task in claimable_candidates(hits, at=request.at, parse=self._parsed_hits.task)
+            for task in claimable_candidates(hits, at=request.at, parse=self._known_documents.task)
             if not self._recent_writes.is_stale(task)
         ]
         if self._others_claim() and not request.flow.rules.empty:

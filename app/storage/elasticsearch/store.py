@@ -41,9 +41,9 @@ from app.storage.elasticsearch.events import ElasticsearchEventMethods
 from app.storage.elasticsearch.flow import ElasticsearchFlowMethods
 from app.storage.elasticsearch.flow_claim import FlowClaim
 from app.storage.elasticsearch.indices import IndexNames
+from app.storage.elasticsearch.known_documents import KnownDocuments
 from app.storage.elasticsearch.locks import ElasticsearchLockMethods
 from app.storage.elasticsearch.maintenance import ElasticsearchMaintenanceMethods
-from app.storage.elasticsearch.parsed_hits import ParsedHits
 from app.storage.elasticsearch.pipelines import ElasticsearchPipelineMethods
 from app.storage.elasticsearch.push_workers import ElasticsearchPushWorkerMethods
 from app.storage.elasticsearch.queue_controls import ElasticsearchQueueControlMethods
@@ -132,7 +132,7 @@ class ElasticsearchTaskStore(
         self._random = random or Random()
         self._rotation = KeyRotation()
         self._recent_writes = RecentWrites()
-        self._parsed_hits = ParsedHits()
+        self._known_documents = KnownDocuments()
         self._membership = ClaimerMembership(client, self.names.flow_control)
 
     @classmethod
@@ -221,7 +221,7 @@ class ElasticsearchTaskStore(
         results: list[Task | TaskNotFound] = []
         for (queue, task_id), doc in zip(keys, response["docs"], strict=True):
             if doc.get("found") and not is_tombstone(doc["_source"]):
-                results.append(self._parsed_hits.task(doc))
+                results.append(self._known_documents.task(doc))
                 continue
             try:  # missing, archived or in a missing index: the single read knows every case
                 results.append(await self.get_task(queue, task_id))
@@ -235,7 +235,7 @@ class ElasticsearchTaskStore(
         record pruned."""
         live = await realtime_reads(self._client).get(self.names.queue(queue), task_id, action="get task")
         if live is not None and not is_tombstone(live["_source"]):
-            return self._parsed_hits.task(live)
+            return self._known_documents.task(live)
         archived = await self._read_archived(queue, task_id, live["_source"] if live is not None else None)
         if archived is None:
             raise TaskNotFound(queue, task_id)
@@ -265,6 +265,11 @@ class ElasticsearchTaskStore(
         events_for: Callable[[Task], Sequence[TaskEvent]],
     ) -> TaskChange:
         return await change_in_steps(self, queue, task_id, transition, events_for)
+
+    def held_task(self, queue: str, task_id: str) -> Task | None:
+        """The task as this store last wrote it while claimed (``known_documents``), for ``task_changes``
+        to start from instead of reading it back; the compare-and-swap on its version still decides."""
+        return self._known_documents.claimed(self.names.queue(queue), task_id)
 
     async def update_tasks(
         self, changes: Sequence[tuple[Task, Task]], *, events: Sequence[Sequence[TaskEvent]] | None = None
@@ -396,13 +401,31 @@ class ElasticsearchTaskStore(
                 index=index,
                 expected=expected,
                 scripted=self._scripted_updates,
-                stored=self._parsed_hits.stored_source(index, previous),
+                stored=self._known_documents.stored_source(index, previous),
             )
         items = expect_items(
             await send_bulk(self._client, operations, action=action), len(changes), action=action
         )
         self._remember_claim_changes(changes, items)
+        self._remember_written(changes, operations, items)
         return items
+
+    def _remember_written(
+        self,
+        changes: Sequence[tuple[Task, Task]],
+        operations: Sequence[dict[str, Any]],
+        items: Sequence[BulkItem],
+    ) -> None:
+        """Keep what each write stored (``known_documents``): the task at its new version, and the whole
+        document when the write sent one. Every change is two lines: the action, then its body."""
+        for position, ((previous, updated), item) in enumerate(zip(changes, items, strict=True)):
+            index = self.names.queue(previous.queue)
+            if item.succeeded and item.version is not None:
+                action, body = operations[2 * position], operations[2 * position + 1]
+                document = body if "index" in action else None
+                self._known_documents.written(index, with_version(updated, item.version), document=document)
+            elif item.conflicted or item.missing:
+                self._known_documents.forget_claimed(index, previous.id)
 
     def _remember_claim_changes(
         self, changes: Sequence[tuple[Task, Task]], items: Sequence[BulkItem]
