@@ -401,7 +401,7 @@ class ElasticsearchTaskStore(
                 index=index,
                 expected=expected,
                 scripted=self._scripted_updates,
-                stored=self._known_documents.stored_source(index, previous),
+                unknown_keys=self._known_documents.unknown_keys(index, previous),
             )
         items = expect_items(
             await send_bulk(self._client, operations, action=action), len(changes), action=action

@@ -14,17 +14,14 @@ from typing import Any
 import orjson
 
 from app.domain.task import Task, Version
-from app.storage.documents import TASK_DOCUMENT_KEYS, Document, task_to_document
-from app.storage.elasticsearch.search_text import DERIVED_SEARCH_FIELDS, indexed_task_document
+from app.storage.documents import Document, task_to_document
+from app.storage.elasticsearch.search_text import indexed_task_document
 
 # One constant source: ES compiles it once and caches it, whatever the params.
 APPLY_CHANGES_SCRIPT = (
     "for (def entry : params['changes'].entrySet()) { ctx._source[entry.getKey()] = entry.getValue(); } "
     "for (def key : params['removed']) { ctx._source.remove(key); }"
 )
-
-
-_WRITTEN_KEYS = TASK_DOCUMENT_KEYS | frozenset(DERIVED_SEARCH_FIELDS)
 
 
 def with_version(task: Task, version: Version) -> Task:
@@ -85,12 +82,13 @@ def conditional_write_operations(
     index: str,
     expected: Version,
     scripted: bool,
-    stored: Document | None = None,
+    unknown_keys: Document | None = None,
 ) -> list[dict[str, Any]]:
     """The bulk lines of one compare-and-swap write of ``previous`` (at ``expected``) to ``updated``.
 
-    A state change whose stored ``_source`` is known (``stored``, as read at ``expected``) is a full
-    ``index`` of the new document plus the stored top-level keys this code does not know, which a
+    A state change whose stored ``_source`` is known here is a full ``index`` of the new document plus
+    that document's top-level keys this code does not write (``unknown_keys``, as read at ``expected``),
+    which a
     scripted update would have left alone. A state change rewrites most keys anyway, and the engine runs
     a scripted update as a read of the stored document, a merge and a full reindex: on OpenSearch 2.19
     that cost the node about twice the CPU of the plain ``index`` per claim and finish. Other writes
@@ -102,9 +100,8 @@ def conditional_write_operations(
         "if_seq_no": expected.seq_num,
         "if_primary_term": expected.primary_term,
     }
-    if stored is not None and (previous.state != updated.state or not scripted):
-        kept = {key: value for key, value in stored.items() if key not in _WRITTEN_KEYS}
-        return [{"index": target}, {**kept, **indexed_task_document(updated)}]
+    if unknown_keys is not None and (previous.state != updated.state or not scripted):
+        return [{"index": target}, {**unknown_keys, **indexed_task_document(updated)}]
     if not scripted:
         return [{"index": target}, indexed_task_document(updated)]
     changes, removed = document_changes(*_scripted_documents(previous, updated))
