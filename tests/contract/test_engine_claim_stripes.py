@@ -5,6 +5,7 @@ peer that stops beating drops out without the test waiting for it.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from app.clock import FrozenClock
 from app.storage.elasticsearch import ElasticsearchTaskStore
@@ -127,3 +128,41 @@ async def test_four_striped_servers_claiming_at_once_claim_every_task_once() -> 
 
         assert len(claimed) == total
         assert set(claimed.values()) == {0, 1, 2, 3}
+
+
+class SearchSizes:
+    """The real engine, recording the ``size`` of every search sent through it."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.sizes: list[int] = []
+
+    async def search(self, **params: Any) -> dict[str, Any]:
+        self.sizes.append(int(params.get("size", 10)))
+        response: dict[str, Any] = await self._inner.search(**params)
+        return response
+
+    async def close(self) -> None:
+        """The harness closes the real client."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+async def test_striped_servers_over_fetch_for_their_stripe_without_the_contended_widening() -> None:
+    async with elasticsearch_harness() as harness:
+        await seed(harness, 400)
+        clock = FrozenClock(NOW)
+        members = [membership(harness, clock, "a"), membership(harness, clock, "b")]
+        await known_to_each_other(harness, *members)
+        recorder = SearchSizes(harness.client)
+        store = ElasticsearchTaskStore(recorder, index_prefix=harness.index_prefix)
+        store._membership = members[0]
+
+        outcome = await store.claim_tasks(ClaimRequest(queues=("work",), amount=50, at=NOW), claim_by("a"))
+
+        assert len(outcome.claimed) == 50
+        assert {stripe_of(task, count=2) for task in outcome.claimed} == {0}
+        # The default multiplier (5) is above 2 x 2 servers: 250 hits, where the widening for contention
+        # made it 1,000 (and 2,000 for claims of 100), each fetched, decoded and parsed.
+        assert recorder.sizes == [250]

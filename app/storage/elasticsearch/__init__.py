@@ -114,7 +114,8 @@ Claiming (``claim``)
        within three beats; ``claimer_membership``); with ``n`` live claimers, the one at index ``i`` of
        their sorted ids writes first to the hits whose CRC-32 of (queue, id) is ``i`` mod ``n``, within
        each priority run, and to the others' only when its own cannot fill the claim
-       (``claim_stripes``); the search over-fetches at least ``2n`` times the amount. A lone server
+       (``claim_stripes``); the search over-fetches ``max(claim_search_multiplier, 2n)`` times the
+       amount, not widened further under contention (the stripes keep first windows apart). A lone server
        claims exactly as in 1-4. Under contention (another live claimer, or a write lost to another
        server within the last minute), each window's hits are read back by a realtime
        multi-get before their ``_bulk`` and the ones another server took since the refresh are dropped

@@ -13,7 +13,8 @@ search's own filter does the work.
 Other servers' claims are unknown to this registry until a compare-and-swap on one of them is lost. A
 store that lost one within the last minute counts as contended, and its claims then read the candidates'
 current versions with a realtime multi-get before writing (the search may be a refresh behind the other
-servers' claims) and spread their first window at random over a wider over-fetch (``flow``).
+servers' claims) and spread their first window at random, over a wider over-fetch where no stripes
+keep the servers apart (``flow``).
 
 The registry also holds the candidates this store's claims are writing at this moment
 (``claims_in_flight``): the search leaves them out as well, so concurrent claims on one server reach
