@@ -32,6 +32,15 @@ async def known_to_each_other(harness: ElasticsearchHarness, *members: ClaimerMe
         await member.beat()
 
 
+async def two_live_claimers_over(harness: ElasticsearchHarness, *, tasks: int) -> list[ClaimerMembership]:
+    """``tasks`` queued tasks, and claimers "a" and "b" that know each other (stripes 0 and 1 of 2)."""
+    await seed(harness, tasks)
+    clock = FrozenClock(NOW)
+    members = [membership(harness, clock, "a"), membership(harness, clock, "b")]
+    await known_to_each_other(harness, *members)
+    return members
+
+
 def striped_store(harness: ElasticsearchHarness, member: ClaimerMembership) -> ElasticsearchTaskStore:
     store = harness.sibling_store()
     store._membership = member
@@ -69,10 +78,7 @@ async def test_a_claimer_that_leaves_drops_out_at_the_next_beat() -> None:
 
 async def test_with_two_live_servers_each_claims_only_its_own_stripe_while_it_has_candidates() -> None:
     async with elasticsearch_harness() as harness:
-        await seed(harness, 400)
-        clock = FrozenClock(NOW)
-        members = [membership(harness, clock, "a"), membership(harness, clock, "b")]
-        await known_to_each_other(harness, *members)
+        members = await two_live_claimers_over(harness, tasks=400)
         stores = [striped_store(harness, member) for member in members]
         request = ClaimRequest(queues=("work",), amount=50, at=NOW)
 
@@ -151,10 +157,7 @@ class SearchSizes:
 
 async def test_striped_servers_over_fetch_for_their_stripe_without_the_contended_widening() -> None:
     async with elasticsearch_harness() as harness:
-        await seed(harness, 400)
-        clock = FrozenClock(NOW)
-        members = [membership(harness, clock, "a"), membership(harness, clock, "b")]
-        await known_to_each_other(harness, *members)
+        members = await two_live_claimers_over(harness, tasks=400)
         recorder = SearchSizes(harness.client)
         store = ElasticsearchTaskStore(recorder, index_prefix=harness.index_prefix)
         store._membership = members[0]
