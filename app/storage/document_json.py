@@ -7,6 +7,7 @@ lone surrogate as ``\\ud800``, a 100-digit integer) still round-trips as it alwa
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -15,11 +16,13 @@ import orjson
 _DECODER = msgspec.json.Decoder()
 
 
-def dumps(document: Any) -> bytes:
+def dumps(document: Any, *, default: Callable[[Any], Any] | None = None, sort_keys: bool = False) -> bytes:
+    """Compact JSON; ``default`` converts what neither encoder knows (as both modules' ``default``)."""
     try:
-        return orjson.dumps(document)
+        return orjson.dumps(document, default=default, option=orjson.OPT_SORT_KEYS if sort_keys else None)
     except TypeError:  # an integer wider than 64 bits, a lone surrogate, or a type orjson does not know
-        return json.dumps(document, separators=(",", ":")).encode()
+        # ASCII escapes: a lone surrogate has no UTF-8 form.
+        return json.dumps(document, default=default, sort_keys=sort_keys, separators=(",", ":")).encode()
 
 
 def loads(text: str | bytes) -> Any:

@@ -6,12 +6,10 @@ read and written by ``app.storage.document_json`` (the client's json-module seri
 of a server's CPU under a claim and finish load, most of it parsing candidate hits).
 """
 
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import orjson
 from elasticsearch import ApiError, AsyncElasticsearch, JsonSerializer, TransportError
 
 from app.storage import document_json
@@ -34,12 +32,7 @@ class DocumentJsonSerializer(JsonSerializer):
         return document_json.loads(data)
 
     def json_dumps(self, data: Any) -> bytes:
-        try:
-            return orjson.dumps(data, default=self.default)
-        except TypeError:
-            # An integer wider than 64 bits or a lone surrogate: the json module writes those, with ASCII
-            # escapes since a lone surrogate has no UTF-8 form (the client wraps its errors).
-            return json.dumps(data, default=self.default, separators=(",", ":")).encode()
+        return document_json.dumps(data, default=self.default)  # the client wraps its errors
 
 
 @asynccontextmanager

@@ -9,13 +9,11 @@ policies have no ``_meta``, so the tasques version rides in the description. JSO
 under a claim and finish load, most of it parsing candidate hits).
 """
 
-import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import orjson
 from opensearchpy import AsyncOpenSearch, JSONSerializer, SerializationError, TransportError
 
 from app.storage import document_json
@@ -58,13 +56,7 @@ class DocumentJsonSerializer(JSONSerializer):
             return data
         try:
             # Text, as the client's own: it joins bulk lines given as a list with "\n".join.
-            return orjson.dumps(data, default=self.default).decode()
-        except TypeError:
-            pass
-        # An integer wider than 64 bits or a lone surrogate: the json module writes those, with ASCII
-        # escapes since a lone surrogate has no UTF-8 form.
-        try:
-            return json.dumps(data, default=self.default, separators=(",", ":"))
+            return document_json.dumps(data, default=self.default).decode()
         except (ValueError, TypeError) as error:
             raise SerializationError(data, error) from error
 

@@ -8,12 +8,10 @@ a key would keep the old key. Documents carry the derived search fields (``searc
 like any other key.
 """
 
-import json
 from typing import Any
 
-import orjson
-
 from app.domain.task import Task, Version
+from app.storage import document_json
 from app.storage.documents import Document, task_to_document
 from app.storage.elasticsearch.search_text import indexed_task_document
 
@@ -39,10 +37,7 @@ def create_operations(task: Task, *, index: str) -> list[dict[str, Any]]:
 
 def _canonical(value: Any) -> bytes:
     # Python's == holds True == 1 == 1.0; JSON text tells them apart.
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # an integer wider than 64 bits or a lone surrogate
-        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+    return document_json.dumps(value, sort_keys=True)
 
 
 def document_changes(before: Document, after: Document) -> tuple[Document, list[str]]:
@@ -88,11 +83,10 @@ def conditional_write_operations(
 
     A state change whose stored ``_source`` is known here is a full ``index`` of the new document plus
     that document's top-level keys this code does not write (``unknown_keys``, as read at ``expected``),
-    which a
-    scripted update would have left alone. A state change rewrites most keys anyway, and the engine runs
-    a scripted update as a read of the stored document, a merge and a full reindex: on OpenSearch 2.19
-    that cost the node about twice the CPU of the plain ``index`` per claim and finish. Other writes
-    (reports, checkpoints) stay scripted, so a heartbeat never re-sends the args.
+    which a scripted update would have left alone. A state change rewrites most keys anyway, and the
+    engine runs a scripted update as a read of the stored document, a merge and a full reindex: on
+    OpenSearch 2.19 that cost the node about twice the CPU of the plain ``index`` per claim and finish.
+    Other writes (reports, checkpoints) stay scripted, so a heartbeat never re-sends the args.
     """
     target = {
         "_index": index,
