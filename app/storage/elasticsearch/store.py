@@ -406,37 +406,32 @@ class ElasticsearchTaskStore(
         items = expect_items(
             await send_bulk(self._client, operations, action=action), len(changes), action=action
         )
-        self._remember_claim_changes(changes, items)
-        self._remember_written(changes, operations, items)
+        self._remember(changes, operations, items)
         return items
 
-    def _remember_written(
+    def _remember(
         self,
         changes: Sequence[tuple[Task, Task]],
         operations: Sequence[dict[str, Any]],
         items: Sequence[BulkItem],
     ) -> None:
-        """Keep what each write stored (``known_documents``): the task at its new version, and the whole
-        document when the write sent one. Every change is two lines: the action, then its body."""
+        """What these writes did, for the next claims (``recent_writes``: which tasks left or re-entered
+        the claimable states) and the next writes (``known_documents``: each task at its new version, and
+        the whole document when the write sent one). Every change is two lines: the action, then its
+        body."""
         for position, ((previous, updated), item) in enumerate(zip(changes, items, strict=True)):
-            index = self.names.queue(previous.queue)
-            if item.succeeded and item.version is not None:
-                action, body = operations[2 * position], operations[2 * position + 1]
-                document = body if "index" in action else None
-                self._known_documents.written(index, with_version(updated, item.version), document=document)
-            elif item.conflicted or item.missing:
-                self._known_documents.forget_claimed(index, previous.id)
-
-    def _remember_claim_changes(
-        self, changes: Sequence[tuple[Task, Task]], items: Sequence[BulkItem]
-    ) -> None:
-        """Tell ``recent_writes`` which tasks left or re-entered the claimable states by these writes."""
-        for (previous, updated), item in zip(changes, items, strict=True):
+            ((kind, target),) = operations[2 * position].items()
+            index = target["_index"]
             was_claimable = previous.state in CLAIMABLE_STATES
             if item.succeeded and item.version is not None:
+                written = with_version(updated, item.version)
+                document = operations[2 * position + 1] if kind == "index" else None
+                self._known_documents.written(index, written, document=document)
                 if updated.state in CLAIMABLE_STATES:
                     self._recent_writes.released([updated])
                 elif was_claimable:
-                    self._recent_writes.taken(with_version(updated, item.version))
-            elif item.conflicted and was_claimable:
-                self._recent_writes.lost(previous)
+                    self._recent_writes.taken(written)
+            elif item.conflicted or item.missing:
+                self._known_documents.forget_claimed(index, previous.id)
+                if item.conflicted and was_claimable:
+                    self._recent_writes.lost(previous)
