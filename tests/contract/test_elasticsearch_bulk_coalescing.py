@@ -22,18 +22,18 @@ from app.storage.elasticsearch.bulk_coalescer import BulkCoalescer
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.elasticsearch.engine_connect import connect_engine
 from tests.contract.conftest import T0, queued_task
-from tests.support.elasticsearch import elasticsearch_harness, engine_under_test
+from tests.support.elasticsearch import ForwardingEngine, elasticsearch_harness, engine_under_test
 
 WRITERS = 12
 CLOSED_PORT_URL = "http://127.0.0.1:9"
 DEADLOCK_GUARD_SECONDS = 30.0
 
 
-class BulkCountingEngine:
+class BulkCountingEngine(ForwardingEngine):
     """The real engine, with a count of the ``_bulk`` requests sent and the actions each carried."""
 
     def __init__(self, inner: SearchEngine) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self.bulk_lines: list[int] = []
         self.mget_docs: list[int] = []
 
@@ -45,14 +45,8 @@ class BulkCountingEngine:
         self.mget_docs.append(len(params["docs"]))
         return await self._inner.mget(**params)
 
-    async def close(self) -> None:
-        """The harness closes the real client."""
-
     async def inner_close(self) -> None:
         await self._inner.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
 
 @dataclass

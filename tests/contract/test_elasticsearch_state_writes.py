@@ -16,18 +16,19 @@ import pytest
 
 from app.domain.task import Claimant, Task
 from app.storage.elasticsearch import ElasticsearchTaskStore
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.port import ClaimRequest
 from tests.contract.test_elasticsearch_specifics import NOW, claim_at, created, new_task
-from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
+from tests.support.elasticsearch import ElasticsearchHarness, ForwardingEngine, elasticsearch_harness
 
 FUTURE_KEY = {"x_future": {"kept": True, "n": [1, 2]}}
 
 
-class BulkRecorder:
+class BulkRecorder(ForwardingEngine):
     """The real engine, recording the action of every bulk line sent through it and counting reads."""
 
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
+    def __init__(self, inner: SearchEngine) -> None:
+        super().__init__(inner)
         self.actions: list[str] = []
         self.reads = 0
 
@@ -45,12 +46,6 @@ class BulkRecorder:
             position += 1 if kind == "delete" else 2
         response: dict[str, Any] = await self._inner.bulk(**params)
         return response
-
-    async def close(self) -> None:
-        """The harness closes the real client."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
 
 @asynccontextmanager

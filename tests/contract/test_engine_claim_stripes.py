@@ -11,9 +11,10 @@ from app.clock import FrozenClock
 from app.storage.elasticsearch import ElasticsearchTaskStore
 from app.storage.elasticsearch.claim_stripes import Stripe, stripe_of
 from app.storage.elasticsearch.claimer_membership import DEFAULT_INTERVAL, MISSED_BEATS, ClaimerMembership
+from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.port import ClaimRequest
 from tests.contract.test_engine_claims import NOW, claim_by, claim_every_task_once, seed
-from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
+from tests.support.elasticsearch import ElasticsearchHarness, ForwardingEngine, elasticsearch_harness
 
 PAST_LIVENESS = DEFAULT_INTERVAL * MISSED_BEATS + timedelta(seconds=1)
 
@@ -136,23 +137,17 @@ async def test_four_striped_servers_claiming_at_once_claim_every_task_once() -> 
         assert set(claimed.values()) == {0, 1, 2, 3}
 
 
-class SearchSizes:
+class SearchSizes(ForwardingEngine):
     """The real engine, recording the ``size`` of every search sent through it."""
 
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
+    def __init__(self, inner: SearchEngine) -> None:
+        super().__init__(inner)
         self.sizes: list[int] = []
 
     async def search(self, **params: Any) -> dict[str, Any]:
         self.sizes.append(int(params.get("size", 10)))
         response: dict[str, Any] = await self._inner.search(**params)
         return response
-
-    async def close(self) -> None:
-        """The harness closes the real client."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
 
 async def test_striped_servers_over_fetch_for_their_stripe_without_the_contended_widening() -> None:

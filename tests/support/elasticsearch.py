@@ -159,6 +159,20 @@ async def engine_under_test() -> EngineUnderTest:
     return await asyncio.to_thread(running_engine)
 
 
+class ForwardingEngine:
+    """The real engine behind a store under test: every call is forwarded, and subclasses record the
+    calls they override. Closing the store leaves the real client to the harness, which closes it."""
+
+    def __init__(self, inner: SearchEngine) -> None:
+        self._inner = inner
+
+    async def close(self) -> None:
+        """The harness closes the real client."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 @dataclass
 class ElasticsearchHarness:
     store: ElasticsearchTaskStore
