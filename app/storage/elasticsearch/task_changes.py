@@ -57,7 +57,7 @@ async def _write_change(
     except (VersionConflict, TaskNotFound):
         pass  # the document moved on without us, or it is our own write replayed: the read decides
     current = await store.get_task(queue, task_id)
-    if _unversioned(current) == _unversioned(intended):
+    if _is_the_change(current, intended):
         return held, current
     return await _read_then_write(store, current, transition)
 
@@ -70,7 +70,7 @@ async def _read_then_write(
         return before, await store.update_task(before, intended)
     except VersionConflict:
         current = await store.get_task(before.queue, before.id)
-        if _unversioned(current) != _unversioned(intended):
+        if not _is_the_change(current, intended):
             raise
         return before, current
 
@@ -84,6 +84,11 @@ def _held_transition(held: Task | None, transition: Callable[[Task], Task]) -> T
         return transition(held)
     except TasquesError:
         return None
+
+
+def _is_the_change(current: Task, intended: Task) -> bool:
+    """The stored task is exactly the change we sent, whatever its version: our own write, replayed."""
+    return _unversioned(current) == _unversioned(intended)
 
 
 def _unversioned(task: Task) -> Task:
