@@ -51,7 +51,10 @@ class ServerSettings(_Section):
     # flight is closed to make room.
     header_timeout: GoDuration = timedelta(seconds=10)
     max_header_bytes: int = Field(default=64 * 1024, ge=4096)
-    keep_alive_timeout: GoDuration = timedelta(seconds=5)
+    # Longer than the idle expiry of common clients and load balancers (httpx 5 s, aiohttp 15 s, AWS
+    # ALB 60 s): the side that closes an idle connection must be the client, else a request sent on it
+    # just as the server closes it fails with a reset (a 502 behind a balancer) instead of being answered.
+    keep_alive_timeout: GoDuration = timedelta(seconds=75)
     max_connections: int = Field(default=1000, ge=1)
 
 

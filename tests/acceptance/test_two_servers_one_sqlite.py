@@ -232,7 +232,11 @@ async def fetch_final_states(
             client = clients[planned.index % len(clients)]
             return planned.id, await client.get(f"/tasques/{QUEUE}/{planned.id}")
 
-    return dict(await asyncio.gather(*(fetch(planned) for planned in plan)))
+    # A task group, not gather: one failed GET cancels the rest before the clients close, so no
+    # request is left holding a socket for a later test to find unclosed.
+    async with asyncio.TaskGroup() as group:
+        fetches = [group.create_task(fetch(planned)) for planned in plan]
+    return dict(task.result() for task in fetches)
 
 
 def final_state_problems(planned: PlannedTask, response: httpx.Response, ledger: Ledger) -> list[str]:

@@ -1,13 +1,17 @@
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from httpx._config import DEFAULT_LIMITS
 from pydantic import BaseModel, ValidationError
 
 from app.config import Settings, load_settings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.yaml"
+# The default idle timeout of an AWS application load balancer in front of the servers.
+AWS_LOAD_BALANCER_IDLE_TIMEOUT = timedelta(seconds=60)
 
 
 def _leaf_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
@@ -75,3 +79,12 @@ def test_secrets_do_not_print(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "hunter2" not in repr(settings)
     assert settings.storage.elasticsearch.password is not None
     assert settings.storage.elasticsearch.password.get_secret_value() == "hunter2"
+
+
+def test_idle_connections_are_closed_by_the_client_first_with_the_default_keep_alive() -> None:
+    """A request sent on a pooled connection just as the server closes it fails with a reset, so the
+    server must keep an idle connection longer than a client's pool does (httpx's default expiry)."""
+    assert DEFAULT_LIMITS.keepalive_expiry is not None
+    client_expiry = timedelta(seconds=DEFAULT_LIMITS.keepalive_expiry)
+
+    assert Settings().server.keep_alive_timeout > max(2 * client_expiry, AWS_LOAD_BALANCER_IDLE_TIMEOUT)
