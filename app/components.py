@@ -19,6 +19,7 @@ from app.api.rendering import claimed_task_document
 from app.clock import Clock, SystemClock
 from app.config import Settings, load_settings
 from app.domain.errors import StoreUnavailable
+from app.garbage_collection import apply_gc_threshold
 from app.maintenance.admin_jobs import AdminJobRunner
 from app.maintenance.archiver import Archiver
 from app.maintenance.dead_letters import DeadLetterExpirer
@@ -369,4 +370,6 @@ def build_app(components: Components) -> FastAPI:
 
 def create_app_from_environment() -> FastAPI:
     """uvicorn factory: settings from ``TASQUES_CONFIG`` and ``TASQUES_*`` (used by ``tasques serve``)."""
-    return build_app(build_components(load_settings()))
+    settings = load_settings()
+    apply_gc_threshold(settings.server.gc_threshold)
+    return build_app(build_components(settings))

@@ -19,6 +19,7 @@ from app.cli.kibana_import import KibanaImportFailed, import_saved_objects
 from app.cli.kibana_objects import render_ndjson
 from app.config import CONFIG_PATH_VARIABLE, Settings, load_settings
 from app.domain.errors import TasquesError
+from app.garbage_collection import apply_gc_threshold
 from app.observability.logs import logging_config
 
 _console = Console(stderr=True)
@@ -58,6 +59,7 @@ def serve(
         return
     from app.components import build_app, build_components
 
+    apply_gc_threshold(settings.server.gc_threshold)
     components = build_components(settings)
     server = ClaimStoppingServer(
         GuardedConfig(build_app(components), **options), shutdown_began=components.begin_shutdown
