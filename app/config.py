@@ -57,8 +57,8 @@ class ServerSettings(_Section):
     keep_alive_timeout: GoDuration = timedelta(seconds=75)
     max_connections: int = Field(default=1000, ge=1)
     # The server process's gc.set_threshold. With CPython's (700, 10, 10) a server under load ran a young
-    # collection every few requests and a full one, over every cached task, about once a second: 15 % of
-    # its CPU, finding almost no garbage (BENCHMARKS.md). A first number of 0 turns collection off.
+    # collection every few requests and a full one, over every cached task, about once a second: 10-16 %
+    # of its time, finding almost no garbage (BENCHMARKS.md). A first number of 0 turns collection off.
     gc_threshold: tuple[NonNegativeInt, NonNegativeInt, NonNegativeInt] = (50_000, 10, 10)
 
 
