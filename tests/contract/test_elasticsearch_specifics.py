@@ -961,9 +961,17 @@ async def test_search_misses_unrefreshed_writes_while_realtime_get_sees_them() -
         outcome = await harness.sibling_store().claim_tasks(request, claim_at(NOW))
         assert [task.id for task in outcome.claimed] == ["first"]
 
-        # The claim is not refreshed either: a second server still sees "first" queued and loses the CAS.
+        # The claim is not refreshed either: a search still shows "first" queued, a realtime get claimed.
+        index = f"{harness.index_prefix}queue-work"
+        searched = await harness.rest("POST", f"/{index}/_search", {"query": {"ids": {"values": ["first"]}}})
+        assert [hit["_source"]["state"] for hit in searched["hits"]["hits"]] == ["queued"]
+        assert (await harness.rest("GET", f"/{index}/_doc/first", realtime=True))["_source"][
+            "state"
+        ] == "claimed"
+        # So a second server gets nothing: the first one's claimer heartbeat (written with a refresh) tells
+        # it another server claims, and it checks its candidates' realtime versions before writing.
         rival = await harness.sibling_store().claim_tasks(request, claim_at(NOW, "w2"))
-        assert (rival.claimed, rival.conflicts) == ([], 1)
+        assert (rival.claimed, rival.conflicts) == ([], 0)
 
         await harness.make_searchable()
         late = await harness.sibling_store().claim_tasks(request, claim_at(NOW, "w2"))

@@ -4,19 +4,26 @@ On a real node: heartbeats are searched, so a peer shows up after a refresh; clo
 peer that stops beating drops out without the test waiting for it.
 """
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
 from app.clock import FrozenClock
 from app.storage.elasticsearch import ElasticsearchTaskStore
 from app.storage.elasticsearch.claim_stripes import Stripe, stripe_of
-from app.storage.elasticsearch.claimer_membership import DEFAULT_INTERVAL, MISSED_BEATS, ClaimerMembership
+from app.storage.elasticsearch.claimer_membership import (
+    DEFAULT_INTERVAL,
+    MISSED_BEATS,
+    RECHECKS_PER_INTERVAL,
+    ClaimerMembership,
+)
 from app.storage.elasticsearch.engine import SearchEngine
 from app.storage.port import ClaimRequest
 from tests.contract.test_engine_claims import NOW, claim_by, claim_every_task_once, seed
 from tests.support.elasticsearch import ElasticsearchHarness, ForwardingEngine, elasticsearch_harness
 
 PAST_LIVENESS = DEFAULT_INTERVAL * MISSED_BEATS + timedelta(seconds=1)
+RECHECK_DELAY = DEFAULT_INTERVAL / RECHECKS_PER_INTERVAL
 
 
 def membership(harness: ElasticsearchHarness, clock: FrozenClock, claimer_id: str) -> ClaimerMembership:
@@ -62,6 +69,80 @@ async def test_two_claimers_see_each_other_and_one_that_stops_beating_drops_out(
         await first.beat()
 
         assert list(first.live) == ["a"]
+
+
+async def test_a_beat_is_seen_by_the_next_search_without_waiting_for_a_refresh() -> None:
+    async with elasticsearch_harness() as harness:
+        clock = FrozenClock(NOW)
+        first, second = membership(harness, clock, "a"), membership(harness, clock, "b")
+
+        await first.beat()
+        await second.beat()
+
+        assert second.live == ("a", "b")
+
+
+async def test_servers_that_start_together_see_each_other_a_quarter_interval_later() -> None:
+    async with elasticsearch_harness() as harness:
+        clock = FrozenClock(NOW)
+        first, second = membership(harness, clock, "a"), membership(harness, clock, "b")
+        await first.beat()  # before "b" beat: alone, for now
+        await second.beat()
+
+        clock.advance(RECHECK_DELAY)
+
+        assert (await first.stripe(), await second.stripe()) == (Stripe(0, 2), Stripe(1, 2))
+
+
+async def test_claims_waiting_on_a_first_beat_use_its_view_not_a_lone_one() -> None:
+    async with elasticsearch_harness() as harness:
+        clock = FrozenClock(NOW)
+        await membership(harness, clock, "a").beat()
+        newcomer = membership(harness, clock, "b")
+
+        stripes = await asyncio.gather(*(newcomer.stripe() for _ in range(3)))
+
+        assert stripes == [Stripe(1, 2)] * 3
+
+
+async def test_a_recheck_brings_a_settled_view_s_next_beat_forward_to_a_quarter_interval() -> None:
+    async with elasticsearch_harness() as harness:
+        clock = FrozenClock(NOW)
+        settled = membership(harness, clock, "a")
+        await settled.beat()
+        clock.advance(RECHECK_DELAY)
+        await settled.stripe()  # the second look: still alone, so the regular interval again
+        await membership(harness, clock, "b").beat()
+
+        clock.advance(RECHECK_DELAY)
+        assert (await settled.stripe(), settled.live) == (Stripe(0, 1), ("a",))
+
+        settled.recheck_soon()
+
+        assert (await settled.stripe(), settled.live) == (Stripe(0, 2), ("a", "b"))
+
+
+async def test_a_claim_that_loses_writes_to_an_unseen_server_rechecks_membership_soon() -> None:
+    async with elasticsearch_harness() as harness:
+        await seed(harness, 100)
+        clock = FrozenClock(NOW)
+        old_timer, newcomer = membership(harness, clock, "a"), membership(harness, clock, "b")
+        await old_timer.beat()
+        clock.advance(RECHECK_DELAY)
+        await old_timer.stripe()  # its second look: alone still, so the regular interval again
+        stores = [striped_store(harness, old_timer), striped_store(harness, newcomer)]
+        request = ClaimRequest(queues=("work",), amount=100, at=NOW)
+        taken_by_newcomer = await stores[1].claim_tasks(request, claim_by("newcomer"))
+        assert newcomer.live == ("a", "b")
+        assert old_timer.live == ("a",)
+
+        # Before any refresh, the old timer's search still shows the tasks the newcomer took.
+        outcome = await stores[0].claim_tasks(request, claim_by("old-timer"))
+        clock.advance(RECHECK_DELAY)
+        await stores[0].claim_tasks(request, claim_by("old-timer"))
+
+        assert outcome.conflicts == len(taken_by_newcomer.claimed) > 0
+        assert list(old_timer.live) == ["a", "b"]  # list(): mypy narrowed the tuple above
 
 
 async def test_a_claimer_that_leaves_drops_out_at_the_next_beat() -> None:

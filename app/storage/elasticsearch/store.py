@@ -382,6 +382,8 @@ class ElasticsearchTaskStore(
 
         parts = await self._flow_claim_parts(request, write=write, get_tasks=self.get_tasks)
         outcome = await FlowClaim(parts, request, claim).run()
+        if outcome.conflicts:
+            self._membership.recheck_soon()
         if events_for is None or not outcome.claimed:
             return outcome
         events = tuple(event for task in outcome.claimed for event in events_for(task))
