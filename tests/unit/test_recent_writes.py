@@ -101,3 +101,25 @@ def test_a_contended_first_window_samples_the_best_priority_and_keeps_the_rest_i
     assert {item.id for item in spread[:20]} == {item.id for item in best}
     assert [item.id for item in spread[:20]] != [item.id for item in best]
     assert spread[20:] == rest
+
+
+def test_a_window_passes_over_candidates_this_store_wrote_after_they_were_found() -> None:
+    writes = RecentWrites(monotonic=Clock())
+    searched = [task(name, seq_no=3) for name in ("a", "b", "c", "d")]
+    writes.taken(task("b", seq_no=8))  # another claim here took "b" after the search
+
+    picked, remaining = writes.in_flight.next_window(searched, wanted=2)
+
+    assert [found.id for found in picked] == ["a", "c"]
+    assert [found.id for found in remaining] == ["d"]
+
+
+def test_only_losses_to_other_writers_count_as_contention() -> None:
+    writes = RecentWrites(monotonic=Clock())
+    writes.taken(task("a", seq_no=8))
+
+    writes.lost(task("a", seq_no=3))  # lost to this store's own later write
+    assert not writes.contended()
+
+    writes.lost(task("b", seq_no=3))  # lost to someone else
+    assert writes.contended()
