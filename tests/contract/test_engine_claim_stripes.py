@@ -1,7 +1,7 @@
 """Servers claiming from one cluster learn of each other and split the candidates into stripes.
 
-On a real node: heartbeats are searched, so a peer shows up after a refresh; clocks are injected, so a
-peer that stops beating drops out without the test waiting for it.
+On a real node: heartbeats are written with a refresh and searched, so a peer shows up at the next beat;
+clocks are injected, so a peer that stops beating drops out without the test waiting for it.
 """
 
 import asyncio
@@ -32,11 +32,10 @@ def membership(harness: ElasticsearchHarness, clock: FrozenClock, claimer_id: st
     )
 
 
-async def known_to_each_other(harness: ElasticsearchHarness, *members: ClaimerMembership) -> None:
+async def known_to_each_other(*members: ClaimerMembership) -> None:
     for member in members:
         await member.beat()
-    await harness.make_searchable()
-    for member in members:
+    for member in members:  # each beat is searchable at once, so a second round shows every member
         await member.beat()
 
 
@@ -45,7 +44,7 @@ async def two_live_claimers_over(harness: ElasticsearchHarness, *, tasks: int) -
     await seed(harness, tasks)
     clock = FrozenClock(NOW)
     members = [membership(harness, clock, "a"), membership(harness, clock, "b")]
-    await known_to_each_other(harness, *members)
+    await known_to_each_other(*members)
     return members
 
 
@@ -60,7 +59,7 @@ async def test_two_claimers_see_each_other_and_one_that_stops_beating_drops_out(
         clock = FrozenClock(NOW)
         first, second = membership(harness, clock, "a"), membership(harness, clock, "b")
 
-        await known_to_each_other(harness, first, second)
+        await known_to_each_other(first, second)
 
         assert first.live == second.live == ("a", "b")
         assert (await first.stripe(), await second.stripe()) == (Stripe(0, 2), Stripe(1, 2))
@@ -149,7 +148,7 @@ async def test_a_claimer_that_leaves_drops_out_at_the_next_beat() -> None:
     async with elasticsearch_harness() as harness:
         clock = FrozenClock(NOW)
         first, second = membership(harness, clock, "a"), membership(harness, clock, "b")
-        await known_to_each_other(harness, first, second)
+        await known_to_each_other(first, second)
 
         await second.leave()
         await harness.make_searchable()
@@ -188,7 +187,7 @@ async def test_the_stripe_of_a_live_but_idle_or_dead_peer_is_claimed_once() -> N
         clock = FrozenClock(NOW)
         idle = membership(harness, clock, "idle")
         busy = membership(harness, clock, "busy")
-        await known_to_each_other(harness, idle, busy)
+        await known_to_each_other(idle, busy)
         store = striped_store(harness, busy)
         request = ClaimRequest(queues=("work",), amount=40, at=NOW)
         claimed: list[str] = []
@@ -209,7 +208,7 @@ async def test_four_striped_servers_claiming_at_once_claim_every_task_once() -> 
         await seed(harness, total)
         clock = FrozenClock(NOW)
         members = [membership(harness, clock, f"server-{number}") for number in range(4)]
-        await known_to_each_other(harness, *members)
+        await known_to_each_other(*members)
         stores = [striped_store(harness, member) for member in members]
 
         claimed = await claim_every_task_once(harness, stores, total=total, batch=batch)
