@@ -276,7 +276,7 @@ async def test_a_group_the_writers_thread_refuses_fails_its_callers_and_the_next
             raise refusals.pop()
         return executor.submit(job, connection)
 
-    writer = GroupCommitWriter(submit, busy_seconds=1, limit=64, on_commit=lambda: None)
+    writer = GroupCommitWriter(submit, busy_seconds=1, turn=None, limit=64, on_commit=lambda: None)
     try:
         with pytest.raises(RuntimeError, match="cannot schedule"):
             await writer.write(lambda statements: statements.execute_fetchall("SELECT 1"))

@@ -5,9 +5,9 @@ thread and the loop's wake-up on the way back cost one to two hundred microsecon
 a transaction body is shipped to its thread whole (``statements``). ``read(body)`` runs on the least busy
 reader (WAL lets readers run beside the writer). ``write(body)`` goes through ``group_commit``: the bodies
 of concurrent callers share one ``BEGIN IMMEDIATE`` transaction, one hand-off and one wake-up, each body
-in its own savepoint. The single writer thread is what serialises writes in this process; SQLite's lock
-does it across processes, waited for in short slices (``_BUSY_SLICE_MS``) so a group whose callers all
-left stops waiting.
+in its own savepoint. The single writer thread is what serialises writes in this process; across
+processes a turn waited for in the kernel (``write_turn``) orders them and SQLite's lock enforces it,
+both waited for in short slices so a group whose callers all left stops waiting.
 
 Checkpoints: SQLite's automatic WAL checkpoint runs inside whichever ``COMMIT`` crosses the threshold,
 fsyncs there, and so stalls every write queued behind it (tens of milliseconds on slow disks). The
@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from app.domain.errors import StoreUnavailable
 from app.storage.sqlite.group_commit import Body, GroupCommitWriter
 from app.storage.sqlite.statements import DirectStatements, run_to_end
+from app.storage.sqlite.write_turn import WriteTurn
 
 T = TypeVar("T")
 
@@ -124,8 +125,13 @@ class SqliteConnections:
         self._commits_since_checkpoint = 0
         self._checkpoint: Future[None] | None = None
         self.transactions_committed = 0
+        self._turn = WriteTurn(path)
         self._group_writer = GroupCommitWriter(
-            self._writer.submit, busy_seconds=self._busy_seconds, limit=group_limit, on_commit=self._committed
+            self._writer.submit,
+            busy_seconds=self._busy_seconds,
+            turn=self._turn,
+            limit=group_limit,
+            on_commit=self._committed,
         )
 
     def _committed(self) -> None:
@@ -183,3 +189,4 @@ class SqliteConnections:
     async def close(self) -> None:
         threads = (self._writer, *self._readers, self._checkpointer)
         await asyncio.gather(*(thread.close() for thread in threads))
+        self._turn.close()  # after the writer's thread has run its last group

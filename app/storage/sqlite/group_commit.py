@@ -13,8 +13,8 @@ in submission order and groups one after the other, so a body submitted after an
 
 Cancellation: a caller that stops waiting sets its body's flag. A body whose flag is seen before its
 ``RELEASE`` is skipped or rolled back to its savepoint; once released it commits with its group, so
-callers that must know what they won (claims) shield the call. The busy wait for another process's lock
-runs in short slices and gives up only when every caller of the group has gone.
+callers that must know what they won (claims) shield the call. The wait for another process's turn
+(``write_turn``) and lock runs in short slices and gives up only when every caller of the group has gone.
 
 Failures that are not one body's: if ``BEGIN`` or ``COMMIT`` fails, or a body's error made SQLite roll the
 whole transaction back (disk full, I/O error), nothing of the group is committed and every caller whose
@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 from app.domain.errors import StoreUnavailable
 from app.storage.sqlite.statements import DirectStatements, Statements, run_to_end
+from app.storage.sqlite.write_turn import WriteTurn
 
 T = TypeVar("T")
 Body = Callable[[Statements], Coroutine[Any, Any, T]]
@@ -85,9 +86,8 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 
 def _begin_immediate(
-    connection: sqlite3.Connection, *, abandoned: Callable[[], bool], budget_seconds: float
+    connection: sqlite3.Connection, *, abandoned: Callable[[], bool], deadline: float
 ) -> None:
-    deadline = time.monotonic() + budget_seconds
     while True:
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -140,15 +140,38 @@ def _group_failed(outcomes: Sequence[Outcome], size: int, reason: str) -> GroupR
 
 
 def run_group(
-    connection: sqlite3.Connection, writes: Sequence[PendingWrite], *, busy_seconds: float
+    connection: sqlite3.Connection,
+    writes: Sequence[PendingWrite],
+    *,
+    busy_seconds: float,
+    turn: WriteTurn | None,
 ) -> GroupResult:
-    """On the writer's thread: every body of ``writes`` in one transaction, each in its own savepoint."""
+    """On the writer's thread: every body of ``writes`` in one transaction, each in its own savepoint,
+    taking the processes' write ``turn`` first (``write_turn``; None for a database no other process opens)."""
+    deadline = time.monotonic() + busy_seconds
+
+    def abandoned() -> bool:
+        return all(write.cancelled for write in writes)
+
+    if turn is not None and not turn.take(deadline=deadline, abandoned=abandoned):
+        error = TransactionAbandoned() if abandoned() else sqlite3.OperationalError("database is locked")
+        return GroupResult([Raised(error) for _ in writes], committed=False)
     try:
-        _begin_immediate(
-            connection,
-            abandoned=lambda: all(write.cancelled for write in writes),
-            budget_seconds=busy_seconds,
-        )
+        return _run_group_in_turn(connection, writes, abandoned=abandoned, deadline=deadline)
+    finally:
+        if turn is not None:
+            turn.give_back()
+
+
+def _run_group_in_turn(
+    connection: sqlite3.Connection,
+    writes: Sequence[PendingWrite],
+    *,
+    abandoned: Callable[[], bool],
+    deadline: float,
+) -> GroupResult:
+    try:
+        _begin_immediate(connection, abandoned=abandoned, deadline=deadline)
     except Exception as error:
         return GroupResult([Raised(error) for _ in writes], committed=False)
     outcomes: list[Outcome] = []
@@ -177,11 +200,13 @@ class GroupCommitWriter:
         submit: Callable[[Job[GroupResult]], "Future[GroupResult]"],
         *,
         busy_seconds: float,
+        turn: WriteTurn | None,
         limit: int,
         on_commit: Callable[[], None],
     ) -> None:
         self._submit = submit
         self._busy_seconds = busy_seconds
+        self._turn = turn
         self._limit = limit
         self._on_commit = on_commit
         self._waiting: deque[PendingWrite] = deque()
@@ -209,10 +234,10 @@ class GroupCommitWriter:
         if not group:
             return
         self._group_running = True
-        busy_seconds = self._busy_seconds
+        busy_seconds, turn = self._busy_seconds, self._turn
 
         def job(connection: sqlite3.Connection) -> GroupResult:
-            return run_group(connection, group, busy_seconds=busy_seconds)
+            return run_group(connection, group, busy_seconds=busy_seconds, turn=turn)
 
         try:
             sent = self._submit(job)
