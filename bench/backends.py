@@ -77,7 +77,7 @@ class SqliteBackend:
         rates = []
         for name, ids in (
             ("random", [uuid.uuid4().hex for _ in range(sizes.id_order_tasks)]),
-            ("ordered", raw_sqlite.time_ordered_ids(sizes.id_order_tasks)),
+            ("ordered", raw_sqlite.server_task_ids(sizes.id_order_tasks)),
         ):
             path = self._workdir / f"raw-{name}-ids.db"
             raw_sqlite.create_schema(path)
@@ -94,7 +94,7 @@ class SqliteBackend:
         threaded, direct = raw_sqlite.statement_round_trips(self._workdir / "round-trips.db")
         return [
             Row(
-                measurement=f"diagnostic: raw ceiling at {sizes.id_order_tasks:,} tasks, random UUID ids / time-ordered ids",
+                measurement=f"diagnostic: raw ceiling at {sizes.id_order_tasks:,} tasks, random UUID ids / the server's time-ordered ids",
                 result=f"{rates[0]:,.0f} / {rates[1]:,.0f} tasks/s",
             ),
             Row(

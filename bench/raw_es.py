@@ -12,9 +12,11 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from app.domain.ids import new_task_id
 from app.storage.documents import Document
 from app.storage.elasticsearch.engine import EngineNotFound, SearchEngine
 from app.storage.elasticsearch.indices import IndexNames
@@ -100,7 +102,7 @@ async def _timed_passes(
     es: SearchEngine, index: str, *, tasks: int, enqueue_batch: int, claim_batch: int
 ) -> float:
     """Seconds to take ``tasks`` new tasks through their life cycle, ``_IN_FLIGHT`` batches at a time."""
-    ids = [uuid.uuid4().hex for _ in range(tasks)]
+    ids = [new_task_id(datetime.now(UTC)) for _ in range(tasks)]  # the server's own (time-ordered)
     batches = [ids[start : start + enqueue_batch] for start in range(0, tasks, enqueue_batch)]
     started = time.perf_counter()
     for window in range(0, len(batches), _IN_FLIGHT):

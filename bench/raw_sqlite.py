@@ -16,8 +16,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
+from app.domain.ids import new_task_id
 from app.storage.sqlite import SqliteTaskStore
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import INSERT_TASK, UPDATE_TASK, micros
@@ -92,11 +94,11 @@ def raw_ceiling(
 ) -> float:
     """Create ``tasks`` in batches, then claim and complete them batch by batch; returns tasks/s.
 
-    Ids are random UUID hex strings like the server's unless given.
+    Ids are the server's own (``server_task_ids``: time-ordered) unless given.
     """
     stages = task_stages(queue)
     queued, claimed, done = (SqliteRowTemplate(task) for task in (stages.queued, stages.claimed, stages.done))
-    ids = ids or [uuid.uuid4().hex for _ in range(tasks)]
+    ids = ids or server_task_ids(tasks)
     connection = connect(path)
     try:
         started = time.perf_counter()
@@ -147,10 +149,10 @@ def minimal_ceiling(path: Path, *, queue: str, tasks: int, enqueue_batch: int, c
     """Insert ``tasks`` queued rows in batches, then claim and complete them batch by batch; returns tasks/s.
 
     One thread, ``sqlite3`` directly, one ``BEGIN IMMEDIATE`` transaction per batch (the raw ceiling's
-    batch sizes and pragmas), random UUID hex ids like the server's; no query picks the claimed rows,
+    batch sizes and pragmas), ids from the server's generator; no query picks the claimed rows,
     they are updated by id, so this counts only the three writes per task.
     """
-    ids = [uuid.uuid4().hex for _ in range(tasks)]
+    ids = server_task_ids(tasks)
     connection = connect(path)
     try:
         connection.execute(_MINIMAL_SCHEMA).close()
@@ -172,10 +174,10 @@ def minimal_ceiling(path: Path, *, queue: str, tasks: int, enqueue_batch: int, c
         connection.close()
 
 
-def time_ordered_ids(count: int) -> list[str]:
-    """Ids that sort by creation time (like UUIDv7), so new rows land at the end of the primary key."""
-    now = time.time_ns()
-    return [f"{now:016x}{number:016x}" for number in range(count)]
+def server_task_ids(count: int) -> list[str]:
+    """Ids from the server's own generator (time-ordered, like UUIDv7), so a ceiling's rows land in the
+    primary key where the server's do."""
+    return [new_task_id(datetime.now(UTC)) for _ in range(count)]
 
 
 async def _round_trips(path: Path, count: int) -> float:
