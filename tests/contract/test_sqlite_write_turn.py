@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,7 @@ def database(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def turns(database: Path) -> AsyncIterator[list[WriteTurn]]:
+def turns(database: Path) -> Iterator[list[WriteTurn]]:
     made = [WriteTurn(database) for _ in range(3)]
     yield made
     for turn in made:
@@ -128,7 +128,8 @@ def test_the_turn_of_a_process_that_died_holding_it_is_free(turns: list[WriteTur
         text=True,
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
         assert not give_up_now(first)
         holder.kill()
         assert take_soon(first)
