@@ -52,6 +52,7 @@ from app.services.timeline import TimelineService
 from app.services.waiting import WaitService
 from app.storage.port import Store
 from app.storage.sqlite import SqliteTaskStore
+from app.storage.sqlite.sibling_wakeups import SiblingWakeups
 
 _log = logging.getLogger(__name__)
 
@@ -105,12 +106,16 @@ class Components:
     push_workers: PushWorkerService
     push: PushDispatcher
     timeline: TimelineService
+    sibling_wakeups: SiblingWakeups | None = None
+    """SQLite: wake-ups for claimers blocked in the other processes on the file (``sibling_wakeups``)."""
 
     async def start(self) -> None:
         if self.settings.storage.backend == "sqlite":
             # The embedded store creates its schema on first start, so a fresh machine needs no setup step.
             await self.store.setup()
         await self.store.verify_setup()
+        if self.sibling_wakeups is not None and self.sibling_wakeups.start(self.arrivals.nudge):
+            self.arrivals.relay_to(self.sibling_wakeups.announce)
         if self.settings.maintenance.enabled:
             self.maintenance.start()
         _log.info(
@@ -132,6 +137,8 @@ class Components:
                 await self.claims.hand_backs_finished()
         await self.maintenance.stop()
         await self.push.close(grace=self.settings.maintenance.push_delivery.shutdown_grace)
+        if self.sibling_wakeups is not None:
+            self.sibling_wakeups.close()
         await self.store.close()
         if self.tracing is not None:
             self.tracing.shutdown()  # flushes spans still batched for export
@@ -261,6 +268,9 @@ def build_components(
         pipelines=PipelineService(the_store, tasks=tasks, policies=settings.tasks, clock=clock),
         push_workers=PushWorkerService(the_store, policies=settings.tasks, clock=clock),
         push=push,
+        sibling_wakeups=SiblingWakeups(settings.storage.sqlite.path)
+        if settings.storage.backend == "sqlite"
+        else None,
         timeline=TimelineService(the_store, clock=clock),
     )
 
