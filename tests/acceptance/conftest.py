@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -79,8 +79,11 @@ class ServerStartFailed(Exception):
 
 
 class StartTasquesServers(Protocol):
-    def __call__(self, count: int, *, settings: Mapping[str, str] | None = None) -> list[TasquesServer]:
-        """Start ``count`` servers on the pool's SQLite file; ``settings`` are extra TASQUES_* variables."""
+    def __call__(
+        self, count: int, *, settings: Mapping[str, str] | None = None, serve_options: Sequence[str] = ()
+    ) -> list[TasquesServer]:
+        """Start ``count`` servers on the pool's SQLite file; ``settings`` are extra TASQUES_* variables,
+        ``serve_options`` extra ``tasques serve`` options (``--workers 2``)."""
         ...
 
 
@@ -95,11 +98,13 @@ class TasquesServerPool:
     def database(self) -> Path:
         return self.directory / "tasques.db"
 
-    def start(self, count: int, *, settings: Mapping[str, str] | None = None) -> list[TasquesServer]:
+    def start(
+        self, count: int, *, settings: Mapping[str, str] | None = None, serve_options: Sequence[str] = ()
+    ) -> list[TasquesServer]:
         environment = _server_environment(self.database, settings or {})
         # Launch every process before waiting for any, so their imports overlap and they race to create
         # the schema on the shared file, as replicas started together would.
-        launched = [self._launch(environment) for _ in range(count)]
+        launched = [self._launch(environment, serve_options) for _ in range(count)]
         ready: list[TasquesServer] = []
         for server in launched:
             for attempt in range(1, PORT_ATTEMPTS + 1):
@@ -111,11 +116,11 @@ class TasquesServerPool:
                     if not failure.port_was_taken or attempt == PORT_ATTEMPTS:
                         raise
                     self.servers.remove(server)  # it exited; the next launch replaces it
-                    server = self._launch(environment)
+                    server = self._launch(environment, serve_options)
             ready.append(server)
         return ready
 
-    def _launch(self, environment: Mapping[str, str]) -> TasquesServer:
+    def _launch(self, environment: Mapping[str, str], serve_options: Sequence[str]) -> TasquesServer:
         name = f"tasques-server-{next(self.launch_numbers)}"
         port = _free_loopback_port()
         stderr_path = self.directory / f"{name}.stderr.log"
@@ -123,7 +128,7 @@ class TasquesServerPool:
         # The child keeps its own copies of the descriptors; ours are closed as soon as it has started.
         with stderr_path.open("wb") as stderr, access_log_path.open("wb") as stdout:
             process = subprocess.Popen(
-                [*_tasques_command(), "serve", "--host", LOOPBACK, "--port", str(port)],
+                [*_tasques_command(), "serve", "--host", LOOPBACK, "--port", str(port), *serve_options],
                 cwd=self.directory,
                 env=dict(environment),
                 stdin=subprocess.DEVNULL,
