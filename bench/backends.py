@@ -7,6 +7,7 @@ from typing import Protocol
 
 from app.storage.elasticsearch.indices import IndexNames
 from bench import raw_es, raw_sqlite
+from bench.documents import server_task_ids
 from bench.processes import run_cli
 from bench.report import Row
 from bench.sizes import Sizes
@@ -77,7 +78,7 @@ class SqliteBackend:
         rates = []
         for name, ids in (
             ("random", [uuid.uuid4().hex for _ in range(sizes.id_order_tasks)]),
-            ("ordered", raw_sqlite.server_task_ids(sizes.id_order_tasks)),
+            ("ordered", server_task_ids(sizes.id_order_tasks)),
         ):
             path = self._workdir / f"raw-{name}-ids.db"
             raw_sqlite.create_schema(path)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from app.domain.ids import new_task_id
 from app.domain.task import Claimant, Task
 from app.services.new_task import NewTask
 from app.services.policies import TaskPolicies
@@ -58,3 +59,9 @@ class DocumentTemplate:
 
     def document(self, task_id: str) -> Document:
         return {**self._document, "id": task_id}
+
+
+def server_task_ids(count: int) -> list[str]:
+    """Ids from the server's own generator (time-ordered, like UUIDv7), so a ceiling's rows and documents
+    land in the primary key and the id index where the server's do."""
+    return [new_task_id(datetime.now(UTC)) for _ in range(count)]

@@ -12,15 +12,13 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from app.domain.ids import new_task_id
 from app.storage.documents import Document
 from app.storage.elasticsearch.engine import EngineNotFound, SearchEngine
 from app.storage.elasticsearch.indices import IndexNames
-from bench.documents import DocumentTemplate, task_stages
+from bench.documents import DocumentTemplate, server_task_ids, task_stages
 from tests.support.elasticsearch import EngineUnderTest
 from tests.support.elasticsearch import describe_engine as describe_test_engine
 
@@ -102,7 +100,7 @@ async def _timed_passes(
     es: SearchEngine, index: str, *, tasks: int, enqueue_batch: int, claim_batch: int
 ) -> float:
     """Seconds to take ``tasks`` new tasks through their life cycle, ``_IN_FLIGHT`` batches at a time."""
-    ids = [new_task_id(datetime.now(UTC)) for _ in range(tasks)]  # the server's own (time-ordered)
+    ids = server_task_ids(tasks)
     batches = [ids[start : start + enqueue_batch] for start in range(0, tasks, enqueue_batch)]
     started = time.perf_counter()
     for window in range(0, len(batches), _IN_FLIGHT):

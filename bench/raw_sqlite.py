@@ -16,15 +16,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
-from app.domain.ids import new_task_id
 from app.storage.sqlite import SqliteTaskStore
 from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.rows import INSERT_TASK, UPDATE_TASK, micros
 from app.storage.sqlite.statements import Statements
-from bench.documents import SqliteRowTemplate, task_stages
+from bench.documents import SqliteRowTemplate, server_task_ids, task_stages
 
 _CLAIM_CANDIDATES = (
     "SELECT id, version FROM tasks WHERE state IN ('queued', 'failed') AND run_at_us <= ? "
@@ -172,12 +170,6 @@ def minimal_ceiling(path: Path, *, queue: str, tasks: int, enqueue_batch: int, c
         return tasks / (time.perf_counter() - started)
     finally:
         connection.close()
-
-
-def server_task_ids(count: int) -> list[str]:
-    """Ids from the server's own generator (time-ordered, like UUIDv7), so a ceiling's rows land in the
-    primary key where the server's do."""
-    return [new_task_id(datetime.now(UTC)) for _ in range(count)]
 
 
 async def _round_trips(path: Path, count: int) -> float:
