@@ -132,10 +132,8 @@ class SiblingWakeups:
         while True:
             try:
                 payload = self._socket.recv(_MAX_DATAGRAM + 1)
-            except (BlockingIOError, InterruptedError):
+            except OSError:  # drained (BlockingIOError), or the socket failed: wake what was read
                 break
-            except OSError:
-                return
             if payload == ANY_QUEUE or len(payload) > _MAX_DATAGRAM:
                 everything = True
                 continue
