@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,22 @@ def take_soon(turn: WriteTurn) -> bool:
 
 def give_up_now(turn: WriteTurn) -> bool:
     return turn.take(deadline=time.monotonic(), abandoned=never_abandoned)
+
+
+def taking_on_a_thread(take: Callable[[], bool]) -> tuple[threading.Thread, list[bool]]:
+    """``take`` on a thread of its own, as another process's writer waiting in line; returns once the
+    thread runs, with the list its outcome lands in."""
+    outcome: list[bool] = []
+    running = threading.Event()
+
+    def run() -> None:
+        running.set()
+        outcome.append(take())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    running.wait()
+    return thread, outcome
 
 
 @pytest.fixture
@@ -62,16 +78,7 @@ def test_a_held_turn_is_refused_to_another_until_given_back(turns: list[WriteTur
 def test_a_writer_waiting_in_line_gets_the_turn_when_it_is_given_back(turns: list[WriteTurn]) -> None:
     first, second, third = turns
     assert take_soon(first)
-    waiting_for_it = threading.Event()
-    outcome: list[bool] = []
-
-    def wait_for_turn() -> None:
-        waiting_for_it.set()
-        outcome.append(take_soon(second))
-
-    waiter = threading.Thread(target=wait_for_turn)
-    waiter.start()
-    waiting_for_it.wait()
+    waiter, outcome = taking_on_a_thread(lambda: take_soon(second))
     first.give_back()
     waiter.join(PATIENCE_SECONDS)
     assert outcome == [True]
@@ -98,13 +105,9 @@ def test_a_writer_whose_callers_left_stops_waiting(turns: list[WriteTurn]) -> No
     first, second, _ = turns
     assert take_soon(first)
     gone = threading.Event()
-    outcome: list[bool] = []
-    waiter = threading.Thread(
-        target=lambda: outcome.append(
-            second.take(deadline=time.monotonic() + 3600, abandoned=gone.is_set)  # only leaving ends it
-        )
+    waiter, outcome = taking_on_a_thread(
+        lambda: second.take(deadline=time.monotonic() + 3600, abandoned=gone.is_set)  # only leaving ends it
     )
-    waiter.start()
     gone.set()
     waiter.join(PATIENCE_SECONDS)
     assert outcome == [False]
