@@ -71,8 +71,8 @@ class TasquesMetrics:
             registry=registry,
         )
 
-    # Counters move once per label set of a batch, not once per task: a labelled child's lookup and lock
-    # cost about as much as the increment.
+    # Counters move once per label set of a batch, not once per task, and a histogram's labelled child is
+    # looked up once per label set: the lookup and its lock cost about as much as the increment.
     def enqueued(self, tasks: Sequence[Task]) -> None:
         for queue, count in collections.Counter(task.queue for task in tasks).items():
             self.enqueued_total.labels(queue=queue).inc(count)
@@ -81,10 +81,13 @@ class TasquesMetrics:
         self.claim_latency.observe(request_seconds)
         for queue, count in collections.Counter(task.queue for task in tasks).items():
             self.claimed_total.labels(queue=queue).inc(count)
+        by_queue: dict[str, Histogram] = {}
         for task in tasks:
             if task.last_claimed is not None:
                 delay = (task.last_claimed.claimed_at - task.run_at).total_seconds()
-                self.schedule_to_start.labels(queue=task.queue).observe(max(delay, 0.0))
+                if (histogram := by_queue.get(task.queue)) is None:
+                    histogram = by_queue[task.queue] = self.schedule_to_start.labels(queue=task.queue)
+                histogram.observe(max(delay, 0.0))
 
     def recorded(self, events: Sequence[TaskEvent]) -> None:
         outcomes = collections.Counter(
