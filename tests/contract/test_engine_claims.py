@@ -19,6 +19,7 @@ from app.domain.states import TaskState
 from app.domain.task import Metadata, Task
 from app.storage.elasticsearch import ElasticsearchTaskStore
 from app.storage.elasticsearch.engine import SearchEngine
+from app.storage.elasticsearch.recent_writes import DEFAULT_HIDE_SECONDS, RecentWrites
 from app.storage.port import ClaimRequest
 from tests.support.elasticsearch import ElasticsearchHarness, elasticsearch_harness
 
@@ -90,6 +91,29 @@ async def test_claims_of_one_move_past_the_tasks_this_server_just_took_before_th
         assert len({answer.claimed[0].id for answer in answers}) == 500
         assert sum(answer.conflicts for answer in answers) == 0  # known-taken hits cost no write
         assert (await harness.store.claim_tasks(request, claim_by("w1"))).claimed == []
+
+
+async def test_a_claim_before_a_late_refresh_moves_past_tasks_it_took_longer_ago_than_searches_hide() -> None:
+    async with elasticsearch_harness() as harness:
+        await seed(harness, 20)
+        # No refresh from here on: the search keeps showing the first claim's tasks as queued.
+        await harness.rest(
+            "PUT", f"/{harness.store.names.queue('work')}/_settings", {"refresh_interval": "-1"}
+        )
+        store = harness.sibling_store(claim_search_multiplier=1)
+        now = [0.0]
+        store._recent_writes = RecentWrites(monotonic=lambda: now[0])
+        request = ClaimRequest(queues=("work",), amount=5, at=NOW)
+        first = await store.claim_tasks(request, claim_by("w"))
+        # Past the writes a search leaves out, within those the store remembers: with an over-fetch of
+        # one, the next search's hits are exactly the five it took.
+        now[0] = DEFAULT_HIDE_SECONDS + 1
+
+        second = await store.claim_tasks(request, claim_by("w"))
+
+        assert len(first.claimed) == len(second.claimed) == 5
+        assert not {task.id for task in first.claimed} & {task.id for task in second.claimed}
+        assert second.conflicts == 0  # the stale hits were dropped, not written
 
 
 async def test_four_servers_claim_ten_thousand_tasks_without_an_empty_answer_while_tasks_remain() -> None:

@@ -60,6 +60,27 @@ def test_a_hit_older_than_a_remembered_write_is_stale_and_a_newer_one_is_not() -
     assert writes.hidden(("q",)) == {"q": ["b"]}
 
 
+def test_searches_leave_out_only_recent_writes_and_those_a_search_has_shown_stale() -> None:
+    clock = Clock()
+    writes = RecentWrites(horizon_seconds=5, hide_seconds=2, monotonic=clock)
+    writes.taken(task("a", seq_no=4))
+    clock.now = 1.0
+    writes.taken(task("b", seq_no=6))
+    clock.now = 2.5
+    writes.taken(task("c", seq_no=8))
+    assert writes.hidden(("q",)) == {"q": ["b", "c"]}  # a is older than two seconds
+    assert writes.is_stale(task("a", seq_no=3))  # but still known
+
+    fresh = writes.without_stale([task("a", seq_no=3), task("d", seq_no=2), task("c", seq_no=8)])
+
+    assert [found.id for found in fresh] == ["d", "c"]
+    assert sorted(writes.hidden(("q",))["q"]) == ["a", "b", "c"]  # a search showed a stale: left out
+    clock.now = 5.5
+    assert writes.hidden(()) == {}  # a is past the horizon, b and c past the two seconds
+    assert not writes.is_stale(task("a", seq_no=3))
+    assert writes.is_stale(task("b", seq_no=5))
+
+
 def test_capacity_forgets_the_oldest_first() -> None:
     writes = RecentWrites(capacity=2, monotonic=Clock())
     for number in range(3):
@@ -68,8 +89,9 @@ def test_capacity_forgets_the_oldest_first() -> None:
 
 
 def test_hidden_clauses_match_ids_within_their_own_queue_only() -> None:
-    assert hidden_clauses({"q": ["b", "a"]}) == [
-        {"bool": {"filter": [{"term": {"queue": "q"}}, {"ids": {"values": ["a", "b"]}}]}}
+    assert hidden_clauses({"r": ["c"], "q": ["b", "a"]}) == [
+        {"bool": {"filter": [{"term": {"queue": "q"}}, {"ids": {"values": ["b", "a"]}}]}},
+        {"bool": {"filter": [{"term": {"queue": "r"}}, {"ids": {"values": ["c"]}}]}},
     ]
 
 

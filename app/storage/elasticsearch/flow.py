@@ -121,16 +121,15 @@ class ElasticsearchFlowMethods:
                 return CandidatePage(tasks=[], complete=True)
         hits = response.get("hits", {}).get("hits", [])  # filter_path drops an empty list
         keys = [str(bucket["key"]["key"]) for bucket in _key_buckets(response)]
-        candidates = [
-            task
-            for task in claimable_candidates(hits, at=request.at, parse=self._known_documents.task)
-            if not self._recent_writes.is_stale(task)
-        ]
+        searched = claimable_candidates(hits, at=request.at, parse=self._known_documents.task)
+        candidates = self._recent_writes.without_stale(searched)
+        passed_stale = len(candidates) < len(searched)
         if self._others_claim() and not request.flow.rules.empty:
             candidates = await self._unchanged(candidates)
         return CandidatePage(
             tasks=candidates,
             complete=len(hits) < min(size, MAX_CANDIDATES),
+            passed_stale=passed_stale,
             keys=keys,
             # A short list reached the last key: the next claim starts from the first again.
             keys_after=keys[-1] if narrowing.key_window and len(keys) >= narrowing.key_window else "",

@@ -72,6 +72,9 @@ class CandidatePage:
     """Concurrency keys with claimable tasks (the aggregation's window of them), in key order."""
     keys_after: str = ""
     """Where the next claim's window of keys starts."""
+    passed_stale: bool = False
+    """Hits were dropped as stale (a write here the search ran before): they are left out of the next
+    search, which may find others in their place."""
 
 
 SearchCandidates = Callable[[Narrowing, frozenset[str], int], Awaitable[CandidatePage]]
@@ -192,6 +195,7 @@ class FlowClaim:
         rotation = self._parts.rotation
         window = self._narrowing(key_window=self._request.flow.fairness_window, keys_after=rotation.cursor)
         page = await self._parts.search(window, excluded_queues, size)
+        self._passed_over |= page.passed_stale
         rotation.cursor = page.keys_after
         in_page = list(dict.fromkeys(task.concurrency_key for task in page.tasks))
         turn = self._parts.rotation.order([*in_page, *page.keys])[: self._wanted]
@@ -199,6 +203,7 @@ class FlowClaim:
         if not missed or page.complete:
             return page.tasks, page.complete
         extra = await self._parts.search(self._narrowing(keys=missed), excluded_queues, size)
+        self._passed_over |= extra.passed_stale
         merged = {_key(task): task for task in (*page.tasks, *extra.tasks)}
         return list(merged.values()), False
 

@@ -5,10 +5,13 @@ search still returns the tasks this server has just taken, with their old versio
 again would only lose the compare-and-swap; worse, when every over-fetched hit is such a task, the
 claim would answer "nothing to do" while other due tasks wait behind them until the refresh. So the
 store remembers, for a short horizon, each task it moved out of the claimable states (or lost a
-compare-and-swap on) and its version after that write: the candidate search leaves those tasks out
-(``must_not``) so it moves past them, and a hit whose version is older than a remembered one is
-dropped without a write. After the horizon a refresh has long made the write searchable and the
-search's own filter does the work.
+compare-and-swap on) and its version after that write: a hit whose version is older than a remembered
+one is dropped without a write, and the candidate search leaves out (``must_not``) the writes of the
+last ``hide_seconds``, so it moves past them. Older writes are left out only once a search has shown
+one of them stale (a refresh ran late): with a thousand claims a second, leaving out the whole horizon
+sent thousands of ids with every search, and building, sending and parsing them cost the server about a
+tenth of its CPU and the node a few milliseconds a search. After the horizon a refresh has long made the
+write searchable and the search's own filter does the work.
 
 Other servers' claims are unknown to this registry until a compare-and-swap on one of them is lost. A
 store that lost one within the last minute counts as contended, and its claims then read the candidates'
@@ -36,6 +39,8 @@ TaskKey = tuple[str, str]
 # Several refresh intervals: a search-idle shard refreshes on the first search after it wakes, and a
 # busy node can run a refresh late.
 DEFAULT_HORIZON_SECONDS = 5.0
+# Writes this recent are left out of every search: twice the default refresh interval.
+DEFAULT_HIDE_SECONDS = 2.0
 # Bounds the memory and the size of the must_not clause: past this, the oldest are forgotten (their
 # hits then cost a lost compare-and-swap, as without this registry).
 DEFAULT_CAPACITY = 5_000
@@ -58,13 +63,17 @@ class RecentWrites:
         horizon_seconds: float = DEFAULT_HORIZON_SECONDS,
         capacity: int = DEFAULT_CAPACITY,
         contention_seconds: float = DEFAULT_CONTENTION_SECONDS,
+        hide_seconds: float = DEFAULT_HIDE_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._horizon = horizon_seconds
+        self._hide = min(hide_seconds, horizon_seconds)
         self._capacity = capacity
         self._contention = contention_seconds
         self._monotonic = monotonic
+        # Oldest first: a write remembered again moves to the end, and the clock never goes back.
         self._writes: OrderedDict[TaskKey, _Write] = OrderedDict()
+        self._seen_stale: set[TaskKey] = set()
         self._last_loss: float | None = None
         self.in_flight = ClaimsInFlight(written_since=self.is_stale)
 
@@ -95,17 +104,35 @@ class RecentWrites:
     def released(self, tasks: Iterable[Task]) -> None:
         """These tasks are claimable again by our own write (unclaim, failure with retries left)."""
         for task in tasks:
-            self._writes.pop((task.queue, task.id), None)
+            self._forget((task.queue, task.id))
 
     def hidden(self, queues: Sequence[str]) -> dict[str, list[str]]:
         """Queue -> ids to leave out of a candidate search over ``queues`` (every queue when empty)."""
         self._expire()
         wanted = set(queues)
         hidden = self.in_flight.ids(queues)
-        for queue, task_id in self._writes:
+        recent_since = self._now() - self._hide
+        recent: list[TaskKey] = []
+        for key, write in reversed(self._writes.items()):
+            if write.at < recent_since:
+                break
+            recent.append(key)
+        left_out = [*reversed(recent), *self._seen_stale.difference(recent)]
+        for queue, task_id in left_out:
             if not wanted or queue in wanted:
                 hidden.setdefault(queue, []).append(task_id)
         return hidden
+
+    def without_stale(self, hits: Sequence[Task]) -> list[Task]:
+        """``hits`` less the stale ones (``is_stale``). A stale hit means the search ran before a
+        refresh showed that write, so it is left out of the searches after this one too."""
+        fresh: list[Task] = []
+        for task in hits:
+            if self.is_stale(task):
+                self._seen_stale.add((task.queue, task.id))
+            else:
+                fresh.append(task)
+        return fresh
 
     def is_stale(self, task: Task) -> bool:
         """``task`` came from a search that predates a write we made or saw conflict."""
@@ -119,7 +146,11 @@ class RecentWrites:
         self._writes.pop(key, None)
         self._writes[key] = write
         while len(self._writes) > self._capacity:
-            self._writes.popitem(last=False)
+            self._forget(next(iter(self._writes)))
+
+    def _forget(self, key: TaskKey) -> None:
+        self._writes.pop(key, None)
+        self._seen_stale.discard(key)
 
     def _expire(self) -> None:
         oldest_kept = self._now() - self._horizon
@@ -127,7 +158,7 @@ class RecentWrites:
             key, write = next(iter(self._writes.items()))
             if write.at >= oldest_kept:
                 return
-            del self._writes[key]
+            self._forget(key)
 
     def _now(self) -> float:
         return self._monotonic()
@@ -136,6 +167,6 @@ class RecentWrites:
 def hidden_clauses(hidden: dict[str, list[str]]) -> list[dict[str, Any]]:
     """``must_not`` clauses for a candidate search: one per queue, its ids."""
     return [
-        {"bool": {"filter": [{"term": {"queue": queue}}, {"ids": {"values": sorted(ids)}}]}}
+        {"bool": {"filter": [{"term": {"queue": queue}}, {"ids": {"values": ids}}]}}
         for queue, ids in sorted(hidden.items())
     ]
