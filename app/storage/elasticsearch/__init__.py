@@ -104,9 +104,10 @@ Claiming (``claim``)
        same best hits, costing the losers one extra round trip.
     The result is sorted by claim order.
     4. Until the next refresh the search still shows the tasks this store has just claimed as
-       claimable. ``recent_writes`` remembers them for a few refresh intervals: the search leaves them
-       out, and a hit older than a remembered write is dropped without a write, so a claim moves past
-       them instead of answering empty. A pass whose writes lost to other servers searches again
+       claimable. ``recent_writes`` remembers them for a few refresh intervals: the search leaves out
+       those of the last two seconds (and older ones a search has shown stale), and a hit older than a
+       remembered write is dropped without a write, so a claim moves past them instead of answering
+       empty. A pass whose writes lost to other servers, or whose hits were stale, searches again
        (lost tasks are remembered too), up to ``flow_claim.MAX_SEARCH_ROUNDS``. A queue index whose
        shards are still starting answers the search with "all shards failed": read as empty.
     5. Several servers split the hits instead of racing for them. Each claiming store beats a
