@@ -95,8 +95,17 @@ class _ConnectionThread:
 
 
 def _read(body: Body[T]) -> Callable[[sqlite3.Connection], T]:
+    """A read body in one transaction, so all its statements see one snapshot: in autocommit each
+    statement saw its own, and a task revived from the archive between a body's look at the live table
+    and its look at the archive was in neither (a retry racing another server's answered 404)."""
+
     def job(connection: sqlite3.Connection) -> T:
-        return run_to_end(body(DirectStatements(connection)))
+        connection.execute("BEGIN").close()
+        try:
+            return run_to_end(body(DirectStatements(connection)))
+        finally:
+            if connection.in_transaction:
+                connection.execute("COMMIT").close()
 
     return job
 
