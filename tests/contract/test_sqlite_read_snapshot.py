@@ -16,18 +16,21 @@ from app.storage.sqlite.connection import SqliteConnections
 from app.storage.sqlite.statements import Statements
 
 
+async def _live_and_archived_tables(writer: Statements) -> None:
+    for statement in (
+        "CREATE TABLE live (name TEXT PRIMARY KEY)",
+        "CREATE TABLE archived (name TEXT PRIMARY KEY)",
+        "INSERT INTO archived VALUES ('task')",
+    ):
+        await writer.execute_fetchall(statement)
+
+
 @pytest.fixture
 async def connections(tmp_path: Path) -> AsyncIterator[SqliteConnections]:
-    created = SqliteConnections(tmp_path / "snapshot.db", busy_timeout_ms=5_000)
-
-    async def create_tables(writer: Statements) -> None:
-        await writer.execute_fetchall("CREATE TABLE live (name TEXT PRIMARY KEY)")
-        await writer.execute_fetchall("CREATE TABLE archived (name TEXT PRIMARY KEY)")
-        await writer.execute_fetchall("INSERT INTO archived VALUES ('task')")
-
-    await created.write(create_tables)
-    yield created
-    await created.close()
+    opened = SqliteConnections(tmp_path / "snapshot.db", busy_timeout_ms=5_000)
+    await opened.write(_live_and_archived_tables)
+    yield opened
+    await opened.close()
 
 
 def _move_to_live(path: Path) -> None:

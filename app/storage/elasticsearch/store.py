@@ -237,9 +237,17 @@ class ElasticsearchTaskStore(
         if live is not None and not is_tombstone(live["_source"]):
             return self._known_documents.task(live)
         archived = await self._read_archived(queue, task_id, live["_source"] if live is not None else None)
-        if archived is None:
-            raise TaskNotFound(queue, task_id)
-        return archived
+        if archived is not None:
+            return archived
+        if live is not None:
+            # The tombstone's copy is gone: a revival on another server may have replaced the tombstone
+            # (its commit point) and deleted the copy since the first read; the task is live again.
+            again = await realtime_reads(self._client).get(
+                self.names.queue(queue), task_id, action="get task"
+            )
+            if again is not None and not is_tombstone(again["_source"]):
+                return self._known_documents.task(again)
+        raise TaskNotFound(queue, task_id)
 
     async def update_task(self, previous: Task, updated: Task) -> Task:
         (result,) = await self.update_tasks([(previous, updated)])
