@@ -233,20 +233,26 @@ class ElasticsearchTaskStore(
         """A realtime read, batched with concurrent ones into one ``_mget`` (``realtime_reads``). The
         document or the whole queue index may be missing: never created, or archived and its dedup
         record pruned."""
-        live = await realtime_reads(self._client).get(self.names.queue(queue), task_id, action="get task")
-        if live is not None and not is_tombstone(live["_source"]):
-            return self._known_documents.task(live)
+
+        async def read_live() -> tuple[dict[str, Any] | None, Task | None]:
+            """The live document, and the task when it is one (not a tombstone)."""
+            live = await realtime_reads(self._client).get(self.names.queue(queue), task_id, action="get task")
+            if live is None or is_tombstone(live["_source"]):
+                return live, None
+            return live, self._known_documents.task(live)
+
+        live, task = await read_live()
+        if task is not None:
+            return task
         archived = await self._read_archived(queue, task_id, live["_source"] if live is not None else None)
         if archived is not None:
             return archived
         if live is not None:
             # The tombstone's copy is gone: a revival on another server may have replaced the tombstone
             # (its commit point) and deleted the copy since the first read; the task is live again.
-            again = await realtime_reads(self._client).get(
-                self.names.queue(queue), task_id, action="get task"
-            )
-            if again is not None and not is_tombstone(again["_source"]):
-                return self._known_documents.task(again)
+            _, task = await read_live()
+            if task is not None:
+                return task
         raise TaskNotFound(queue, task_id)
 
     async def update_task(self, previous: Task, updated: Task) -> Task:
